@@ -1,0 +1,285 @@
+//! The document: one `Doc` flows through every stage, each adding a layer.
+//!
+//! Text is stored once (`text`, the cleaned text); every layer points into it
+//! with byte [`Span`]s. `raw` keeps the decoded input body and `alignment`
+//! maps cleaned bytes back to it, so any span can be traced to the input.
+
+use crate::span::Span;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// Where a document came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// File path (for stdin: `-`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// URL (canonical URL of a page, link of a feed item, WARC target URI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Input format: `dateline`, `text`, `jsonl`, `html`, `rss`, `atom`, `warc`.
+    pub format: String,
+    /// Fields of the input that the contract has no place for (JSONL extras,
+    /// feed item ids, WARC record ids ...).
+    #[serde(skip_serializing_if = "Map::is_empty", default)]
+    pub meta: Map<String, Value>,
+}
+
+/// Severity of a diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A problem met while processing a document. Processing a document never
+/// fails: what goes wrong becomes a diagnostic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub stage: String,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(level: Level, stage: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level,
+            stage: stage.to_string(),
+            message: message.into(),
+        }
+    }
+    pub fn info(stage: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Level::Info, stage, message)
+    }
+    pub fn warning(stage: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Level::Warning, stage, message)
+    }
+    pub fn error(stage: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Level::Error, stage, message)
+    }
+}
+
+/// What a reader hands to the pipeline: decoded text and metadata, before
+/// any cleaning.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawDoc {
+    pub source: Source,
+    pub title: Option<String>,
+    /// Publication date as found (ISO 8601 date or date-time).
+    pub date: Option<String>,
+    /// Language declared by the input (HTML `lang`, JSONL `lang`), if any.
+    pub lang: Option<String>,
+    /// The body, paragraphs separated by blank lines.
+    pub body: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A piece of text removed by cleaning (paywall notice, caption ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Removed {
+    /// `paywall`, `caption`, `share`, `newsletter`, `related`, `ad`, `byline`, `boilerplate`.
+    pub kind: String,
+    pub text: String,
+    /// Which rule removed it.
+    pub reason: String,
+    /// Byte range in `Doc::raw`.
+    #[serde(skip)]
+    pub raw_span: (usize, usize),
+}
+
+/// One story of a document. A second story glued onto the first gets its own
+/// segment, titled by its headline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub kind: String,
+    pub title: String,
+    pub span: Span,
+    /// Where the headline stands in `text`, when it is part of it.
+    pub title_span: Option<Span>,
+    /// Language of the segment (ISO 639-1), set by the language stage.
+    pub lang: Option<String>,
+}
+
+/// A run of cleaned text copied from the raw body: `len` bytes at `clean`
+/// in `Doc::text` come from `raw` in `Doc::raw`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlignPiece {
+    pub clean: usize,
+    pub raw: usize,
+    pub len: usize,
+}
+
+/// A knowledge-base reference.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KbRef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A mention of an entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub span: Span,
+}
+
+/// A role an entity holds (e.g. president of RUS), as read in the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub role: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// One real-world actor with all its mentions in the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    pub etype: String,
+    pub kb: Option<KbRef>,
+    pub mentions: Vec<Mention>,
+    pub roles: Vec<Role>,
+}
+
+/// A time expression with its TIMEX3 value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timex {
+    pub span: Span,
+    /// DATE, TIME, DURATION or SET.
+    pub ttype: String,
+    pub value: String,
+    pub mod_: Option<String>,
+}
+
+/// A number with its unit and vagueness.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub span: Span,
+    pub value: Option<f64>,
+    pub approx: bool,
+    pub unit: Option<String>,
+}
+
+/// An actor or recipient of an event.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Participant {
+    /// Id of the entity in `entities`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// CAMEO actor code (RUSGOV, PRKMIL ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// Who a claim is attributed to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution {
+    pub entity: Option<String>,
+    pub span: Span,
+}
+
+/// A coded political event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// PLOVER event type.
+    pub etype: String,
+    pub mode: Option<String>,
+    pub cameo: Option<String>,
+    pub quad: Option<u8>,
+    pub actor: Participant,
+    pub recipient: Participant,
+    pub date: Option<String>,
+    pub location: Option<String>,
+    /// asserted | future | hypothetical | negated | historical
+    pub modality: String,
+    pub attribution: Vec<Attribution>,
+    pub sentence: Span,
+    pub span: Span,
+    pub trigger: Span,
+    pub confidence: f32,
+}
+
+/// The document and all its layers.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// Stable content hash (hex), from date, title and raw body.
+    pub id: String,
+    pub source: Source,
+    /// Publication date, ISO 8601.
+    pub date: Option<String>,
+    /// ISO 639-1 code, `und` when unknown.
+    pub lang: Option<String>,
+    pub title: String,
+    /// Decoded input body, before cleaning.
+    pub raw: String,
+    /// Cleaned text: the headline, a blank line, then the cleaned body.
+    pub text: String,
+    pub alignment: Vec<AlignPiece>,
+    pub removed: Vec<Removed>,
+    pub segments: Vec<Segment>,
+    pub sentences: Vec<Span>,
+    pub entities: Vec<Entity>,
+    pub timexes: Vec<Timex>,
+    pub quantities: Vec<Quantity>,
+    pub events: Vec<Event>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Doc {
+    /// Starts a document from what a reader produced. Until the cleaning
+    /// stage runs, `text` is empty.
+    pub fn from_raw(raw: RawDoc) -> Doc {
+        let title = raw.title.unwrap_or_default();
+        let id = content_id(raw.date.as_deref(), &title, &raw.body);
+        Doc {
+            id,
+            source: raw.source,
+            date: raw.date,
+            lang: raw.lang,
+            title,
+            raw: raw.body,
+            diagnostics: raw.diagnostics,
+            ..Doc::default()
+        }
+    }
+
+    /// Adds a diagnostic.
+    pub fn diag(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Maps a byte offset of `text` to the raw body, when that byte was
+    /// copied from it (inserted separators map to `None`).
+    pub fn raw_offset(&self, clean: usize) -> Option<usize> {
+        let i = self
+            .alignment
+            .partition_point(|p| p.clean + p.len <= clean);
+        let p = self.alignment.get(i)?;
+        if clean >= p.clean && clean < p.clean + p.len {
+            Some(p.raw + (clean - p.clean))
+        } else {
+            None
+        }
+    }
+}
+
+/// The stable id of a document: the first 16 bytes of SHA-256 over its
+/// date, title and body, in hex.
+pub fn content_id(date: Option<&str>, title: &str, body: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(date.unwrap_or("").as_bytes());
+    h.update([0u8]);
+    h.update(title.as_bytes());
+    h.update([0u8]);
+    h.update(body.as_bytes());
+    let digest = h.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,127 @@
+//! Stages and the pipeline that runs them.
+//!
+//! A stage is one small trait: it names the layers it needs and the layers it
+//! adds, and processes one document. Building a [`Pipeline`] checks that every
+//! requirement is provided by an earlier stage, so a misordered pipeline fails
+//! at start-up, not halfway through a batch. Processing cannot fail: problems
+//! become diagnostics on the document.
+
+use crate::doc::Doc;
+use crate::error::{Error, Result};
+
+/// A layer of a [`Doc`] that stages read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    /// The raw decoded body (every reader provides it).
+    Raw,
+    /// Cleaned `text`, `removed` and the alignment.
+    Text,
+    Segments,
+    Language,
+    Sentences,
+    Tokens,
+    Tags,
+    Parse,
+    Entities,
+    Links,
+    Timexes,
+    Quantities,
+    Attributions,
+    Events,
+}
+
+impl Layer {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Layer::Raw => "raw",
+            Layer::Text => "text",
+            Layer::Segments => "segments",
+            Layer::Language => "language",
+            Layer::Sentences => "sentences",
+            Layer::Tokens => "tokens",
+            Layer::Tags => "tags",
+            Layer::Parse => "parse",
+            Layer::Entities => "entities",
+            Layer::Links => "links",
+            Layer::Timexes => "timexes",
+            Layer::Quantities => "quantities",
+            Layer::Attributions => "attributions",
+            Layer::Events => "events",
+        }
+    }
+}
+
+/// One step of the pipeline.
+pub trait Stage: Send + Sync {
+    /// Short name, used in diagnostics.
+    fn name(&self) -> &'static str;
+    /// Layers this stage reads.
+    fn requires(&self) -> &'static [Layer];
+    /// Layers this stage writes.
+    fn provides(&self) -> &'static [Layer];
+    /// Adds this stage's layers to `doc`. Must not panic on any input.
+    fn process(&self, doc: &mut Doc);
+}
+
+/// An ordered, checked sequence of stages.
+#[derive(Default)]
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+impl Pipeline {
+    /// Checks that each stage's requirements are provided by the stages
+    /// before it (the readers provide [`Layer::Raw`]).
+    pub fn new(stages: Vec<Box<dyn Stage>>) -> Result<Pipeline> {
+        let mut have = vec![Layer::Raw];
+        for s in &stages {
+            for r in s.requires() {
+                if !have.contains(r) {
+                    return Err(Error::MissingLayer {
+                        stage: s.name().to_string(),
+                        layer: r.name().to_string(),
+                    });
+                }
+            }
+            have.extend_from_slice(s.provides());
+        }
+        Ok(Pipeline { stages })
+    }
+
+    /// Runs every stage on `doc`.
+    pub fn run(&self, doc: &mut Doc) {
+        for s in &self.stages {
+            s.process(doc);
+        }
+    }
+
+    /// Names of the stages, in order.
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        self.stages.iter().map(|s| s.name()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Needs;
+    impl Stage for Needs {
+        fn name(&self) -> &'static str {
+            "needs-text"
+        }
+        fn requires(&self) -> &'static [Layer] {
+            &[Layer::Text]
+        }
+        fn provides(&self) -> &'static [Layer] {
+            &[Layer::Sentences]
+        }
+        fn process(&self, _doc: &mut Doc) {}
+    }
+
+    #[test]
+    fn missing_requirement_fails_at_build() {
+        let err = Pipeline::new(vec![Box::new(Needs)]).err();
+        assert!(matches!(err, Some(Error::MissingLayer { .. })));
+    }
+}
