@@ -1,5 +1,19 @@
-//! dateline-html: main text and metadata from a news page. (API stub; the
-//! extractor lands with the HTML work.)
+//! dateline-html: main text and metadata from a news page.
+//!
+//! A hand-written lenient tokenizer builds an arena tree (`dom`), a
+//! readability-style scorer picks the content container and a pruned walk
+//! turns it into paragraphs (`extract`); metadata comes from meta tags,
+//! JSON-LD and the document head (`meta`). Nothing recurses over the DOM,
+//! so hostile nesting cannot exhaust the stack.
+
+mod dom;
+mod entities_table;
+pub mod eval;
+mod extract;
+mod meta;
+mod text;
+
+pub use meta::normalize_date;
 
 /// Limits for extraction.
 #[derive(Debug, Clone)]
@@ -34,6 +48,52 @@ pub struct Extracted {
 
 /// Extracts the main text and metadata of an HTML page. Never panics.
 pub fn extract(html: &str, opts: &Options) -> Extracted {
-    let _ = (html, opts);
-    Extracted::default()
+    let dom = dom::parse(html, opts.max_depth);
+    let mut warnings = Vec::new();
+    if dom.flattened > 0 {
+        warnings.push(format!(
+            "{} elements nested deeper than {} were flattened",
+            dom.flattened, opts.max_depth
+        ));
+    }
+    if dom.truncated {
+        warnings.push("input larger than 2 GiB was truncated".to_string());
+    }
+    let meta = meta::collect(&dom);
+    let title = meta.title();
+    let text = main_text(&dom, &meta, title.as_deref());
+    if text.is_empty() {
+        warnings.push("no main text found".to_string());
+    }
+    Extracted {
+        title,
+        text,
+        date: meta.date.as_ref().map(|d| d.1.clone()),
+        lang: meta.lang(),
+        url: meta.url(),
+        warnings,
+    }
+}
+
+fn main_text(dom: &dom::Dom, meta: &meta::Meta, title: Option<&str>) -> String {
+    let mut best = String::new();
+    for strip in [true, false] {
+        let info = extract::analyse(dom, strip);
+        let roots = extract::choose(dom, &info);
+        let paras = extract::filter(extract::emit(dom, &info, &roots), title);
+        let text = extract::join(&paras);
+        if text.len() > best.len() {
+            best = text;
+        }
+        if best.chars().count() >= 250 {
+            break;
+        }
+    }
+    if let Some(ld) = &meta.ld_body {
+        let ld = text::clean(ld);
+        if best.len() < 250 && ld.len() > best.len() {
+            best = ld;
+        }
+    }
+    best
 }

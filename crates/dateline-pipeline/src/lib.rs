@@ -1,9 +1,19 @@
 //! dateline-pipeline: the analysis stages, one module each.
+//!
+//! Design choice: stages are small structs implementing
+//! [`dateline_core::Stage`]; each module owns its rules and models (as data
+//! files under `data/`), and [`default_pipeline`] lists them in order. A stage
+//! is built once (rules compiled, models loaded) and shared across threads.
+
+pub mod clean;
+pub mod error;
+
+pub use error::{Error, Result};
 
 use dateline_core::{Pipeline, Stage};
 
-/// The default pipeline.
-pub fn default_pipeline() -> dateline_core::Result<Pipeline> {
-    let stages: Vec<Box<dyn Stage>> = Vec::new();
-    Pipeline::new(stages)
+/// The default pipeline, in order.
+pub fn default_pipeline() -> Result<Pipeline> {
+    let stages: Vec<Box<dyn Stage>> = vec![Box::new(clean::Clean::new()?)];
+    Ok(Pipeline::new(stages)?)
 }

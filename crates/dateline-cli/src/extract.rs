@@ -1,0 +1,181 @@
+//! `dateline extract`: read, analyse, print JSON Lines.
+
+use anyhow::{Context, Result};
+use dateline_core::{Diagnostic, Doc, Pipeline, RawDoc};
+use dateline_read::{expand_inputs, read_input, Format, ReadOptions};
+use rayon::prelude::*;
+use std::io::{BufWriter, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files, directories (read recursively), globs, or `-` for stdin.
+    #[arg(required = true)]
+    paths: Vec<String>,
+    /// Write to this file instead of stdout.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Pretty-print each document (multi-line JSON, one object after another).
+    #[arg(long)]
+    pretty: bool,
+    /// Publication date (YYYY-MM-DD) for inputs that carry none.
+    #[arg(long)]
+    date: Option<String>,
+    /// Force the input format instead of detecting it.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Largest input file accepted, in bytes.
+    #[arg(long, default_value_t = ReadOptions::default().max_input_bytes)]
+    max_input_bytes: u64,
+    /// Largest decompressed size of one input, in bytes.
+    #[arg(long, default_value_t = ReadOptions::default().max_decompressed_bytes)]
+    max_decompressed_bytes: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Dateline,
+    Text,
+    Jsonl,
+    Html,
+    Feed,
+    Warc,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Dateline => Format::Dateline,
+            FormatArg::Text => Format::Text,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Html => Format::Html,
+            FormatArg::Feed => Format::Feed,
+            FormatArg::Warc => Format::Warc,
+        }
+    }
+}
+
+/// Documents processed together; output order is kept within and across batches.
+const BATCH: usize = 64;
+
+/// Runs the pipeline on one document; a panic in a stage (a bug) becomes an
+/// error diagnostic instead of taking the batch down.
+pub fn analyse(pipeline: &Pipeline, raw: RawDoc) -> Doc {
+    let mut doc = Doc::from_raw(raw);
+    let backup = (doc.id.clone(), doc.source.clone(), doc.date.clone(), doc.title.clone());
+    match catch_unwind(AssertUnwindSafe(|| {
+        pipeline.run(&mut doc);
+        doc
+    })) {
+        Ok(d) => d,
+        Err(_) => {
+            let mut d = Doc {
+                id: backup.0,
+                source: backup.1,
+                date: backup.2,
+                title: backup.3,
+                ..Doc::default()
+            };
+            d.diag(Diagnostic::error("pipeline", "internal error while analysing this document; it was skipped"));
+            d
+        }
+    }
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    if let Some(d) = &args.date {
+        if !valid_iso_date(d) {
+            eprintln!("dateline: error: --date must be YYYY-MM-DD, got {d:?}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    if let Some(n) = args.threads {
+        // a second call fails harmlessly when the pool exists already
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    let opts = ReadOptions {
+        max_input_bytes: args.max_input_bytes,
+        max_decompressed_bytes: args.max_decompressed_bytes,
+        default_date: args.date.clone(),
+        format: args.format.map(Format::from),
+        ..ReadOptions::default()
+    };
+    let pipeline = dateline_pipeline::default_pipeline().context("building the pipeline")?;
+    let inputs = match expand_inputs(&args.paths) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("dateline: error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let sink: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = BufWriter::new(sink);
+    let mut failed = 0usize;
+    let mut written = 0usize;
+    let mut batch: Vec<RawDoc> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<RawDoc>, out: &mut BufWriter<Box<dyn Write>>| -> Result<usize> {
+        let docs: Vec<Doc> = std::mem::take(batch).into_par_iter().map(|r| analyse(&pipeline, r)).collect();
+        for d in &docs {
+            let v1 = d.to_v1();
+            if args.pretty {
+                serde_json::to_writer_pretty(&mut *out, &v1)?;
+            } else {
+                serde_json::to_writer(&mut *out, &v1)?;
+            }
+            out.write_all(b"\n")?;
+        }
+        Ok(docs.len())
+    };
+    for input in &inputs {
+        for item in read_input(input, &opts) {
+            match item {
+                Ok(raw) => {
+                    batch.push(raw);
+                    if batch.len() >= BATCH {
+                        written += flush(&mut batch, &mut out)?;
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("dateline: error: {e}");
+                }
+            }
+        }
+    }
+    written += flush(&mut batch, &mut out)?;
+    out.flush()?;
+    if failed > 0 {
+        eprintln!("dateline: {written} documents written, {failed} inputs or documents failed");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `YYYY-MM-DD` with a real month and day.
+pub fn valid_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
