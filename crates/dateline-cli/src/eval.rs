@@ -1,11 +1,133 @@
-//! `dateline eval ...`: per-stage measurements against gold data.
+//! `dateline eval ...`: per-stage measurements against gold data. Every
+//! command accepts `--json` and then prints one JSON object whose shares and
+//! rates are percentages (0-100).
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
+use dateline_html::eval::{average, score, Score};
+use dateline_read::{read_bytes, ReadOptions};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(clap::Subcommand)]
-pub enum EvalCommand {}
+pub enum EvalCommand {
+    /// HTML main-text extraction against the article-extraction-benchmark
+    /// layout: token precision, recall and F1 per page, averaged over pages
+    /// (as ../shared/peers/eval_extract.py computes them).
+    Boilerplate {
+        /// Folder of pages named `<id>.html` or `<id>.html.gz`.
+        #[arg(long)]
+        html: PathBuf,
+        /// JSON object mapping each id to `{"articleBody": ...}`.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also print each page's scores (with --json: a `pages` array).
+        #[arg(long)]
+        per_page: bool,
+    },
+}
 
 pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
-    match cmd {}
+    match cmd {
+        EvalCommand::Boilerplate {
+            html,
+            gold,
+            json,
+            per_page,
+        } => boilerplate(&html, &gold, json, per_page),
+    }
+}
+
+fn page_id(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let id = name.strip_suffix(".gz").unwrap_or(name);
+    let id = id.strip_suffix(".html").or_else(|| id.strip_suffix(".htm"))?;
+    Some(id.to_string())
+}
+
+fn boilerplate(dir: &Path, gold_path: &Path, as_json: bool, per_page: bool) -> Result<ExitCode> {
+    let gold_text = std::fs::read_to_string(gold_path).with_context(|| format!("reading {}", gold_path.display()))?;
+    let gold: Value = serde_json::from_str(&gold_text).with_context(|| format!("parsing {}", gold_path.display()))?;
+    let Some(gold) = gold.as_object() else {
+        bail!("{}: expected a JSON object keyed by page id", gold_path.display());
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| page_id(p).is_some())
+        .collect();
+    files.sort();
+    let opts = ReadOptions::default();
+    let mut scores: Vec<Score> = Vec::new();
+    let mut rows = Vec::new();
+    let mut missing = 0usize;
+    let mut bytes_total = 0usize;
+    let mut elapsed = 0f64;
+    for f in &files {
+        let Some(id) = page_id(f) else { continue };
+        let Some(body) = gold.get(&id).and_then(|g| g.get("articleBody")).and_then(Value::as_str) else {
+            missing += 1;
+            continue;
+        };
+        let bytes = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+        bytes_total += bytes.len();
+        let t = Instant::now();
+        let docs = read_bytes(&bytes, f, &opts);
+        elapsed += t.elapsed().as_secs_f64();
+        let pred = docs
+            .into_iter()
+            .filter_map(|d| d.ok())
+            .map(|d| d.body)
+            .next()
+            .unwrap_or_default();
+        let s = score(&pred, body);
+        rows.push(json!({"id": id, "precision": pct(s.precision), "recall": pct(s.recall), "f1": pct(s.f1)}));
+        scores.push(s);
+    }
+    if scores.is_empty() {
+        bail!("no page of {} has a gold text in {}", dir.display(), gold_path.display());
+    }
+    let avg = average(&scores);
+    let docs_per_s = scores.len() as f64 / elapsed.max(1e-9);
+    if as_json {
+        let mut out = json!({
+            "eval": "boilerplate",
+            "pages": scores.len(),
+            "pages_without_gold": missing,
+            "precision": pct(avg.precision),
+            "recall": pct(avg.recall),
+            "f1": pct(avg.f1),
+            "docs_per_s": round(docs_per_s, 1),
+            "input_mb": round(bytes_total as f64 / 1e6, 3),
+        });
+        if per_page {
+            out["pages_detail"] = Value::Array(rows);
+        }
+        println!("{out}");
+    } else {
+        if per_page {
+            for r in &rows {
+                println!("{}\t{}\t{}\t{}", r["id"], r["precision"], r["recall"], r["f1"]);
+            }
+        }
+        println!("pages      {}", scores.len());
+        println!("precision  {:.2}", pct(avg.precision));
+        println!("recall     {:.2}", pct(avg.recall));
+        println!("F1         {:.2}", pct(avg.f1));
+        println!("docs/s     {docs_per_s:.1} (reading from memory + decoding + extraction, one thread)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pct(x: f64) -> f64 {
+    round(x * 100.0, 2)
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let m = 10f64.powi(digits);
+    (x * m).round() / m
 }

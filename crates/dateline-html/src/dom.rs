@@ -5,6 +5,10 @@
 //! than `max_depth` are not created; their content is attached to the
 //! deepest allowed ancestor ("flattened").
 
+/// How far down the open-element stack an end tag looks for its match
+/// (bounds the work per tag when `max_depth` is very large).
+const SEARCH_LIMIT: usize = 512;
+
 /// Index meaning "no node".
 pub const NONE: u32 = u32::MAX;
 
@@ -543,7 +547,8 @@ impl<'a> Builder<'a> {
     /// Pops up to and including the nearest open element in `targets`,
     /// unless a `boundary` element is met first.
     fn close_nearest(&mut self, targets: &[Tag], boundary: &[Tag]) {
-        for i in (0..self.stack.len()).rev() {
+        let lo = self.stack.len().saturating_sub(SEARCH_LIMIT);
+        for i in (lo..self.stack.len()).rev() {
             let t = self.tag_of(self.stack[i]);
             if targets.contains(&t) {
                 self.pop_until(i);
@@ -606,7 +611,8 @@ impl<'a> Builder<'a> {
             return;
         }
         let table_tag = matches!(tag, Table | Td | Th | Tr | Tbody | Thead | Tfoot | Caption);
-        for i in (0..self.stack.len()).rev() {
+        let lo = self.stack.len().saturating_sub(SEARCH_LIMIT);
+        for i in (lo..self.stack.len()).rev() {
             let id = self.stack[i];
             let t = self.tag_of(id);
             let same = if tag == Other {

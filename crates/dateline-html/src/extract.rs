@@ -14,6 +14,7 @@ const POSITIVE: u8 = 4; // class/id looks like article content
 const STRONG: u8 = 8; // itemprop=articleBody and the like
 const NEGATIVE: u8 = 16; // class/id looks like boilerplate (weight only)
 const SMALL_BOILER: u8 = 32; // boilerplate if it holds little text
+const SMALL_UNLIKELY: u8 = 64; // unlikely class, but content-ish words too
 
 pub struct Info {
     pub flags: Vec<u8>,
@@ -128,7 +129,7 @@ const UNLIKELY_SUB: &[&str] = &[
     "caption",
 ];
 /// Tokens that mark boilerplate only on small elements (bylines, dates).
-const SMALL_TOK: &[&str] = &["date", "time", "timestamp", "dateline", "author", "authors", "published", "updated", "credit", "source", "label", "kicker", "eyebrow", "dek", "subtitle", "subhead", "standfirst", "summary", "lede"];
+const SMALL_TOK: &[&str] = &["date", "time", "timestamp", "dateline", "author", "authors", "published", "updated", "credit", "source", "label", "kicker", "eyebrow", "dek", "subtitle", "subhead", "standfirst"];
 const UNLIKELY_TOK: &[&str] = &[
     "ad", "ads", "nav", "tags", "tag", "share", "hidden", "hide", "print", "meta", "header", "masthead", "extra",
     "remark", "replies", "community", "caption", "credit", "credits", "topics", "sr", "screen", "visually",
@@ -229,7 +230,7 @@ pub fn analyse(dom: &Dom, strip_unlikely: bool) -> Info {
         match node.tag {
             Script | Style | Noscript | Template | Svg | Math | Iframe | Object | Embed | Canvas | Video | Audio
             | Select | Option | Textarea | Input | Button | Head | Title | Dialog | Meta | Link => f |= SKIP,
-            Nav | Aside | Footer => f |= UNLIKELY,
+            Nav | Aside | Footer | Figure | Figcaption => f |= UNLIKELY,
             _ => {}
         }
         if f & SKIP == 0 {
@@ -264,14 +265,16 @@ pub fn analyse(dom: &Dom, strip_unlikely: bool) -> Info {
                     w -= 25;
                 }
                 if f & STRONG == 0
-                    && node.tag != Body
-                    && node.tag != A
+                    && !matches!(node.tag, Body | Html | A)
                     && (UNLIKELY_SUB.iter().any(|p| buf.contains(p)) || has_token(&buf, UNLIKELY_TOK))
-                    && !OK_MAYBE.iter().any(|p| buf.contains(p))
                 {
-                    f |= UNLIKELY;
+                    if OK_MAYBE.iter().any(|p| buf.contains(p)) {
+                        f |= SMALL_UNLIKELY;
+                    } else {
+                        f |= UNLIKELY;
+                    }
                 }
-                if f & STRONG == 0 && has_token(&buf, SMALL_TOK) {
+                if f & STRONG == 0 && !matches!(node.tag, Body | Html) && has_token(&buf, SMALL_TOK) {
                     f |= SMALL_BOILER;
                 }
                 if f & STRONG != 0 {
@@ -291,7 +294,10 @@ pub fn analyse(dom: &Dom, strip_unlikely: bool) -> Info {
         let size_end = info.end[i].max(i as u32 + 1);
         info.end[i] = size_end;
         let mut f = info.flags[i];
-        if f & SMALL_BOILER != 0 && strip_unlikely && info.text[i] < 200 && info.paras[i] <= 1 {
+        if strip_unlikely
+            && ((f & SMALL_BOILER != 0 && info.text[i] < 200 && info.paras[i] <= 1)
+                || (f & SMALL_UNLIKELY != 0 && info.text[i] < 500 && info.paras[i] < 3))
+        {
             f |= UNLIKELY;
             info.flags[i] = f;
         }
@@ -473,7 +479,9 @@ pub fn choose(dom: &Dom, info: &Info) -> Vec<u32> {
             let s = if score[ci].is_nan() { 0.0 } else { score[ci] };
             let append = if s + bonus >= threshold {
                 true
-            } else if node.tag == Tag::P {
+            } else if node.tag == Tag::P
+                || (matches!(node.tag, Tag::Div | Tag::Section) && !info.block_child[ci])
+            {
                 let ld = link_density(info, ci);
                 let t = info.text[ci];
                 (t > 80 && ld < 0.25) || (t > 0 && t <= 80 && ld == 0.0 && dom.subtree_raw_text(c).contains(". "))
@@ -640,7 +648,7 @@ pub fn filter(paras: Vec<Para>, title: Option<&str>) -> Vec<Para> {
             if p.tag == Some(Tag::H1) || (!t.is_empty() && p.chars < 400 && norm_cmp(&p.text) == t) {
                 return false;
             }
-            true
+            !is_boilerplate_line(&p.text, p.chars)
         })
         .collect()
 }
@@ -654,4 +662,32 @@ pub fn join(paras: &[Para]) -> String {
         out.push_str(&p.text);
     }
     out
+}
+
+/// Short lines that are page furniture rather than article text: bare
+/// URLs and e-mail addresses, dates, "Published ..." stamps, photo
+/// credits, and widget labels.
+pub fn is_boilerplate_line(text: &str, chars: usize) -> bool {
+    if chars > 80 {
+        return false;
+    }
+    let t = text.trim();
+    if !t.contains(' ') && (t.starts_with("http") || t.starts_with("www.") || (t.contains('@') && t.contains('.'))) {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    const PREFIX: &[&str] = &[
+        "published", "updated", "last updated", "posted", "photo:", "photo by", "photograph:", "image:", "image source",
+        "credit:", "foto:", "imagen:", "advertisement", "publicidad", "copyright", "©", "(c)", "all rights reserved",
+        "share this", "share on", "read more", "leer más", "explore further", "related:", "tags", "etiquetas",
+        "sponsored", "click here", "sign up", "subscribe", "follow us", "síguenos",
+    ];
+    if PREFIX.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    const EXACT: &[&str] = &["caption", "close", "share", "comments", "menu", "search", "print", "email", "next", "previous", "more"];
+    if EXACT.contains(&lower.trim_end_matches([':', '.'])) {
+        return true;
+    }
+    chars < 40 && crate::meta::normalize_date(t).is_some()
 }

@@ -7,6 +7,7 @@
 
 pub mod clean;
 pub mod error;
+pub mod lang;
 
 pub use error::{Error, Result};
 
@@ -14,6 +15,6 @@ use dateline_core::{Pipeline, Stage};
 
 /// The default pipeline, in order.
 pub fn default_pipeline() -> Result<Pipeline> {
-    let stages: Vec<Box<dyn Stage>> = vec![Box::new(clean::Clean::new()?)];
+    let stages: Vec<Box<dyn Stage>> = vec![Box::new(clean::Clean::new()?), Box::new(lang::Language)];
     Ok(Pipeline::new(stages)?)
 }

@@ -59,13 +59,6 @@ pub fn parse_dateline(line: &str) -> Option<DatelineHeader<'_>> {
     })
 }
 
-/// Whether the first non-blank line of `text` is a dateline.
-pub(crate) fn starts_with_dateline(text: &str) -> bool {
-    text.lines()
-        .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| parse_dateline(l).is_some())
-}
-
 /// `\r\n` and lone `\r` → `\n`.
 pub(crate) fn normalize_newlines(s: &str) -> String {
     if !s.contains('\r') {

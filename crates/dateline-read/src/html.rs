@@ -331,7 +331,8 @@ pub(crate) fn decode_entity(s: &str) -> (String, usize) {
         let c = match code {
             // HTML maps C1 references to windows-1252.
             0x80..=0x9F => {
-                let (t, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&[code as u8]);
+                let byte = [code as u8];
+                let (t, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
                 t.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER)
             }
             0 => char::REPLACEMENT_CHARACTER,
@@ -466,7 +467,7 @@ mod tests {
             <div>Segundo &#8220;párrafo&#x201D; &bogus; 3 &lt; 4</div></body></html>";
         assert_eq!(
             html_to_text(html),
-            "Titular de prueba\n\nPrimer párrafo con negrita & un\u{a0}enlace.\n\n\
+            "Titular de prueba\n\nPrimer párrafo con negrita & un enlace.\n\n\
              Segundo “párrafo” &bogus; 3 < 4"
         );
     }

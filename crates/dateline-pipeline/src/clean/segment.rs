@@ -11,7 +11,7 @@
 //!   of prose, after some body text. Shorter lines are taken as cross-heads
 //!   of the same story.
 
-use super::{ends_sentence, last_sentence_start, word_count, Piece, Sep};
+use super::{ends_sentence, word_count, Piece, Sep};
 use crate::clean::Rules;
 
 /// A headline inside `p`: (start, end) relative to `p`; the lead begins at `end` (after white space).
@@ -21,6 +21,8 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
     let mut pos = from;
     let mut prev: &str = "";
     let mut prev2: &str = "";
+    // start of the current sentence, tracked as we go (no rescans)
+    let mut sent_start = from;
     while let Some(word) = iter.next() {
         let start = pos;
         pos += word.len() + 1;
@@ -35,7 +37,7 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
         let name_tail = word.chars().count() <= 2 && upper(prev) && upper(prev2);
         if prev_plain && next_lower && !name_tail && rules.starters.iter().any(|(s, l)| s == word && l == lang) {
             if let Some(pe) = prev_word_end {
-                let head_start = last_sentence_start(&p[..pe]);
+                let head_start = sent_start;
                 let head = &p[head_start..pe];
                 let n = word_count(head);
                 let starts_upper = head.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
@@ -48,10 +50,19 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
             }
         }
         prev_word_end = Some(start + word.len());
+        if ends_sentence_word(word) {
+            sent_start = pos.min(p.len());
+        }
         prev2 = prev;
         prev = word;
     }
     None
+}
+
+/// A word that closes a sentence ("breve.", "dijo:", "«fin».").
+fn ends_sentence_word(w: &str) -> bool {
+    let t = w.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']']);
+    t.ends_with(['.', '!', '?', '…']) && t.chars().count() > 1
 }
 
 /// es or en, by counting frequent function words (the language stage runs

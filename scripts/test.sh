@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: format, lints, unit + integration + golden tests, and
+# the evaluations whose gold data lives in ../shared/data (run when present).
+# README's test command and .ci/run both run exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --workspace
+
+DATA="${DATELINE_DATA:-../shared/data}"
+if [ -d "$DATA" ]; then
+  echo "== evaluations on $DATA"
+  bash scripts/eval.sh "$DATA"
+else
+  echo "== $DATA not present: evaluations skipped"
+fi
