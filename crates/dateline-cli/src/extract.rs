@@ -135,7 +135,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Ok(docs.len())
     };
     for input in &inputs {
+        let mut yielded = 0usize;
         for item in read_input(input, &opts) {
+            yielded += 1;
             match item {
                 Ok(raw) => {
                     batch.push(raw);
@@ -148,6 +150,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     eprintln!("dateline: error: {e}");
                 }
             }
+        }
+        if yielded == 0 {
+            let name = match input {
+                dateline_read::Input::Stdin => "-".to_string(),
+                dateline_read::Input::File(p) => p.display().to_string(),
+            };
+            eprintln!("dateline: warning: {name}: no documents in this input");
         }
     }
     written += flush(&mut batch, &mut out)?;

@@ -95,6 +95,26 @@ pub(crate) fn default_date(opts: &ReadOptions, diags: &mut Vec<Diagnostic>) -> O
     }
 }
 
+/// For a document whose input carries no date: takes `--date` when given,
+/// and says so (info) either way. `what` names the unit ("record", "page").
+pub(crate) fn fill_date(
+    date: &mut Option<String>,
+    diags: &mut Vec<Diagnostic>,
+    opts: &ReadOptions,
+    what: &str,
+) {
+    if date.is_some() {
+        return;
+    }
+    *date = default_date(opts, diags);
+    let message = if date.is_some() {
+        format!("no date in the {what}; date taken from --date")
+    } else {
+        format!("no date in the {what}")
+    };
+    diags.push(Diagnostic::info(STAGE, message));
+}
+
 /// Reads a whole text file (already size-checked) into zero or one document.
 pub(crate) fn read_text(
     bytes: &[u8],
@@ -214,7 +234,10 @@ mod tests {
                 title: Some("Un titular de prueba")
             })
         );
-        assert_eq!(parse_dateline("date 2025-08-13").and_then(|h| h.title), None);
+        assert_eq!(
+            parse_dateline("date 2025-08-13").and_then(|h| h.title),
+            None
+        );
         assert!(parse_dateline("\tDATE 2025-8-3 x").is_some());
         assert!(parse_dateline("dated 2025-08-13 x").is_none());
         assert!(parse_dateline("date: 2025-08-13 x").is_none());
@@ -253,7 +276,11 @@ mod tests {
 
     #[test]
     fn plain_text_without_date() {
-        let d = one(b"Just a body.\nSecond line.\n", TextMode::Auto, &ReadOptions::default());
+        let d = one(
+            b"Just a body.\nSecond line.\n",
+            TextMode::Auto,
+            &ReadOptions::default(),
+        );
         assert_eq!(d.source.format, "text");
         assert_eq!(d.date, None);
         assert_eq!(d.title, None);
@@ -290,20 +317,36 @@ mod tests {
     #[test]
     fn empty_and_blank_give_no_document() {
         assert!(read_text(b"", "e.txt", TextMode::Auto, &ReadOptions::default()).is_empty());
-        assert!(read_text(b" \n\r\n\t\n", "e.txt", TextMode::Auto, &ReadOptions::default())
-            .is_empty());
+        assert!(read_text(
+            b" \n\r\n\t\n",
+            "e.txt",
+            TextMode::Auto,
+            &ReadOptions::default()
+        )
+        .is_empty());
     }
 
     #[test]
     fn dateline_without_body_warns() {
-        let d = one(b"date 2025-08-13 Only a title", TextMode::Auto, &ReadOptions::default());
+        let d = one(
+            b"date 2025-08-13 Only a title",
+            TextMode::Auto,
+            &ReadOptions::default(),
+        );
         assert_eq!(d.body, "");
         assert_eq!(d.diagnostics.len(), 1);
     }
 
     #[test]
     fn binary_is_refused() {
-        let v = read_text(&[0, 1, 2, 3, 0, 0, 5], "b.txt", TextMode::Auto, &ReadOptions::default());
-        assert!(matches!(&v[..], [Err(Error::Format { message, .. })] if message.contains("binary")));
+        let v = read_text(
+            &[0, 1, 2, 3, 0, 0, 5],
+            "b.txt",
+            TextMode::Auto,
+            &ReadOptions::default(),
+        );
+        assert!(
+            matches!(&v[..], [Err(Error::Format { message, .. })] if message.contains("binary"))
+        );
     }
 }

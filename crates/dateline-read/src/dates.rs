@@ -38,7 +38,8 @@ fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
 /// (the shape only; see [`parse_ymd_loose`] for validity).
 pub fn has_ymd_shape(s: &str) -> bool {
     let mut parts = s.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return false;
     };
@@ -48,7 +49,8 @@ pub fn has_ymd_shape(s: &str) -> bool {
 /// Parses `YYYY-M-D` (one or two digit month and day) into a valid ISO date.
 pub fn parse_ymd_loose(s: &str) -> Option<String> {
     let mut parts = s.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return None;
     };
@@ -153,10 +155,9 @@ fn parse_offset(z: &str) -> Option<String> {
     let (h, m) = match body.len() {
         2 => (digits(body, 2, 2)?, 0),
         4 => (digits(body.get(..2)?, 2, 2)?, digits(body.get(2..)?, 2, 2)?),
-        5 if body.as_bytes().get(2) == Some(&b':') => (
-            digits(body.get(..2)?, 2, 2)?,
-            digits(body.get(3..)?, 2, 2)?,
-        ),
+        5 if body.as_bytes().get(2) == Some(&b':') => {
+            (digits(body.get(..2)?, 2, 2)?, digits(body.get(3..)?, 2, 2)?)
+        }
         _ => return None,
     };
     if h > 23 || m > 59 {
@@ -328,7 +329,10 @@ mod tests {
             normalize_date("Wed, 1 Jan 97 23:59:59 EST").as_deref(),
             Some("1997-01-01T23:59:59-05:00")
         );
-        assert_eq!(normalize_date("3 August 2025").as_deref(), Some("2025-08-03"));
+        assert_eq!(
+            normalize_date("3 August 2025").as_deref(),
+            Some("2025-08-03")
+        );
         assert_eq!(normalize_date("Mon, 31 Feb 2025 10:00:00 GMT"), None);
         assert_eq!(normalize_date("Tue, 12 Foo 2025"), None);
     }

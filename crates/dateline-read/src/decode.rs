@@ -241,7 +241,11 @@ mod tests {
         assert_eq!(s, "Acción, reunión y canción: \u{FFFD}está bien\u{FFFD}!");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].level, Level::Warning);
-        assert!(d[0].message.starts_with("2 invalid UTF-8"), "{}", d[0].message);
+        assert!(
+            d[0].message.starts_with("2 invalid UTF-8"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
@@ -270,7 +274,10 @@ mod tests {
 
     #[test]
     fn declared_utf16_without_bom() {
-        let b: Vec<u8> = "hi there".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let b: Vec<u8> = "hi there"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         assert_eq!(decode(&b, Some("utf-16")).0, "hi there");
         assert_eq!(decode(b"plain", Some("utf-16")).0, "plain");
     }
@@ -278,7 +285,9 @@ mod tests {
     #[test]
     fn binary_detection() {
         assert!(looks_binary(&[0u8; 100]));
-        let png_like: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let png_like: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
         assert!(looks_binary(&png_like));
         assert!(!looks_binary(b"just text\r\n\twith tabs\x0c"));
         assert!(!looks_binary(b""));

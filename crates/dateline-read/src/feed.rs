@@ -9,7 +9,7 @@
 //! ISO 8601). `guid`/`id` and the feed title go to `source.meta`. An XML
 //! error ends the feed with one error after the items read so far.
 
-use crate::dateline::{default_date, normalize_newlines};
+use crate::dateline::{fill_date, normalize_newlines};
 use crate::dates::normalize_date;
 use crate::html::{decode_entities, html_to_text};
 use crate::{Error, ReadOptions, Result};
@@ -123,7 +123,15 @@ pub(crate) fn read_feed(xml: &str, path: &str, opts: &ReadOptions) -> Vec<Result
             Ok(ev) => ev,
             Err(e) => {
                 let pos = reader.error_position();
-                finish(&mut out, items, &channel, feed_lang.as_deref(), format, path, opts);
+                finish(
+                    &mut out,
+                    items,
+                    &channel,
+                    feed_lang.as_deref(),
+                    format,
+                    path,
+                    opts,
+                );
                 out.push(Err(Error::Format {
                     path: path.to_string(),
                     message: format!("XML error at byte {pos}: {e}"),
@@ -220,7 +228,13 @@ pub(crate) fn read_feed(xml: &str, path: &str, opts: &ReadOptions) -> Vec<Result
             }
             Event::Text(t) => {
                 let raw = String::from_utf8_lossy(&t);
-                add_text(&mut item, &mut channel, &capture, stack.len(), &decode_entities(&raw));
+                add_text(
+                    &mut item,
+                    &mut channel,
+                    &capture,
+                    stack.len(),
+                    &decode_entities(&raw),
+                );
             }
             Event::CData(t) => {
                 let raw = String::from_utf8_lossy(&t);
@@ -234,7 +248,15 @@ pub(crate) fn read_feed(xml: &str, path: &str, opts: &ReadOptions) -> Vec<Result
         // No element at all: an empty or comment-only file.
         return out;
     }
-    finish(&mut out, items, &channel, feed_lang.as_deref(), format, path, opts);
+    finish(
+        &mut out,
+        items,
+        &channel,
+        feed_lang.as_deref(),
+        format,
+        path,
+        opts,
+    );
     out
 }
 
@@ -349,12 +371,7 @@ fn item_doc(
             }
         }
     }
-    if date.is_none() {
-        date = default_date(opts, &mut diagnostics);
-        if date.is_some() {
-            diagnostics.push(Diagnostic::info(STAGE, "no date in the item; date taken from --date"));
-        }
-    }
+    fill_date(&mut date, &mut diagnostics, opts, "feed item");
 
     let body = match BODY_KEYS.iter().find_map(|k| non_empty(f, k)) {
         Some(b) if b.is_html() => {
@@ -445,7 +462,8 @@ mod tests {
         assert_eq!(c.body, "");
         assert_eq!(c.date, None);
         assert_eq!(c.source.meta.get("date_raw"), Some(&Value::from("someday")));
-        assert_eq!(c.diagnostics.len(), 2);
+        // Unreadable date, no date, no body.
+        assert_eq!(c.diagnostics.len(), 3, "{:?}", c.diagnostics);
     }
 
     #[test]
@@ -513,13 +531,17 @@ mod tests {
         let d = docs(xml);
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(matches!(&d[0], Ok(x) if x.body == "fine"));
-        assert!(matches!(&d[1], Err(Error::Format { message, .. }) if message.contains("XML error")));
+        assert!(
+            matches!(&d[1], Err(Error::Format { message, .. }) if message.contains("XML error"))
+        );
     }
 
     #[test]
     fn not_a_feed() {
         let d = docs("<html><body>x</body></html>");
-        assert!(matches!(&d[..], [Err(Error::Format { message, .. })] if message.contains("not an RSS")));
+        assert!(
+            matches!(&d[..], [Err(Error::Format { message, .. })] if message.contains("not an RSS"))
+        );
         assert!(docs("").is_empty());
         assert!(docs("<!-- nothing -->").is_empty());
     }
@@ -535,7 +557,10 @@ mod tests {
         ] {
             let _ = docs(x);
         }
-        let deep = format!("<rss><channel><item><description>{}</description></item></channel></rss>", "<b>".repeat(10_000));
+        let deep = format!(
+            "<rss><channel><item><description>{}</description></item></channel></rss>",
+            "<b>".repeat(10_000)
+        );
         let _ = docs(&deep);
     }
 }

@@ -160,9 +160,40 @@ const SKIP_CONTENT: &[&str] = &[
 ];
 
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "blockquote", "article", "section", "header", "footer", "pre", "hr", "dd", "dt", "dl",
-    "figure", "figcaption", "main", "aside", "nav", "form", "body", "html", "title", "address",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "blockquote",
+    "article",
+    "section",
+    "header",
+    "footer",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "figcaption",
+    "main",
+    "aside",
+    "nav",
+    "form",
+    "body",
+    "html",
+    "title",
+    "address",
 ];
 
 /// Turns HTML (a page or a fragment) into plain text: drops comments,
@@ -316,7 +347,10 @@ fn flush(para: &mut String, paragraphs: &mut Vec<String>) {
 /// kept literally (`&`, 1 byte).
 pub(crate) fn decode_entity(s: &str) -> (String, usize) {
     let literal = ("&".to_string(), 1);
-    let Some(semi) = s.get(1..).and_then(|r| r.get(..r.len().min(40))).and_then(|r| r.find(';'))
+    let Some(semi) = s
+        .get(1..)
+        .and_then(|r| r.get(..r.len().min(40)))
+        .and_then(|r| r.find(';'))
     else {
         return literal;
     };
@@ -475,8 +509,19 @@ mod tests {
     #[test]
     fn tag_stripper_survives_malformed_input() {
         for s in [
-            "<", "<p", "<!--", "&", "&#", "&#xZZ;", "&#99999999;", "<script>never closed",
-            "a < b > c", "<p title='>'>x</p>", "ñ<ñ>&ñ;", "&#0;", "&#x80;",
+            "<",
+            "<p",
+            "<!--",
+            "&",
+            "&#",
+            "&#xZZ;",
+            "&#99999999;",
+            "<script>never closed",
+            "a < b > c",
+            "<p title='>'>x</p>",
+            "ñ<ñ>&ñ;",
+            "&#0;",
+            "&#x80;",
         ] {
             let _ = html_to_text(s);
         }
@@ -495,7 +540,8 @@ mod tests {
 
     #[test]
     fn page_becomes_doc() {
-        let bytes: &[u8] = b"<!doctype html><html lang=\"es\"><head><meta charset=\"windows-1252\">\
+        let bytes: &[u8] =
+            b"<!doctype html><html lang=\"es\"><head><meta charset=\"windows-1252\">\
             <title>T\xEDtulo</title></head><body><p>Texto de la p\xE1gina.</p></body></html>";
         let doc = html_doc(bytes, "p.html", None, "html", &ReadOptions::default());
         let Ok(doc) = doc else { panic!("{doc:?}") };

@@ -133,7 +133,7 @@ mod tests {
         t.write(".git/config", b"x");
         let root = t.path().display().to_string();
 
-        let got = expand_inputs(&[root.clone()]).unwrap_or_default();
+        let got = expand_inputs(std::slice::from_ref(&root)).unwrap_or_default();
         let names: Vec<String> = got
             .iter()
             .map(|i| match i {
@@ -144,21 +144,21 @@ mod tests {
                 Input::Stdin => "-".into(),
             })
             .collect();
-        assert_eq!(names, ["a.jsonl", "b.txt", "sub/deeper/y.txt", "sub/z.html"]);
+        assert_eq!(
+            names,
+            ["a.jsonl", "b.txt", "sub/deeper/y.txt", "sub/z.html"]
+        );
 
         let got = expand_inputs(&[format!("{root}/*.txt"), "-".into(), format!("{root}/b.txt")])
             .unwrap_or_default();
-        assert_eq!(
-            got,
-            vec![Input::File(t.path().join("b.txt")), Input::Stdin]
-        );
+        assert_eq!(got, vec![Input::File(t.path().join("b.txt")), Input::Stdin]);
     }
 
     #[test]
     fn missing_paths_and_bad_globs_are_errors() {
         let t = TempDir::new("inputs-missing");
         let missing = t.path().join("nope.txt").display().to_string();
-        match expand_inputs(&[missing.clone()]) {
+        match expand_inputs(std::slice::from_ref(&missing)) {
             Err(Error::Io { path, .. }) => assert_eq!(path, missing),
             other => panic!("{other:?}"),
         }

@@ -7,7 +7,7 @@
 //! line. Blank lines are skipped. An I/O error (or a hit size limit) ends
 //! the input with one error.
 
-use crate::dateline::{default_date, normalize_newlines};
+use crate::dateline::{fill_date, normalize_newlines};
 use crate::dates::{from_unix, normalize_date};
 use crate::decode::decode;
 use crate::limit::map_io;
@@ -82,8 +82,7 @@ impl Iterator for JsonlReader<'_> {
                 path: format!("{}:{}", self.path, self.line_no),
                 message,
             });
-            // Stop reading a file that is clearly not JSONL at all? No: each
-            // line is judged alone, so one bad line never hides the others.
+            // Each line is judged alone: one bad line never hides the others.
             return Some(r);
         }
         None
@@ -101,27 +100,22 @@ pub(crate) fn parse_line(
         Ok(s) => (s.to_string(), Vec::new()),
         Err(_) => decode(line, None),
     };
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
     let Value::Object(mut obj) = value else {
         return Err("not a JSON object".to_string());
     };
 
-    let body = take_text(&mut obj, BODY_KEYS).ok_or_else(|| {
-        format!(
-            "no text field (expected one of {})",
-            BODY_KEYS.join(", ")
-        )
-    })?;
+    let body = take_text(&mut obj, BODY_KEYS)
+        .ok_or_else(|| format!("no text field (expected one of {})", BODY_KEYS.join(", ")))?;
     let title = take_string(&mut obj, TITLE_KEYS);
     let url = take_string(&mut obj, URL_KEYS);
     let lang = take_string(&mut obj, LANG_KEYS);
 
     let mut date = None;
-    if let Some((key, v)) = DATE_KEYS
-        .iter()
-        .find_map(|k| obj.get(*k).filter(|v| !v.is_null()).map(|v| (*k, v)))
-    {
+    let date_key = candidates(&obj, DATE_KEYS)
+        .into_iter()
+        .find(|k| obj.get(k).is_some_and(|v| !v.is_null()));
+    if let Some((key, v)) = date_key.and_then(|k| obj.get(&k).map(|v| (k.clone(), v))) {
         let parsed = match v {
             Value::String(s) => normalize_date(s),
             Value::Number(n) => n.as_i64().and_then(|secs| {
@@ -137,7 +131,7 @@ pub(crate) fn parse_line(
         match parsed {
             Some(d) => {
                 date = Some(d);
-                obj.remove(key);
+                obj.remove(&key);
             }
             None => diagnostics.push(Diagnostic::warning(
                 STAGE,
@@ -145,12 +139,7 @@ pub(crate) fn parse_line(
             )),
         }
     }
-    if date.is_none() {
-        date = default_date(opts, &mut diagnostics);
-        if date.is_some() {
-            diagnostics.push(Diagnostic::info(STAGE, "no date in the record; date taken from --date"));
-        }
-    }
+    fill_date(&mut date, &mut diagnostics, opts, "record");
     if body.trim().is_empty() {
         diagnostics.push(Diagnostic::warning(STAGE, "the record's text is empty"));
     }
@@ -170,12 +159,30 @@ pub(crate) fn parse_line(
     })
 }
 
+/// The keys of `obj` matching the aliases: every exact match in alias
+/// order, then the case-insensitive ones (`Text`, `Headline` ...).
+fn candidates(obj: &Map<String, Value>, aliases: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = aliases
+        .iter()
+        .filter(|a| obj.contains_key(**a))
+        .map(|a| a.to_string())
+        .collect();
+    for a in aliases {
+        for k in obj.keys() {
+            if k.eq_ignore_ascii_case(a) && !out.contains(k) {
+                out.push(k.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Removes and returns the first non-empty string among `keys`.
 fn take_string(obj: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
-    let key = keys
-        .iter()
-        .find(|k| matches!(obj.get(**k), Some(Value::String(s)) if !s.trim().is_empty()))?;
-    match obj.remove(*key) {
+    let key = candidates(obj, keys)
+        .into_iter()
+        .find(|k| matches!(obj.get(k), Some(Value::String(s)) if !s.trim().is_empty()))?;
+    match obj.remove(&key) {
         Some(Value::String(s)) => Some(s.trim().to_string()),
         _ => None,
     }
@@ -189,11 +196,12 @@ fn take_text(obj: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
         Value::Array(a) => !a.is_empty() && a.iter().all(Value::is_string),
         _ => false,
     };
-    let key = keys
+    let cands = candidates(obj, keys);
+    let key = cands
         .iter()
-        .find(|k| matches!(obj.get(**k), Some(Value::String(s)) if !s.trim().is_empty()))
-        .or_else(|| keys.iter().find(|k| obj.get(**k).is_some_and(usable)))?;
-    let text = match obj.remove(*key)? {
+        .find(|k| matches!(obj.get(*k), Some(Value::String(s)) if !s.trim().is_empty()))
+        .or_else(|| cands.iter().find(|k| obj.get(*k).is_some_and(usable)))?;
+    let text = match obj.remove(key)? {
         Value::String(s) => s,
         Value::Array(a) => a
             .iter()
@@ -210,6 +218,7 @@ fn take_text(obj: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dateline_core::Level;
     use std::io::Cursor;
 
     fn read(input: &[u8]) -> Vec<Result<RawDoc>> {
@@ -263,12 +272,25 @@ mod tests {
     }
 
     #[test]
+    fn keys_match_case_insensitively() {
+        let docs =
+            read(b"{\"Headline\":\"H\",\"Text\":\"T\",\"Date\":\"2025-08-13\",\"Topic\":\"x\"}");
+        let Ok(d) = &docs[0] else { panic!("{docs:?}") };
+        assert_eq!(d.title.as_deref(), Some("H"));
+        assert_eq!(d.body, "T");
+        assert_eq!(d.date.as_deref(), Some("2025-08-13"));
+        assert_eq!(d.source.meta.keys().collect::<Vec<_>>(), ["Topic"]);
+    }
+
+    #[test]
     fn unreadable_date_is_kept_in_meta() {
         let docs = read(b"{\"text\":\"x\",\"date\":\"last week\"}");
         let Ok(d) = &docs[0] else { panic!("{docs:?}") };
         assert_eq!(d.date, None);
         assert_eq!(d.source.meta.get("date"), Some(&Value::from("last week")));
-        assert_eq!(d.diagnostics.len(), 1);
+        // A warning for the unreadable date, an info for the missing one.
+        let levels: Vec<_> = d.diagnostics.iter().map(|x| x.level).collect();
+        assert_eq!(levels, [Level::Warning, Level::Info]);
     }
 
     #[test]

@@ -251,8 +251,10 @@ fn read_stream<'a>(
         Some(e) => Box::new(FailAfter(Some(e))),
         None => stream,
     };
-    let full: Box<dyn BufRead + Send + 'a> =
-        Box::new(BufReader::with_capacity(64 * 1024, Cursor::new(head).chain(rest)));
+    let full: Box<dyn BufRead + Send + 'a> = Box::new(BufReader::with_capacity(
+        64 * 1024,
+        Cursor::new(head).chain(rest),
+    ));
 
     match format {
         Format::Jsonl => Box::new(jsonl::JsonlReader::new(full, path, magic, opts)),
@@ -272,9 +274,7 @@ fn read_stream<'a>(
             let docs = match format {
                 Format::Html => match html::html_doc(&bytes, &path, None, "html", opts) {
                     Ok(mut d) => {
-                        if d.date.is_none() {
-                            d.date = dateline::default_date(opts, &mut d.diagnostics);
-                        }
+                        dateline::fill_date(&mut d.date, &mut d.diagnostics, opts, "page");
                         vec![Ok(d)]
                     }
                     Err(e) => vec![Err(e)],
@@ -295,20 +295,32 @@ fn read_stream<'a>(
     }
 }
 
+/// Reads a whole unsized stream (stdin) under `max_input_bytes`, then reads
+/// it as an input named `-` with its format sniffed.
+fn read_whole_stream(r: impl Read, opts: &ReadOptions) -> DocIter<'static> {
+    let mut limited = Limited::new(r, opts.max_input_bytes, LimitKind::Input);
+    let mut bytes = Vec::new();
+    if let Err(e) = limited.read_to_end(&mut bytes) {
+        return one_err(map_io("-", e, false));
+    }
+    read_stream(
+        Box::new(Cursor::new(bytes)),
+        "-".to_string(),
+        Path::new("-"),
+        opts,
+    )
+}
+
 /// Reads one input into documents. An `Err` item means that the input (or
 /// the rest of it, or one record of it) could not be read; `Ok` documents
 /// may carry diagnostics. Stdin is read whole (up to `max_input_bytes`) and
 /// its format sniffed.
-pub fn read_input(input: &Input, opts: &ReadOptions) -> Box<dyn Iterator<Item = Result<RawDoc>> + Send> {
+pub fn read_input(
+    input: &Input,
+    opts: &ReadOptions,
+) -> Box<dyn Iterator<Item = Result<RawDoc>> + Send> {
     match input {
-        Input::Stdin => {
-            let mut limited = Limited::new(std::io::stdin().lock(), opts.max_input_bytes, LimitKind::Input);
-            let mut bytes = Vec::new();
-            if let Err(e) = limited.read_to_end(&mut bytes) {
-                return one_err(map_io("-", e, false));
-            }
-            read_stream(Box::new(Cursor::new(bytes)), "-".to_string(), Path::new("-"), opts)
-        }
+        Input::Stdin => read_whole_stream(std::io::stdin().lock(), opts),
         Input::File(p) => {
             let path = p.display().to_string();
             let io_err = |e| Error::Io {
@@ -423,7 +435,8 @@ pub(crate) mod tests {
 
     #[test]
     fn seed_article_reads_as_dateline() {
-        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/seed-article.txt");
+        let seed =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/seed-article.txt");
         let Ok(bytes) = std::fs::read(&seed) else {
             eprintln!("seed article not present; skipped");
             return;
@@ -431,7 +444,10 @@ pub(crate) mod tests {
         let d = only_doc(file_docs(&seed, &ReadOptions::default()));
         assert_eq!(d.source.format, "dateline");
         assert_eq!(d.date.as_deref(), Some("2025-08-13"));
-        assert!(d.title.as_deref().is_some_and(|t| t.starts_with("Vladimir Putin")));
+        assert!(d
+            .title
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Vladimir Putin")));
         assert!(!d.body.starts_with('\n'));
         assert!(d.body.len() < bytes.len());
         assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
@@ -439,10 +455,18 @@ pub(crate) mod tests {
 
     #[test]
     fn txt_extension_dateline_or_text() {
-        let d = only_doc(docs_of(b"date 2025-08-13 Titular\n\nCuerpo.", "a.txt", &ReadOptions::default()));
+        let d = only_doc(docs_of(
+            b"date 2025-08-13 Titular\n\nCuerpo.",
+            "a.txt",
+            &ReadOptions::default(),
+        ));
         assert_eq!(d.source.format, "dateline");
         assert_eq!(d.source.path.as_deref(), Some("a.txt"));
-        let d = only_doc(docs_of(b"Cuerpo sin fecha.", "a.txt", &ReadOptions::default()));
+        let d = only_doc(docs_of(
+            b"Cuerpo sin fecha.",
+            "a.txt",
+            &ReadOptions::default(),
+        ));
         assert_eq!(d.source.format, "text");
         assert_eq!(d.date, None);
     }
@@ -450,9 +474,20 @@ pub(crate) mod tests {
     #[test]
     fn sniffing_unknown_extensions() {
         let o = ReadOptions::default();
-        assert_eq!(only_doc(docs_of(b"{\"text\":\"x\"}\n", "dump", &o)).source.format, "jsonl");
         assert_eq!(
-            only_doc(docs_of(b"<!DOCTYPE html><html><body><p>Hola.</p></body></html>", "page", &o)).source.format,
+            only_doc(docs_of(b"{\"text\":\"x\"}\n", "dump", &o))
+                .source
+                .format,
+            "jsonl"
+        );
+        assert_eq!(
+            only_doc(docs_of(
+                b"<!DOCTYPE html><html><body><p>Hola.</p></body></html>",
+                "page",
+                &o
+            ))
+            .source
+            .format,
             "html"
         );
         assert_eq!(
@@ -461,9 +496,22 @@ pub(crate) mod tests {
                 .format,
             "rss"
         );
-        assert_eq!(only_doc(docs_of(b" date 2025-01-02 T\nB", "noext", &o)).source.format, "dateline");
-        assert_eq!(only_doc(docs_of(b"hello", "noext", &o)).source.format, "text");
-        assert!(docs_of(b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n", "x.bin", &o).is_empty());
+        assert_eq!(
+            only_doc(docs_of(b" date 2025-01-02 T\nB", "noext", &o))
+                .source
+                .format,
+            "dateline"
+        );
+        assert_eq!(
+            only_doc(docs_of(b"hello", "noext", &o)).source.format,
+            "text"
+        );
+        assert!(docs_of(
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
+            "x.bin",
+            &o
+        )
+        .is_empty());
     }
 
     #[test]
@@ -479,7 +527,12 @@ pub(crate) mod tests {
             format: Some(Format::Jsonl),
             ..ReadOptions::default()
         };
-        assert_eq!(only_doc(docs_of(b"{\"text\":\"x\"}", "a.txt", &o)).source.format, "jsonl");
+        assert_eq!(
+            only_doc(docs_of(b"{\"text\":\"x\"}", "a.txt", &o))
+                .source
+                .format,
+            "jsonl"
+        );
         assert_eq!(Format::from_name("RSS"), Some(Format::Feed));
         assert_eq!(Format::from_name(Format::Warc.name()), Some(Format::Warc));
         assert_eq!(Format::from_name("pdf"), None);
@@ -495,7 +548,12 @@ pub(crate) mod tests {
         for p in [p1, p2] {
             let d = only_doc(file_docs(&p, &ReadOptions::default()));
             assert_eq!(d.source.format, "html");
-            assert!(d.body.contains("Corea del Norte envió tropas a Rusia, según la agencia."), "{}", d.body);
+            assert!(
+                d.body
+                    .contains("Corea del Norte envió tropas a Rusia, según la agencia."),
+                "{}",
+                d.body
+            );
         }
     }
 
@@ -512,13 +570,17 @@ pub(crate) mod tests {
     fn jsonl_gz_streams() {
         let mut data = Vec::new();
         for i in 0..1000 {
-            data.extend_from_slice(format!("{{\"text\":\"doc {i}\",\"date\":\"2025-08-13\"}}\n").as_bytes());
+            data.extend_from_slice(
+                format!("{{\"text\":\"doc {i}\",\"date\":\"2025-08-13\"}}\n").as_bytes(),
+            );
         }
         let t = TempDir::new("jsonl");
         let p = t.write("d.jsonl.gz", &gzip(&data));
         let docs = file_docs(&p, &ReadOptions::default());
         assert_eq!(docs.len(), 1000);
-        assert!(docs.iter().all(|d| matches!(d, Ok(d) if d.date.as_deref() == Some("2025-08-13"))));
+        assert!(docs
+            .iter()
+            .all(|d| matches!(d, Ok(d) if d.date.as_deref() == Some("2025-08-13"))));
     }
 
     #[test]
@@ -537,16 +599,24 @@ pub(crate) mod tests {
             d.body,
             "Corea del Norte envió tropas a Rusia, según la agencia. El año pasado también."
         );
-        assert!(d.diagnostics.iter().any(|x| x.message.contains("windows-1252")));
+        assert!(d
+            .diagnostics
+            .iter()
+            .any(|x| x.message.contains("windows-1252")));
     }
 
     #[test]
     fn invalid_utf8_is_replaced_and_counted() {
-        let mut b = "date 2025-08-13 Título\n\nLa reunión terminó ".as_bytes().to_vec();
+        let mut b = "date 2025-08-13 Título\n\nLa reunión terminó "
+            .as_bytes()
+            .to_vec();
         b.extend_from_slice(b"\xFF\xFE");
         b.extend_from_slice("sin acuerdo según fuentes.".as_bytes());
         let d = only_doc(docs_of(&b, "u.txt", &ReadOptions::default()));
-        assert_eq!(d.body, "La reunión terminó \u{FFFD}\u{FFFD}sin acuerdo según fuentes.");
+        assert_eq!(
+            d.body,
+            "La reunión terminó \u{FFFD}\u{FFFD}sin acuerdo según fuentes."
+        );
         assert!(d
             .diagnostics
             .iter()
@@ -578,7 +648,9 @@ pub(crate) mod tests {
     #[test]
     fn binary_file_is_an_error() {
         let t = TempDir::new("bin");
-        let bin: Vec<u8> = (0..10_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+        let bin: Vec<u8> = (0..10_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
         for name in ["image.png", "x.txt", "x.jsonl", "x.html"] {
             let p = t.write(name, &bin);
             let docs = file_docs(&p, &ReadOptions::default());
@@ -611,7 +683,14 @@ pub(crate) mod tests {
             ..ReadOptions::default()
         };
         let docs = file_docs(&p, &o);
-        assert!(matches!(&docs[..], [Err(Error::TooLarge { size: 2000, limit: 1000, .. })]));
+        assert!(matches!(
+            &docs[..],
+            [Err(Error::TooLarge {
+                size: 2000,
+                limit: 1000,
+                ..
+            })]
+        ));
         let docs = docs_of(&[b'a'; 2000], "a.txt", &o);
         assert!(matches!(&docs[..], [Err(Error::TooLarge { .. })]));
     }
@@ -669,10 +748,17 @@ pub(crate) mod tests {
         // JSONL: the lines before the cut are still read.
         let mut lines = String::new();
         for i in 0..5000 {
-            lines.push_str(&format!("{{\"text\":\"documento número {i} {}\"}}\n", i * 7919));
+            lines.push_str(&format!(
+                "{{\"text\":\"documento número {i} {}\"}}\n",
+                i * 7919
+            ));
         }
         let gz = gzip(lines.as_bytes());
-        let docs = docs_of(&gz[..gz.len() * 3 / 4], "t.jsonl.gz", &ReadOptions::default());
+        let docs = docs_of(
+            &gz[..gz.len() * 3 / 4],
+            "t.jsonl.gz",
+            &ReadOptions::default(),
+        );
         assert!(docs.len() > 1);
         assert!(docs[..docs.len() - 1].iter().all(|d| d.is_ok()));
         assert!(matches!(docs.last(), Some(Err(Error::Format { .. }))));
@@ -684,24 +770,36 @@ pub(crate) mod tests {
         // One gzip member per record, as Common Crawl writes it.
         let mut gz = Vec::new();
         gz.extend(gzip(&record("warcinfo", "", b"software: test\r\n")));
-        gz.extend(gzip(&response("https://example.org/1", "Content-Type: text/html\r\n", page("Primera página").as_bytes())));
-        gz.extend(gzip(&response("https://example.org/2", "Content-Type: text/html\r\n", page("Segunda página").as_bytes())));
+        gz.extend(gzip(&response(
+            "https://example.org/1",
+            "Content-Type: text/html\r\n",
+            page("Primera página").as_bytes(),
+        )));
+        gz.extend(gzip(&response(
+            "https://example.org/2",
+            "Content-Type: text/html\r\n",
+            page("Segunda página").as_bytes(),
+        )));
         let t = TempDir::new("warc");
         let p = t.write("cc.warc.gz", &gz);
         let docs = file_docs(&p, &ReadOptions::default());
         assert_eq!(docs.len(), 2, "{docs:?}");
-        assert!(matches!(&docs[1], Ok(d) if d.source.url.as_deref() == Some("https://example.org/2") && d.body.contains("Segunda página")));
+        assert!(
+            matches!(&docs[1], Ok(d) if d.source.url.as_deref() == Some("https://example.org/2") && d.body.contains("Segunda página"))
+        );
         // Cut in the last member: the first document survives, then one error.
         let docs = docs_of(&gz[..gz.len() - 20], "cc.warc.gz", &ReadOptions::default());
         assert_eq!(docs.len(), 2, "{docs:?}");
-        assert!(matches!(&docs[0], Ok(_)));
+        assert!(docs[0].is_ok());
         assert!(matches!(&docs[1], Err(Error::Format { .. })));
     }
 
     #[test]
     fn missing_file_is_an_error_naming_it() {
         let docs = file_docs(Path::new("/nonexistent/dir/x.txt"), &ReadOptions::default());
-        assert!(matches!(&docs[..], [Err(Error::Io { path, .. })] if path == "/nonexistent/dir/x.txt"));
+        assert!(
+            matches!(&docs[..], [Err(Error::Io { path, .. })] if path == "/nonexistent/dir/x.txt")
+        );
     }
 
     #[test]
@@ -710,14 +808,104 @@ pub(crate) mod tests {
             default_date: Some("2025-01-31".into()),
             ..ReadOptions::default()
         };
-        let d = only_doc(docs_of(b"<html><body><p>Sin fecha.</p></body></html>", "x.html", &o));
+        let d = only_doc(docs_of(
+            b"<html><body><p>Sin fecha.</p></body></html>",
+            "x.html",
+            &o,
+        ));
         assert_eq!(d.date.as_deref(), Some("2025-01-31"));
     }
 
     #[test]
     fn read_input_is_send() {
         fn is_send<T: Send>(_: &T) {}
-        let it = read_input(&Input::File(PathBuf::from("/nonexistent")), &ReadOptions::default());
+        let it = read_input(
+            &Input::File(PathBuf::from("/nonexistent")),
+            &ReadOptions::default(),
+        );
         is_send(&it);
+    }
+
+    #[test]
+    fn stdin_is_read_whole_and_sniffed() {
+        let input = b"{\"text\":\"uno\"}\n{\"text\":\"dos\"}\n".to_vec();
+        let docs: Vec<_> = read_whole_stream(Cursor::new(input), &ReadOptions::default()).collect();
+        assert_eq!(docs.len(), 2);
+        assert!(
+            matches!(&docs[0], Ok(d) if d.source.path.as_deref() == Some("-") && d.source.format == "jsonl")
+        );
+        let o = ReadOptions {
+            max_input_bytes: 10,
+            ..ReadOptions::default()
+        };
+        let docs: Vec<_> = read_whole_stream(Cursor::new(vec![b'a'; 100]), &o).collect();
+        assert!(matches!(&docs[..], [Err(Error::TooLarge { path, .. })] if path == "-"));
+    }
+
+    /// Mutated and random inputs in every format: no panic, no endless loop.
+    #[test]
+    fn hostile_inputs_never_panic() {
+        use crate::warc::tests::{page, response};
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let samples: Vec<Vec<u8>> = vec![
+            b" date 2025-08-13 T\n\nB\xC3\xB1".to_vec(),
+            b"{\"text\":\"x\",\"date\":\"2025-08-13\",\"n\":[1,{\"a\":null}]}\n{\"body\":\"y\"}".to_vec(),
+            page("Texto de prueba").into_bytes(),
+            b"<rss><channel><item><title>a</title><description><![CDATA[<p>b</p>]]></description></item></channel></rss>".to_vec(),
+            b"<feed><entry><title>t</title><content type=\"xhtml\"><div><p>x</p></div></content></entry></feed>".to_vec(),
+            response("https://example.org/", "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n", b"5\r\n<p>ab\r\n0\r\n\r\n"),
+        ];
+        let formats = [
+            None,
+            Some(Format::Dateline),
+            Some(Format::Text),
+            Some(Format::Jsonl),
+            Some(Format::Html),
+            Some(Format::Feed),
+            Some(Format::Warc),
+        ];
+        for sample in &samples {
+            for _ in 0..150 {
+                let mut m = sample.clone();
+                for _ in 0..(rand() % 8 + 1) {
+                    if m.is_empty() {
+                        break;
+                    }
+                    let at = (rand() as usize) % m.len();
+                    match rand() % 4 {
+                        0 => m[at] = rand() as u8,
+                        1 => {
+                            m.remove(at);
+                        }
+                        2 => m.insert(at, b"<>&;\r\n:0{}[]\"\\"[(rand() % 14) as usize]),
+                        _ => m.truncate(at),
+                    }
+                }
+                for f in formats {
+                    let o = ReadOptions {
+                        format: f,
+                        ..ReadOptions::default()
+                    };
+                    let _ = docs_of(&m, "fuzz", &o);
+                    let _ = docs_of(&gzip(&m), "fuzz.gz", &o);
+                }
+            }
+        }
+        let random: Vec<u8> = (0..20_000).map(|_| rand() as u8).collect();
+        for f in formats {
+            let o = ReadOptions {
+                format: f,
+                ..ReadOptions::default()
+            };
+            assert!(
+                !docs_of(&random, "r", &o).iter().any(|d| d.is_ok()) || f == Some(Format::Warc)
+            );
+        }
     }
 }

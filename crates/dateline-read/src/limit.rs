@@ -67,7 +67,9 @@ impl<R: Read> Read for Limited<R> {
         if allowed == 0 {
             return Err(self.exceeded());
         }
-        let max = usize::try_from(allowed).unwrap_or(usize::MAX).min(buf.len());
+        let max = usize::try_from(allowed)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
         let n = self.inner.read(&mut buf[..max])?;
         self.count = self.count.saturating_add(n as u64);
         if self.count > self.limit {
@@ -128,7 +130,7 @@ mod tests {
 
     #[test]
     fn limit_allows_exactly_limit_bytes() {
-        let data = vec![7u8; 100];
+        let data = [7u8; 100];
         let mut r = Limited::new(&data[..], 100, LimitKind::Decompressed);
         let mut out = Vec::new();
         assert_eq!(r.read_to_end(&mut out).ok(), Some(100));
@@ -136,7 +138,7 @@ mod tests {
 
     #[test]
     fn limit_fails_past_limit() {
-        let data = vec![7u8; 101];
+        let data = [7u8; 101];
         let mut r = Limited::new(&data[..], 100, LimitKind::Decompressed);
         let mut out = Vec::new();
         let err = r.read_to_end(&mut out).err();
@@ -152,7 +154,7 @@ mod tests {
 
     #[test]
     fn input_limit_maps_to_too_large() {
-        let data = vec![0u8; 10];
+        let data = [0u8; 10];
         let mut r = Limited::new(&data[..], 5, LimitKind::Input);
         let err = read_all(&mut r, "f", false).err();
         assert!(matches!(err, Some(Error::TooLarge { limit: 5, .. })));

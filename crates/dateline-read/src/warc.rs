@@ -67,7 +67,11 @@ impl<'a> WarcReader<'a> {
         loop {
             let buf = self.reader.fill_buf()?;
             if buf.is_empty() {
-                return Ok(if any { Line::Text(trim_eol(line)) } else { Line::Eof });
+                return Ok(if any {
+                    Line::Text(trim_eol(line))
+                } else {
+                    Line::Eof
+                });
             }
             any = true;
             let (take, found) = match buf.iter().position(|&b| b == b'\n') {
@@ -140,7 +144,10 @@ impl<'a> WarcReader<'a> {
             };
             if !version.starts_with(b"WARC/") {
                 let shown = String::from_utf8_lossy(&version[..version.len().min(40)]).into_owned();
-                let err = self.fail(start, format!("expected a WARC/ version line, found {shown:?}"));
+                let err = self.fail(
+                    start,
+                    format!("expected a WARC/ version line, found {shown:?}"),
+                );
                 return Some(match self.resync() {
                     Ok(()) => Err(err),
                     Err(e) => Err(e),
@@ -215,15 +222,16 @@ impl<'a> WarcReader<'a> {
             }
 
             let wtype = get("warc-type").unwrap_or("").to_ascii_lowercase();
-            let block_type = get("content-type").unwrap_or("application/http").to_ascii_lowercase();
+            let block_type = get("content-type")
+                .unwrap_or("application/http")
+                .to_ascii_lowercase();
             if wtype != "response" || !block_type.contains("application/http") {
                 if let Err(e) = self.skip(length, start) {
                     return Some(Err(e));
                 }
                 continue;
             }
-            let target = get("warc-target-uri")
-                .map(|u| u.trim_matches(['<', '>']).to_string());
+            let target = get("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_string());
             let record_id = get("warc-record-id").map(str::to_string);
             let warc_date = get("warc-date").map(str::to_string);
             let truncated = get("warc-truncated").map(str::to_string);
@@ -285,7 +293,10 @@ impl<'a> WarcReader<'a> {
         if resp.status != 200 {
             return Ok(None);
         }
-        let ctype = resp.header("content-type").unwrap_or("").to_ascii_lowercase();
+        let ctype = resp
+            .header("content-type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let mime = ctype.split(';').next().unwrap_or("").trim().to_string();
         if !(mime == "text/html" || mime == "application/xhtml+xml" || mime.ends_with("html")) {
             return Ok(None);
@@ -315,11 +326,12 @@ impl<'a> WarcReader<'a> {
                 }
             }
         }
-        let mut doc = html_doc(&body, &self.path, charset.as_deref(), "warc", &self.opts)
-            .map_err(|e| match e {
+        let mut doc = html_doc(&body, &self.path, charset.as_deref(), "warc", &self.opts).map_err(
+            |e| match e {
                 Error::Format { message, .. } => self.fail(start, message),
                 other => other,
-            })?;
+            },
+        )?;
         doc.diagnostics.splice(0..0, diagnostics);
         if let Some(t) = truncated {
             doc.diagnostics.push(Diagnostic::warning(
@@ -329,16 +341,24 @@ impl<'a> WarcReader<'a> {
         }
         if let Some(canonical) = doc.source.url.take() {
             if target.as_deref() != Some(canonical.as_str()) {
-                doc.source.meta.insert("canonical_url".into(), Value::from(canonical));
+                doc.source
+                    .meta
+                    .insert("canonical_url".into(), Value::from(canonical));
             }
         }
         doc.source.url = target;
         if let Some(id) = record_id {
-            doc.source.meta.insert("warc_record_id".into(), Value::from(id));
+            doc.source
+                .meta
+                .insert("warc_record_id".into(), Value::from(id));
         }
-        doc.source.meta.insert("warc_offset".into(), Value::from(start));
+        doc.source
+            .meta
+            .insert("warc_offset".into(), Value::from(start));
         if let Some(wd) = &warc_date {
-            doc.source.meta.insert("warc_date".into(), Value::from(wd.as_str()));
+            doc.source
+                .meta
+                .insert("warc_date".into(), Value::from(wd.as_str()));
         }
         if doc.date.is_none() {
             if let Some(d) = warc_date
@@ -353,9 +373,7 @@ impl<'a> WarcReader<'a> {
                 ));
             }
         }
-        if doc.date.is_none() {
-            doc.date = crate::dateline::default_date(&self.opts, &mut doc.diagnostics);
-        }
+        crate::dateline::fill_date(&mut doc.date, &mut doc.diagnostics, &self.opts, "page");
         Ok(Some(doc))
     }
 
@@ -376,14 +394,26 @@ impl<'a> WarcReader<'a> {
             && (u16::from(body[0]) << 8 | u16::from(body[1])) % 31 == 0;
         let mut out = Vec::new();
         let r = if enc != "deflate" && gz {
-            Limited::new(flate2::read::MultiGzDecoder::new(body), limit, LimitKind::Decompressed)
-                .read_to_end(&mut out)
+            Limited::new(
+                flate2::read::MultiGzDecoder::new(body),
+                limit,
+                LimitKind::Decompressed,
+            )
+            .read_to_end(&mut out)
         } else if enc == "deflate" && zlib {
-            Limited::new(flate2::read::ZlibDecoder::new(body), limit, LimitKind::Decompressed)
-                .read_to_end(&mut out)
+            Limited::new(
+                flate2::read::ZlibDecoder::new(body),
+                limit,
+                LimitKind::Decompressed,
+            )
+            .read_to_end(&mut out)
         } else if enc == "deflate" {
-            Limited::new(flate2::read::DeflateDecoder::new(body), limit, LimitKind::Decompressed)
-                .read_to_end(&mut out)
+            Limited::new(
+                flate2::read::DeflateDecoder::new(body),
+                limit,
+                LimitKind::Decompressed,
+            )
+            .read_to_end(&mut out)
         } else {
             diagnostics.push(Diagnostic::info(
                 STAGE,
@@ -442,8 +472,14 @@ impl HttpResponse<'_> {
 
 /// Parses an HTTP/1.x response: status line, headers, body.
 fn parse_http(block: &[u8]) -> std::result::Result<HttpResponse<'_>, String> {
-    let crlf = block.windows(4).position(|w| w == b"\r\n\r\n").map(|p| (p, p + 4));
-    let lf = block.windows(2).position(|w| w == b"\n\n").map(|p| (p, p + 2));
+    let crlf = block
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| (p, p + 4));
+    let lf = block
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|p| (p, p + 2));
     let (head_end, body_start) = match (crlf, lf) {
         (Some(a), Some(b)) => {
             if a.0 <= b.0 {
@@ -489,10 +525,10 @@ fn dechunk(body: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len());
     let mut i = 0usize;
     let mut first = true;
-    loop {
-        let Some(nl) = body.get(i..).and_then(|r| r.iter().position(|&b| b == b'\n')) else {
-            break;
-        };
+    while let Some(nl) = body
+        .get(i..)
+        .and_then(|r| r.iter().position(|&b| b == b'\n'))
+    {
         let line = String::from_utf8_lossy(&body[i..i + nl]);
         let size_str = line.split(';').next().unwrap_or("").trim();
         let Ok(size) = usize::from_str_radix(size_str, 16) else {
@@ -503,7 +539,10 @@ fn dechunk(body: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Vec<u8> {
                 ));
                 return body.to_vec();
             }
-            diagnostics.push(Diagnostic::warning(STAGE, "bad chunk in the HTTP body; kept what was read"));
+            diagnostics.push(Diagnostic::warning(
+                STAGE,
+                "bad chunk in the HTTP body; kept what was read",
+            ));
             return out;
         };
         first = false;
@@ -516,7 +555,10 @@ fn dechunk(body: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Vec<u8> {
             Some(chunk) => out.extend_from_slice(chunk),
             None => {
                 out.extend_from_slice(body.get(i..).unwrap_or_default());
-                diagnostics.push(Diagnostic::warning(STAGE, "truncated chunked HTTP body; kept what was read"));
+                diagnostics.push(Diagnostic::warning(
+                    STAGE,
+                    "truncated chunked HTTP body; kept what was read",
+                ));
                 return out;
             }
         }
@@ -532,7 +574,10 @@ fn dechunk(body: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Vec<u8> {
     if first {
         return body.to_vec();
     }
-    diagnostics.push(Diagnostic::warning(STAGE, "chunked HTTP body without its last chunk"));
+    diagnostics.push(Diagnostic::warning(
+        STAGE,
+        "chunked HTTP body without its last chunk",
+    ));
     out
 }
 
@@ -590,18 +635,34 @@ pub(crate) mod tests {
 
     #[test]
     fn response_records_become_documents() {
-        let mut w = record("warcinfo", "Content-Type: application/warc-fields\r\n", b"software: test\r\n");
-        w.extend(record("request", "WARC-Target-URI: https://example.org/a\r\n", b"GET /a HTTP/1.1\r\n\r\n"));
+        let mut w = record(
+            "warcinfo",
+            "Content-Type: application/warc-fields\r\n",
+            b"software: test\r\n",
+        );
+        w.extend(record(
+            "request",
+            "WARC-Target-URI: https://example.org/a\r\n",
+            b"GET /a HTTP/1.1\r\n\r\n",
+        ));
         w.extend(response(
             "https://example.org/a",
             "Content-Type: text/html; charset=windows-1252\r\n",
             b"<html><body><p>Noticia de Espa\xF1a</p></body></html>",
         ));
         // Non-HTML and non-200 responses are skipped.
-        w.extend(response("https://example.org/i.png", "Content-Type: image/png\r\n", b"\x89PNG\0\0"));
+        w.extend(response(
+            "https://example.org/i.png",
+            "Content-Type: image/png\r\n",
+            b"\x89PNG\0\0",
+        ));
         let mut notfound = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n".to_vec();
         notfound.extend_from_slice(page("nope").as_bytes());
-        w.extend(record("response", "WARC-Target-URI: https://example.org/404\r\n", &notfound));
+        w.extend(record(
+            "response",
+            "WARC-Target-URI: https://example.org/404\r\n",
+            &notfound,
+        ));
         let docs = read(w);
         assert_eq!(docs.len(), 1, "{docs:?}");
         let Ok(d) = &docs[0] else { panic!("{docs:?}") };
@@ -615,7 +676,10 @@ pub(crate) mod tests {
             .get("warc_record_id")
             .and_then(Value::as_str)
             .is_some_and(|id| id.starts_with("<urn:uuid:response-")));
-        assert!(d.diagnostics.iter().any(|x| x.message.contains("WARC-Date")));
+        assert!(d
+            .diagnostics
+            .iter()
+            .any(|x| x.message.contains("WARC-Date")));
     }
 
     #[test]
@@ -649,7 +713,10 @@ pub(crate) mod tests {
             page("Ya decodificado").as_bytes(),
         );
         let docs = read(w);
-        assert!(matches!(&docs[..], [Ok(d)] if d.body.contains("Ya decodificado")), "{docs:?}");
+        assert!(
+            matches!(&docs[..], [Ok(d)] if d.body.contains("Ya decodificado")),
+            "{docs:?}"
+        );
     }
 
     #[test]
@@ -657,17 +724,27 @@ pub(crate) mod tests {
         // Bad Content-Length: the reader resynchronises on the next WARC/ line.
         let mut w = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: lots\r\n\r\ngarbage\r\nmore garbage\r\n\r\n".to_vec();
         let bad_len = w.len();
-        w.extend(response("https://example.org/good", "Content-Type: text/html\r\n", page("Registro bueno").as_bytes()));
+        w.extend(response(
+            "https://example.org/good",
+            "Content-Type: text/html\r\n",
+            page("Registro bueno").as_bytes(),
+        ));
         // Garbage where a record should start.
         w.extend_from_slice(b"this is not a record\r\n");
-        w.extend(response("https://example.org/good2", "Content-Type: text/html\r\n", page("Otro bueno").as_bytes()));
+        w.extend(response(
+            "https://example.org/good2",
+            "Content-Type: text/html\r\n",
+            page("Otro bueno").as_bytes(),
+        ));
         let docs = read(w);
         assert_eq!(docs.len(), 4, "{docs:?}");
         assert!(
             matches!(&docs[0], Err(Error::Format { path, message }) if path == "x.warc" && message.contains("offset 0"))
         );
         assert!(matches!(&docs[1], Ok(d) if d.body.contains("Registro bueno")));
-        assert!(matches!(&docs[2], Err(Error::Format { message, .. }) if message.contains("not a record")));
+        assert!(
+            matches!(&docs[2], Err(Error::Format { message, .. }) if message.contains("not a record"))
+        );
         assert!(matches!(&docs[3], Ok(d) if d.body.contains("Otro bueno")));
         // The good record's offset is reported in meta.
         assert!(
@@ -677,30 +754,48 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_header_line_with_known_length_is_skipped() {
-        let mut w = record("response", "this line has no colon\r\n", b"HTTP/1.1 200 OK\r\n\r\n<p>x</p>");
-        w.extend(response("https://example.org/ok", "Content-Type: text/html\r\n", page("Sigue").as_bytes()));
+        let mut w = record(
+            "response",
+            "this line has no colon\r\n",
+            b"HTTP/1.1 200 OK\r\n\r\n<p>x</p>",
+        );
+        w.extend(response(
+            "https://example.org/ok",
+            "Content-Type: text/html\r\n",
+            page("Sigue").as_bytes(),
+        ));
         let docs = read(w);
         assert_eq!(docs.len(), 2, "{docs:?}");
-        assert!(matches!(&docs[0], Err(Error::Format { message, .. }) if message.contains("bad header")));
+        assert!(
+            matches!(&docs[0], Err(Error::Format { message, .. }) if message.contains("bad header"))
+        );
         assert!(matches!(&docs[1], Ok(d) if d.body.contains("Sigue")));
     }
 
     #[test]
     fn content_length_past_the_end() {
-        let mut w = response("https://example.org/a", "Content-Type: text/html\r\n", page("Primero").as_bytes());
+        let mut w = response(
+            "https://example.org/a",
+            "Content-Type: text/html\r\n",
+            page("Primero").as_bytes(),
+        );
         w.extend_from_slice(
             b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\nHTTP/1.1 200 OK\r\n\r\nshort",
         );
         let docs = read(w);
         assert_eq!(docs.len(), 2, "{docs:?}");
-        assert!(matches!(&docs[0], Ok(_)));
-        assert!(matches!(&docs[1], Err(Error::Format { message, .. }) if message.contains("past the end")));
+        assert!(docs[0].is_ok());
+        assert!(
+            matches!(&docs[1], Err(Error::Format { message, .. }) if message.contains("past the end"))
+        );
     }
 
     #[test]
     fn truncated_header_and_junk_end() {
         let docs = read(b"WARC/1.0\r\nWARC-Type: response\r\n".to_vec());
-        assert!(matches!(&docs[..], [Err(Error::Format { message, .. })] if message.contains("truncated")));
+        assert!(
+            matches!(&docs[..], [Err(Error::Format { message, .. })] if message.contains("truncated"))
+        );
         let docs = read(b"\r\n\r\n".to_vec());
         assert!(docs.is_empty());
         let docs = read(vec![b'x'; 200_000]);
@@ -722,6 +817,8 @@ pub(crate) mod tests {
         assert!(parse_http(b"garbage").is_err());
         assert!(parse_http(b"HTTP/1.1 abc\r\n\r\n").is_err());
         let r = parse_http(b"HTTP/1.0 200 OK\nContent-Type: text/html\n\nbody");
-        assert!(matches!(r, Ok(ref r) if r.status == 200 && r.body == b"body" && r.header("content-type") == Some("text/html")));
+        assert!(
+            matches!(r, Ok(ref r) if r.status == 200 && r.body == b"body" && r.header("content-type") == Some("text/html"))
+        );
     }
 }
