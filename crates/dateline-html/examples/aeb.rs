@@ -10,14 +10,19 @@ fn main() {
         eprintln!("usage: aeb HTML_DIR GROUND_TRUTH.json [--dump OUT.jsonl]");
         std::process::exit(2);
     }
-    let dump = args.iter().position(|a| a == "--dump").and_then(|i| args.get(i + 1)).cloned();
-    let gold: serde_json::Value = match std::fs::read_to_string(&args[2]).map(|s| serde_json::from_str(&s)) {
-        Ok(Ok(v)) => v,
-        _ => {
-            eprintln!("cannot read gold {}", args[2]);
-            std::process::exit(1);
-        }
-    };
+    let dump = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let gold: serde_json::Value =
+        match std::fs::read_to_string(&args[2]).map(|s| serde_json::from_str(&s)) {
+            Ok(Ok(v)) => v,
+            _ => {
+                eprintln!("cannot read gold {}", args[2]);
+                std::process::exit(1);
+            }
+        };
     let t_all = Instant::now();
     let mut names: Vec<_> = match std::fs::read_dir(&args[1]) {
         Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
@@ -29,12 +34,19 @@ fn main() {
     names.sort();
     let mut docs: Vec<(String, String)> = Vec::new();
     for p in names {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         let id = name.split('.').next().unwrap_or("").to_string();
         let Ok(raw) = std::fs::read(&p) else { continue };
         let bytes = if name.ends_with(".gz") {
             let mut out = Vec::new();
-            if flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).is_err() {
+            if flate2::read::GzDecoder::new(&raw[..])
+                .read_to_end(&mut out)
+                .is_err()
+            {
                 continue;
             }
             out
@@ -47,7 +59,10 @@ fn main() {
     let total_bytes: usize = docs.iter().map(|d| d.1.len()).sum();
     let opts = dateline_html::Options::default();
     let t0 = Instant::now();
-    let outs: Vec<dateline_html::Extracted> = docs.iter().map(|d| dateline_html::extract(&d.1, &opts)).collect();
+    let outs: Vec<dateline_html::Extracted> = docs
+        .iter()
+        .map(|d| dateline_html::extract(&d.1, &opts))
+        .collect();
     let t_extract = t0.elapsed().as_secs_f64();
     let mut scores = Vec::new();
     let mut dump_out = String::new();
@@ -73,7 +88,10 @@ fn main() {
     let n = docs.len() as f64;
     let mb = total_bytes as f64 / 1e6;
     println!("docs {} scored {} MB {:.1}", docs.len(), scores.len(), mb);
-    println!("precision {:.3} recall {:.3} f1 {:.3}", avg.precision, avg.recall, avg.f1);
+    println!(
+        "precision {:.3} recall {:.3} f1 {:.3}",
+        avg.precision, avg.recall, avg.f1
+    );
     println!(
         "extract+parse: {:.3}s  {:.1} docs/s  {:.1} MB/s (single thread)",
         t_extract,

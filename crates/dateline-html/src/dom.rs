@@ -201,8 +201,8 @@ impl Tag {
     /// Void elements never have children.
     fn is_void(name: &[u8]) -> bool {
         const VOID: [&[u8]; 15] = [
-            b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link",
-            b"meta", b"param", b"source", b"track", b"wbr", b"keygen",
+            b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+            b"param", b"source", b"track", b"wbr", b"keygen",
         ];
         name.len() <= 6 && VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
     }
@@ -311,10 +311,6 @@ impl Tag {
                 | Tag::Template
         )
     }
-
-    pub fn is_heading(self) -> bool {
-        matches!(self, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
-    }
 }
 
 /// One attribute, borrowed from the input (value not yet entity-decoded).
@@ -361,10 +357,9 @@ pub struct Dom<'a> {
 impl<'a> Dom<'a> {
     pub fn attrs_of(&self, id: u32) -> &[Attr<'a>] {
         match self.nodes.get(id as usize) {
-            Some(n) if n.kind == Kind::Element => self
-                .attrs
-                .get(n.a as usize..n.b as usize)
-                .unwrap_or(&[]),
+            Some(n) if n.kind == Kind::Element => {
+                self.attrs.get(n.a as usize..n.b as usize).unwrap_or(&[])
+            }
             _ => &[],
         }
     }
@@ -379,7 +374,9 @@ impl<'a> Dom<'a> {
     /// Raw (undecoded) text of a text node.
     pub fn raw_text(&self, id: u32) -> &'a str {
         match self.nodes.get(id as usize) {
-            Some(n) if n.kind == Kind::Text => self.src.get(n.a as usize..n.b as usize).unwrap_or(""),
+            Some(n) if n.kind == Kind::Text => {
+                self.src.get(n.a as usize..n.b as usize).unwrap_or("")
+            }
             _ => "",
         }
     }
@@ -537,7 +534,11 @@ impl<'a> Builder<'a> {
     }
 
     fn tag_of(&self, id: u32) -> Tag {
-        self.dom.nodes.get(id as usize).map(|n| n.tag).unwrap_or(Tag::Other)
+        self.dom
+            .nodes
+            .get(id as usize)
+            .map(|n| n.tag)
+            .unwrap_or(Tag::Other)
     }
 
     fn pop_until(&mut self, pos: usize) {
@@ -560,7 +561,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn start_tag(&mut self, tag: Tag, name: (usize, usize), attrs: (usize, usize), push: bool) -> bool {
+    fn start_tag(
+        &mut self,
+        tag: Tag,
+        name: (usize, usize),
+        attrs: (usize, usize),
+        push: bool,
+    ) -> bool {
         use Tag::*;
         match tag {
             Li => self.close_nearest(&[Li], &[Ul, Ol, Menu, Table, Div, Article, Section, Body]),
@@ -568,15 +575,11 @@ impl<'a> Builder<'a> {
             Tr => self.close_nearest(&[Tr], &[Table, Thead, Tbody, Tfoot]),
             Td | Th => self.close_nearest(&[Td, Th], &[Tr, Table]),
             Thead | Tbody | Tfoot => self.close_nearest(&[Thead, Tbody, Tfoot], &[Table]),
-            Option => {
-                if self.tag_of(self.current()) == Option {
-                    self.stack.pop();
-                }
+            Option if self.tag_of(self.current()) == Option => {
+                self.stack.pop();
             }
-            Body => {
-                if self.tag_of(self.current()) == Head {
-                    self.stack.pop();
-                }
+            Body if self.tag_of(self.current()) == Head => {
+                self.stack.pop();
             }
             _ => {}
         }
@@ -797,7 +800,7 @@ pub fn parse(src: &str, max_depth: usize) -> Dom<'_> {
         text_start = pos;
         let attr_end = b.dom.attrs.len();
         let void = Tag::is_void(name);
-        let push = !void && !(self_closing && !tag.is_raw());
+        let push = !void && (!self_closing || tag.is_raw());
         let created = b.start_tag(tag, (ns, ne), (attr_start, attr_end), push);
         if tag.is_raw() && !self_closing {
             let end = find_end_tag(bytes, pos, name).unwrap_or(n);
@@ -807,8 +810,7 @@ pub fn parse(src: &str, max_depth: usize) -> Dom<'_> {
                 Tag::Script => {
                     let id = b.current();
                     created
-                        && b
-                            .dom
+                        && b.dom
                             .attr(id, "type")
                             .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"))
                 }

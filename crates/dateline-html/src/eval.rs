@@ -23,7 +23,10 @@ fn word_re() -> Option<&'static regex::Regex> {
 pub fn tokens(text: &str) -> Vec<String> {
     let lower = text.to_lowercase();
     match word_re() {
-        Some(re) => re.find_iter(&lower).map(|m| m.as_str().to_string()).collect(),
+        Some(re) => re
+            .find_iter(&lower)
+            .map(|m| m.as_str().to_string())
+            .collect(),
         None => Vec::new(),
     }
 }
@@ -47,8 +50,16 @@ pub fn score(pred: &str, gold: &str) -> Score {
         .iter()
         .map(|(k, v)| (*v).min(g.get(k).copied().unwrap_or(0)))
         .sum();
-    let precision = if np > 0 { common as f64 / np as f64 } else { 0.0 };
-    let recall = if ng > 0 { common as f64 / ng as f64 } else { 0.0 };
+    let precision = if np > 0 {
+        common as f64 / np as f64
+    } else {
+        0.0
+    };
+    let recall = if ng > 0 {
+        common as f64 / ng as f64
+    } else {
+        0.0
+    };
     let f1 = if precision + recall > 0.0 {
         2.0 * precision * recall / (precision + recall)
     } else {
@@ -79,7 +90,10 @@ mod tests {
 
     #[test]
     fn tokenises_like_python() {
-        assert_eq!(tokens("Hello, World! it's 3.5 km_h"), vec!["hello", "world", "it", "s", "3", "5", "km_h"]);
+        assert_eq!(
+            tokens("Hello, World! it's 3.5 km_h"),
+            vec!["hello", "world", "it", "s", "3", "5", "km_h"]
+        );
         assert_eq!(tokens("Año ÉL"), vec!["año", "él"]);
         // Python's \w excludes combining marks: "नमस्ते" splits at the signs.
         assert_eq!(tokens("नमस्ते"), vec!["नमस", "त"]);

@@ -7,6 +7,7 @@
 
 use crate::dom::{Dom, Kind, Tag, NONE};
 use crate::text::{decode_into, is_space};
+use std::sync::OnceLock;
 
 const SKIP: u8 = 1; // never text (scripts, forms controls, hidden ...)
 const UNLIKELY: u8 = 2; // boilerplate by tag or by class/id
@@ -43,8 +44,12 @@ fn class_id(dom: &Dom, id: u32, buf: &mut String) {
     for a in dom.attrs_of(id) {
         if a.name.eq_ignore_ascii_case("class") || a.name.eq_ignore_ascii_case("id") {
             buf.push(' ');
-            for c in a.value.chars() {
-                buf.extend(c.to_lowercase());
+            if a.value.is_ascii() {
+                buf.extend(a.value.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                for c in a.value.chars() {
+                    buf.extend(c.to_lowercase());
+                }
             }
         }
     }
@@ -129,13 +134,55 @@ const UNLIKELY_SUB: &[&str] = &[
     "caption",
 ];
 /// Tokens that mark boilerplate only on small elements (bylines, dates).
-const SMALL_TOK: &[&str] = &["date", "time", "timestamp", "dateline", "author", "authors", "published", "updated", "credit", "source", "label", "kicker", "eyebrow", "dek", "subtitle", "subhead", "standfirst"];
-const UNLIKELY_TOK: &[&str] = &[
-    "ad", "ads", "nav", "tags", "tag", "share", "hidden", "hide", "print", "meta", "header", "masthead", "extra",
-    "remark", "replies", "community", "caption", "credit", "credits", "topics", "sr", "screen", "visually",
-    "invisible", "login",
+const SMALL_TOK: &[&str] = &[
+    "date",
+    "time",
+    "timestamp",
+    "dateline",
+    "author",
+    "authors",
+    "published",
+    "updated",
+    "credit",
+    "source",
+    "label",
+    "kicker",
+    "eyebrow",
+    "dek",
+    "subtitle",
+    "subhead",
+    "standfirst",
 ];
-const OK_MAYBE: &[&str] = &["article", "body", "column", "content", "main", "shadow", "entry", "story", "post-"];
+const UNLIKELY_TOK: &[&str] = &[
+    "ad",
+    "ads",
+    "nav",
+    "tags",
+    "tag",
+    "share",
+    "hidden",
+    "hide",
+    "print",
+    "meta",
+    "header",
+    "masthead",
+    "extra",
+    "remark",
+    "replies",
+    "community",
+    "caption",
+    "credit",
+    "credits",
+    "topics",
+    "sr",
+    "screen",
+    "visually",
+    "invisible",
+    "login",
+];
+const OK_MAYBE: &[&str] = &[
+    "article", "body", "column", "content", "main", "shadow", "entry", "story", "post-",
+];
 
 const STRONG_SUB: &[&str] = &[
     "article-body",
@@ -170,12 +217,83 @@ const STRONG_SUB: &[&str] = &[
     "main-text",
     "article-main",
 ];
-const POSITIVE_SUB: &[&str] = &["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story"];
-const NEGATIVE_SUB: &[&str] = &[
-    "hidden", "banner", "combx", "comment", "com-", "contact", "foot", "masthead", "media", "meta", "outbrain",
-    "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags",
-    "tool", "widget",
+const POSITIVE_SUB: &[&str] = &[
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog",
+    "story",
 ];
+const NEGATIVE_SUB: &[&str] = &[
+    "hidden",
+    "banner",
+    "combx",
+    "comment",
+    "com-",
+    "contact",
+    "foot",
+    "masthead",
+    "media",
+    "meta",
+    "outbrain",
+    "promo",
+    "related",
+    "scroll",
+    "share",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "sponsor",
+    "shopping",
+    "tags",
+    "tool",
+    "widget",
+];
+
+const G_UNLIKELY: u8 = 1;
+const G_OK_MAYBE: u8 = 2;
+const G_STRONG: u8 = 4;
+const G_POS: u8 = 8;
+const G_NEG: u8 = 16;
+
+struct Patterns {
+    ac: aho_corasick::AhoCorasick,
+    group: Vec<u8>,
+}
+
+fn patterns() -> Option<&'static Patterns> {
+    static P: OnceLock<Option<Patterns>> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut pats: Vec<&str> = Vec::new();
+        let mut group = Vec::new();
+        for (list, g) in [
+            (UNLIKELY_SUB, G_UNLIKELY),
+            (OK_MAYBE, G_OK_MAYBE),
+            (STRONG_SUB, G_STRONG),
+            (POSITIVE_SUB, G_POS),
+            (NEGATIVE_SUB, G_NEG),
+        ] {
+            for p in list {
+                pats.push(p);
+                group.push(g);
+            }
+        }
+        aho_corasick::AhoCorasick::new(&pats)
+            .ok()
+            .map(|ac| Patterns { ac, group })
+    })
+    .as_ref()
+}
+
+/// Which pattern groups occur (as substrings) in a class/id string: one
+/// Aho-Corasick pass instead of ~150 substring searches.
+fn class_groups(s: &str) -> u8 {
+    let Some(p) = patterns() else {
+        return 0;
+    };
+    let mut g = 0u8;
+    for m in p.ac.find_overlapping_iter(s) {
+        g |= p.group.get(m.pattern().as_usize()).copied().unwrap_or(0);
+    }
+    g
+}
 
 fn hidden_style(style: &str) -> bool {
     let s: String = style
@@ -228,8 +346,9 @@ pub fn analyse(dom: &Dom, strip_unlikely: bool) -> Info {
         let mut f = 0u8;
         use Tag::*;
         match node.tag {
-            Script | Style | Noscript | Template | Svg | Math | Iframe | Object | Embed | Canvas | Video | Audio
-            | Select | Option | Textarea | Input | Button | Head | Title | Dialog | Meta | Link => f |= SKIP,
+            Script | Style | Noscript | Template | Svg | Math | Iframe | Object | Embed
+            | Canvas | Video | Audio | Select | Option | Textarea | Input | Button | Head
+            | Title | Dialog | Meta | Link => f |= SKIP,
             Nav | Aside | Footer | Figure | Figcaption => f |= UNLIKELY,
             _ => {}
         }
@@ -238,14 +357,25 @@ pub fn analyse(dom: &Dom, strip_unlikely: bool) -> Info {
                 let nm = a.name;
                 if nm.eq_ignore_ascii_case("hidden")
                     || (nm.eq_ignore_ascii_case("style") && hidden_style(a.value))
-                    || (nm.eq_ignore_ascii_case("aria-hidden") && a.value.eq_ignore_ascii_case("true"))
+                    || (nm.eq_ignore_ascii_case("aria-hidden")
+                        && a.value.eq_ignore_ascii_case("true"))
                 {
                     f |= SKIP;
-                } else if nm.eq_ignore_ascii_case("itemprop") && a.value.to_ascii_lowercase().contains("articlebody") {
+                } else if nm.eq_ignore_ascii_case("itemprop")
+                    && a.value.to_ascii_lowercase().contains("articlebody")
+                {
                     f |= STRONG;
                 } else if nm.eq_ignore_ascii_case("role") {
                     let v = a.value.to_ascii_lowercase();
-                    if matches!(v.as_str(), "navigation" | "complementary" | "contentinfo" | "banner" | "menu" | "dialog") {
+                    if matches!(
+                        v.as_str(),
+                        "navigation"
+                            | "complementary"
+                            | "contentinfo"
+                            | "banner"
+                            | "menu"
+                            | "dialog"
+                    ) {
                         f |= UNLIKELY;
                     }
                 }
@@ -253,28 +383,31 @@ pub fn analyse(dom: &Dom, strip_unlikely: bool) -> Info {
             class_id(dom, id, &mut buf);
             if buf.len() > 2 {
                 let mut w = 0;
-                if STRONG_SUB.iter().any(|p| buf.contains(p)) {
+                let g = class_groups(&buf);
+                if g & G_STRONG != 0 {
                     f |= STRONG | POSITIVE;
                 }
-                if POSITIVE_SUB.iter().any(|p| buf.contains(p)) {
+                if g & G_POS != 0 {
                     f |= POSITIVE;
                     w += 25;
                 }
-                if NEGATIVE_SUB.iter().any(|p| buf.contains(p)) {
+                if g & G_NEG != 0 {
                     f |= NEGATIVE;
                     w -= 25;
                 }
                 if f & STRONG == 0
                     && !matches!(node.tag, Body | Html | A)
-                    && (UNLIKELY_SUB.iter().any(|p| buf.contains(p)) || has_token(&buf, UNLIKELY_TOK))
+                    && (g & G_UNLIKELY != 0
+                        || has_token(&buf, UNLIKELY_TOK))
                 {
-                    if OK_MAYBE.iter().any(|p| buf.contains(p)) {
+                    if g & G_OK_MAYBE != 0 {
                         f |= SMALL_UNLIKELY;
                     } else {
                         f |= UNLIKELY;
                     }
                 }
-                if f & STRONG == 0 && !matches!(node.tag, Body | Html) && has_token(&buf, SMALL_TOK) {
+                if f & STRONG == 0 && !matches!(node.tag, Body | Html) && has_token(&buf, SMALL_TOK)
+                {
                     f |= SMALL_BOILER;
                 }
                 if f & STRONG != 0 {
@@ -382,7 +515,16 @@ pub fn choose(dom: &Dom, info: &Info) -> Vec<u32> {
         let (len, commas, mut anc) = if is_para {
             (info.text[i], info.commas[i], node.parent)
         } else if info.block_child[i]
-            && matches!(node.tag, Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::Td | Tag::Blockquote | Tag::Body)
+            && matches!(
+                node.tag,
+                Tag::Div
+                    | Tag::Section
+                    | Tag::Article
+                    | Tag::Main
+                    | Tag::Td
+                    | Tag::Blockquote
+                    | Tag::Body
+            )
         {
             // Loose inline text next to block children: a virtual <p>
             // whose parent is this element.
@@ -443,7 +585,10 @@ pub fn choose(dom: &Dom, info: &Info) -> Vec<u32> {
     let mut top = best;
     loop {
         let p = dom.nodes[top as usize].parent;
-        if p == NONE || matches!(dom.nodes[p as usize].tag, Tag::Body | Tag::Html) || dead[p as usize] {
+        if p == NONE
+            || matches!(dom.nodes[p as usize].tag, Tag::Body | Tag::Html)
+            || dead[p as usize]
+        {
             break;
         }
         let pt = info.text[p as usize] as f32;
@@ -454,7 +599,11 @@ pub fn choose(dom: &Dom, info: &Info) -> Vec<u32> {
             break;
         }
     }
-    let top_score = if score[top as usize].is_nan() { best_score } else { score[top as usize].max(best_score) };
+    let top_score = if score[top as usize].is_nan() {
+        best_score
+    } else {
+        score[top as usize].max(best_score)
+    };
     let mut roots = Vec::new();
     let parent = dom.nodes[top as usize].parent;
     if parent == NONE {
@@ -473,7 +622,7 @@ pub fn choose(dom: &Dom, info: &Info) -> Vec<u32> {
         } else if node.kind == Kind::Element && !dead[ci] {
             let mut bonus = 0.0;
             class_id(dom, c, &mut cls);
-            if cls.trim().len() > 0 && cls == cls_top {
+            if !cls.trim().is_empty() && cls == cls_top {
                 bonus = top_score * 0.2;
             }
             let s = if score[ci].is_nan() { 0.0 } else { score[ci] };
@@ -484,7 +633,8 @@ pub fn choose(dom: &Dom, info: &Info) -> Vec<u32> {
             {
                 let ld = link_density(info, ci);
                 let t = info.text[ci];
-                (t > 80 && ld < 0.25) || (t > 0 && t <= 80 && ld == 0.0 && dom.subtree_raw_text(c).contains(". "))
+                (t > 80 && ld < 0.25)
+                    || (t > 0 && t <= 80 && ld == 0.0 && dom.subtree_raw_text(c).contains(". "))
             } else {
                 false
             };
@@ -509,7 +659,10 @@ pub struct Para {
 fn conditional_remove(dom: &Dom, info: &Info, i: usize) -> bool {
     use Tag::*;
     let tag = dom.nodes[i].tag;
-    if !matches!(tag, Div | Section | Ul | Ol | Table | Form | Header | Figure | Dl) {
+    if !matches!(
+        tag,
+        Div | Section | Ul | Ol | Table | Form | Header | Figure | Dl
+    ) {
         return false;
     }
     if info.flags[i] & (STRONG) != 0 {
@@ -572,7 +725,8 @@ pub fn emit(dom: &Dom, info: &Info, roots: &[u32]) -> Vec<Para> {
             let e = info.end[i] as usize;
             if node.kind == Kind::Element {
                 let f = info.flags[i];
-                let pruned = f & (SKIP | UNLIKELY) != 0 || (i != r && conditional_remove(dom, info, i));
+                let pruned =
+                    f & (SKIP | UNLIKELY) != 0 || (i != r && conditional_remove(dom, info, i));
                 if pruned {
                     if node.tag.is_block() {
                         flush(&mut cur, &mut paras, &mut pending);
@@ -645,7 +799,8 @@ pub fn filter(paras: Vec<Para>, title: Option<&str>) -> Vec<Para> {
             if ld > 0.5 {
                 return false;
             }
-            if p.tag == Some(Tag::H1) || (!t.is_empty() && p.chars < 400 && norm_cmp(&p.text) == t) {
+            if p.tag == Some(Tag::H1) || (!t.is_empty() && p.chars < 400 && norm_cmp(&p.text) == t)
+            {
                 return false;
             }
             !is_boilerplate_line(&p.text, p.chars)
@@ -672,20 +827,53 @@ pub fn is_boilerplate_line(text: &str, chars: usize) -> bool {
         return false;
     }
     let t = text.trim();
-    if !t.contains(' ') && (t.starts_with("http") || t.starts_with("www.") || (t.contains('@') && t.contains('.'))) {
+    if !t.contains(' ')
+        && (t.starts_with("http") || t.starts_with("www.") || (t.contains('@') && t.contains('.')))
+    {
         return true;
     }
     let lower = t.to_lowercase();
     const PREFIX: &[&str] = &[
-        "published", "updated", "last updated", "posted", "photo:", "photo by", "photograph:", "image:", "image source",
-        "credit:", "foto:", "imagen:", "advertisement", "publicidad", "copyright", "©", "(c)", "all rights reserved",
-        "share this", "share on", "read more", "leer más", "explore further", "related:", "tags", "etiquetas",
-        "sponsored", "click here", "sign up", "subscribe", "follow us", "síguenos",
+        "published",
+        "updated",
+        "last updated",
+        "posted",
+        "photo:",
+        "photo by",
+        "photograph:",
+        "image:",
+        "image source",
+        "credit:",
+        "foto:",
+        "imagen:",
+        "advertisement",
+        "publicidad",
+        "copyright",
+        "©",
+        "(c)",
+        "all rights reserved",
+        "share this",
+        "share on",
+        "read more",
+        "leer más",
+        "explore further",
+        "related:",
+        "tags",
+        "etiquetas",
+        "sponsored",
+        "click here",
+        "sign up",
+        "subscribe",
+        "follow us",
+        "síguenos",
     ];
     if PREFIX.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
-    const EXACT: &[&str] = &["caption", "close", "share", "comments", "menu", "search", "print", "email", "next", "previous", "more"];
+    const EXACT: &[&str] = &[
+        "caption", "close", "share", "comments", "menu", "search", "print", "email", "next",
+        "previous", "more",
+    ];
     if EXACT.contains(&lower.trim_end_matches([':', '.'])) {
         return true;
     }

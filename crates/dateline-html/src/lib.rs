@@ -82,21 +82,6 @@ fn main_text(dom: &dom::Dom, meta: &meta::Meta, title: Option<&str>) -> String {
         let roots = extract::choose(dom, &info);
         let paras = extract::filter(extract::emit(dom, &info, &roots), title);
         let text = extract::join(&paras);
-        if std::env::var_os("DATELINE_HTML_DEBUG").is_some() {
-            for r in &roots {
-                eprintln!(
-                    "strip={strip} root {r} <{}> {:?} chars={}",
-                    dom.tag_name(*r),
-                    dom.attr(*r, "class"),
-                    text.len()
-                );
-                let mut a = dom.nodes[*r as usize].parent;
-                while a != dom::NONE {
-                    eprintln!("   < {} {:?} {:?} flags={}", dom.tag_name(a), dom.attr(a, "class"), dom.attr(a, "id"), info.flags[a as usize]);
-                    a = dom.nodes[a as usize].parent;
-                }
-            }
-        }
         if text.len() > best.len() {
             best = text;
         }
@@ -115,7 +100,7 @@ fn main_text(dom: &dom::Dom, meta: &meta::Meta, title: Option<&str>) -> String {
     }
     if let Some(ld) = &meta.ld_body {
         let ld = text::clean(ld);
-        if best.len() < 250 && ld.len() > best.len() {
+        if ld.len() > best.len() && (best.len() < 250 || eval::score(&best, &ld).recall < 0.6) {
             best = ld;
         }
     }
@@ -147,7 +132,12 @@ mod tests {
         assert!(e.text.contains("deep text"));
         assert!(e.warnings.iter().any(|w| w.contains("flattened")));
         // Without the depth limit the tree is 100,000 deep: still no recursion.
-        let e = extract(&html, &Options { max_depth: 1_000_000 });
+        let e = extract(
+            &html,
+            &Options {
+                max_depth: 1_000_000,
+            },
+        );
         assert!(e.text.contains("deep text"));
         // Unclosed deep nesting of mixed tags.
         let html = "<span><b><i><div>".repeat(30_000);

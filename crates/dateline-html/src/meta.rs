@@ -121,23 +121,24 @@ pub fn normalize_date(raw: &str) -> Option<String> {
     let b = s.as_bytes();
     // ISO-like: YYYY-MM-DD or YYYY/MM/DD or YYYYMMDD.
     if b.len() >= 8 && b[..4].iter().all(|c| c.is_ascii_digit()) {
-        let (y, m, d, rest) = if b.len() >= 10 && (b[4] == b'-' || b[4] == b'/' || b[4] == b'.') && b[7] == b[4] {
-            (
-                num(s.get(0..4)?)?,
-                num(s.get(5..7)?)?,
-                num(s.get(8..10)?)?,
-                s.get(10..)?,
-            )
-        } else if b[..8].iter().all(|c| c.is_ascii_digit()) {
-            (
-                num(s.get(0..4)?)?,
-                num(s.get(4..6)?)?,
-                num(s.get(6..8)?)?,
-                s.get(8..)?,
-            )
-        } else {
-            return None;
-        };
+        let (y, m, d, rest) =
+            if b.len() >= 10 && (b[4] == b'-' || b[4] == b'/' || b[4] == b'.') && b[7] == b[4] {
+                (
+                    num(s.get(0..4)?)?,
+                    num(s.get(5..7)?)?,
+                    num(s.get(8..10)?)?,
+                    s.get(10..)?,
+                )
+            } else if b[..8].iter().all(|c| c.is_ascii_digit()) {
+                (
+                    num(s.get(0..4)?)?,
+                    num(s.get(4..6)?)?,
+                    num(s.get(6..8)?)?,
+                    s.get(8..)?,
+                )
+            } else {
+                return None;
+            };
         if !valid_ymd(y, m, d) {
             return None;
         }
@@ -177,7 +178,11 @@ pub fn normalize_date(raw: &str) -> Option<String> {
                             .take(4)
                             .collect();
                         if digits.len() == 4 {
-                            format!("{sign}{}:{}", digits.get(0..2).unwrap_or("00"), digits.get(2..4).unwrap_or("00"))
+                            format!(
+                                "{sign}{}:{}",
+                                digits.get(0..2).unwrap_or("00"),
+                                digits.get(2..4).unwrap_or("00")
+                            )
                         } else if digits.len() == 2 {
                             format!("{sign}{digits}:00")
                         } else {
@@ -221,7 +226,9 @@ fn date_meta_priority(key: &str) -> Option<u8> {
         "parsely-pub-date" => 3,
         "sailthru.date" | "publish-date" | "publish_date" | "pubdate" | "publication_date" => 4,
         "dc.date.issued" | "dcterms.issued" | "dc.date" | "dcterms.date" | "dc.date.created" => 4,
-        "date" | "article.published" | "article_date_original" | "cxenseparse:recs:publishtime" => 5,
+        "date" | "article.published" | "article_date_original" | "cxenseparse:recs:publishtime" => {
+            5
+        }
         _ => return None,
     })
 }
@@ -317,10 +324,10 @@ pub fn collect(dom: &Dom) -> Meta {
                 }
             }
             Tag::Link => {
-                if dom
-                    .attr(id, "rel")
-                    .is_some_and(|r| r.split_ascii_whitespace().any(|x| x.eq_ignore_ascii_case("canonical")))
-                {
+                if dom.attr(id, "rel").is_some_and(|r| {
+                    r.split_ascii_whitespace()
+                        .any(|x| x.eq_ignore_ascii_case("canonical"))
+                }) {
                     if let Some(h) = dom.attr(id, "href") {
                         set_if_none(&mut m.canonical, h);
                     }
@@ -360,7 +367,9 @@ pub fn collect(dom: &Dom) -> Meta {
             _ => {
                 if let Some(p) = dom.attr(id, "itemprop") {
                     if p.eq_ignore_ascii_case("datePublished") {
-                        if let Some(d) = dom.attr(id, "content").or_else(|| dom.attr(id, "datetime")) {
+                        if let Some(d) =
+                            dom.attr(id, "content").or_else(|| dom.attr(id, "datetime"))
+                        {
                             m.set_date(1, d);
                         }
                     }
@@ -385,9 +394,18 @@ mod tests {
             normalize_date("2019-11-19T09:05:07.123-0500").as_deref(),
             Some("2019-11-19T09:05:07-05:00")
         );
-        assert_eq!(normalize_date("2019-11-19T09:05Z").as_deref(), Some("2019-11-19T09:05:00Z"));
-        assert_eq!(normalize_date("November 19, 2019").as_deref(), Some("2019-11-19"));
-        assert_eq!(normalize_date("Tue, 19 Nov 2019 10:00:00 GMT").as_deref(), Some("2019-11-19"));
+        assert_eq!(
+            normalize_date("2019-11-19T09:05Z").as_deref(),
+            Some("2019-11-19T09:05:00Z")
+        );
+        assert_eq!(
+            normalize_date("November 19, 2019").as_deref(),
+            Some("2019-11-19")
+        );
+        assert_eq!(
+            normalize_date("Tue, 19 Nov 2019 10:00:00 GMT").as_deref(),
+            Some("2019-11-19")
+        );
         assert_eq!(normalize_date("20191119").as_deref(), Some("2019-11-19"));
         assert_eq!(normalize_date("garbage"), None);
         assert_eq!(normalize_date("2019-13-45"), None);

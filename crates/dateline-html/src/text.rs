@@ -78,7 +78,11 @@ fn decode_one(s: &str) -> Option<(DecodedRef, usize)> {
             return None;
         }
         let c = numeric(s.get(start..end)?, hex)?;
-        let consumed = if bytes.get(end) == Some(&b';') { end + 1 } else { end };
+        let consumed = if bytes.get(end) == Some(&b';') {
+            end + 1
+        } else {
+            end
+        };
         return Some((DecodedRef::Char(c), consumed));
     }
     let mut end = 1;
@@ -177,7 +181,10 @@ mod tests {
 
     #[test]
     fn entities() {
-        assert_eq!(decode("a &amp; b &lt;&gt; &#233;&#xE9; &nbsp;x &bogus; &"), "a & b <> éé \u{a0}x &bogus; &");
+        assert_eq!(
+            decode("a &amp; b &lt;&gt; &#233;&#xE9; &nbsp;x &bogus; &"),
+            "a & b <> éé \u{a0}x &bogus; &"
+        );
         assert_eq!(decode("&hellip;&rsquo;&#8217;&#x2019"), "…’’’");
         assert_eq!(decode("&#0;&#99999999;"), "\u{FFFD}\u{FFFD}");
         assert_eq!(clean("  a \n\t b&nbsp;c  "), "a b c");

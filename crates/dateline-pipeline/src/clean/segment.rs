@@ -5,7 +5,8 @@
 //!   ("... en breve. Donald Trump dialogará con ... en Alaska El presidente de
 //!   Estados Unidos ..."): a sentence-start word from `headlines.tsv`
 //!   (capitalised, followed by a lower-case word) right after a word with no
-//!   punctuation, 5 to 25 words after the last sentence end;
+//!   punctuation, 5 to 25 words after the last sentence end, naming
+//!   someone or something (a capitalised word after the first, or a number);
 //! - a headline on a line of its own: no final punctuation, 8 to 25 words,
 //!   not in capitals (those are cross-heads), followed by a longer paragraph
 //!   of prose, after some body text. Shorter lines are taken as cross-heads
@@ -44,7 +45,7 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
                 let lead = &p[start..];
                 let lead_end = lead.find(['.', '!', '?']).unwrap_or(lead.len());
                 let lead_ok = word_count(&lead[..lead_end]) >= 6;
-                if (5..=25).contains(&n) && starts_upper && lead_ok && !head.contains([':', ';']) {
+                if (5..=25).contains(&n) && starts_upper && lead_ok && names_something(head) && !head.contains([':', ';']) {
                     return Some((head_start, start));
                 }
             }
@@ -57,6 +58,16 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
         prev = word;
     }
     None
+}
+
+/// A story headline names someone or something: a capitalised word after
+/// the first, or a number. Section cross-heads ("Aprender las lecciones de
+/// la crisis") often do not.
+fn names_something(head: &str) -> bool {
+    head.split_whitespace().skip(1).any(|w| {
+        let w = w.trim_start_matches(['"', '\'', '“', '‘', '«', '(', '¿', '¡']);
+        w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    })
 }
 
 /// A word that closes a sentence ("breve.", "dijo:", "«fin».").
@@ -124,6 +135,7 @@ pub(super) fn split_stories(raw: &str, pieces: Vec<Piece>, rules: &Rules, title_
             let has_lower = s.chars().any(|c| c.is_lowercase());
             if (8..=25).contains(&words)
                 && has_lower
+                && names_something(s)
                 && !s.contains(['@', '—', '|', '*'])
                 && !ends_sentence(s)
                 && ends_sentence(next_s)
