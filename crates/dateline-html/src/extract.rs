@@ -397,8 +397,7 @@ pub fn analyse(dom: &Dom, strip_unlikely: bool) -> Info {
                 }
                 if f & STRONG == 0
                     && !matches!(node.tag, Body | Html | A)
-                    && (g & G_UNLIKELY != 0
-                        || has_token(&buf, UNLIKELY_TOK))
+                    && (g & G_UNLIKELY != 0 || has_token(&buf, UNLIKELY_TOK))
                 {
                     if g & G_OK_MAYBE != 0 {
                         f |= SMALL_UNLIKELY;
