@@ -45,15 +45,22 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
 fn page_id(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
     let id = name.strip_suffix(".gz").unwrap_or(name);
-    let id = id.strip_suffix(".html").or_else(|| id.strip_suffix(".htm"))?;
+    let id = id
+        .strip_suffix(".html")
+        .or_else(|| id.strip_suffix(".htm"))?;
     Some(id.to_string())
 }
 
 fn boilerplate(dir: &Path, gold_path: &Path, as_json: bool, per_page: bool) -> Result<ExitCode> {
-    let gold_text = std::fs::read_to_string(gold_path).with_context(|| format!("reading {}", gold_path.display()))?;
-    let gold: Value = serde_json::from_str(&gold_text).with_context(|| format!("parsing {}", gold_path.display()))?;
+    let gold_text = std::fs::read_to_string(gold_path)
+        .with_context(|| format!("reading {}", gold_path.display()))?;
+    let gold: Value = serde_json::from_str(&gold_text)
+        .with_context(|| format!("parsing {}", gold_path.display()))?;
     let Some(gold) = gold.as_object() else {
-        bail!("{}: expected a JSON object keyed by page id", gold_path.display());
+        bail!(
+            "{}: expected a JSON object keyed by page id",
+            gold_path.display()
+        );
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
@@ -69,7 +76,11 @@ fn boilerplate(dir: &Path, gold_path: &Path, as_json: bool, per_page: bool) -> R
     let mut elapsed = 0f64;
     for f in &files {
         let Some(id) = page_id(f) else { continue };
-        let Some(body) = gold.get(&id).and_then(|g| g.get("articleBody")).and_then(Value::as_str) else {
+        let Some(body) = gold
+            .get(&id)
+            .and_then(|g| g.get("articleBody"))
+            .and_then(Value::as_str)
+        else {
             missing += 1;
             continue;
         };
@@ -89,7 +100,11 @@ fn boilerplate(dir: &Path, gold_path: &Path, as_json: bool, per_page: bool) -> R
         scores.push(s);
     }
     if scores.is_empty() {
-        bail!("no page of {} has a gold text in {}", dir.display(), gold_path.display());
+        bail!(
+            "no page of {} has a gold text in {}",
+            dir.display(),
+            gold_path.display()
+        );
     }
     let avg = average(&scores);
     let docs_per_s = scores.len() as f64 / elapsed.max(1e-9);
@@ -111,14 +126,19 @@ fn boilerplate(dir: &Path, gold_path: &Path, as_json: bool, per_page: bool) -> R
     } else {
         if per_page {
             for r in &rows {
-                println!("{}\t{}\t{}\t{}", r["id"], r["precision"], r["recall"], r["f1"]);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    r["id"], r["precision"], r["recall"], r["f1"]
+                );
             }
         }
         println!("pages      {}", scores.len());
         println!("precision  {:.2}", pct(avg.precision));
         println!("recall     {:.2}", pct(avg.recall));
         println!("F1         {:.2}", pct(avg.f1));
-        println!("docs/s     {docs_per_s:.1} (reading from memory + decoding + extraction, one thread)");
+        println!(
+            "docs/s     {docs_per_s:.1} (reading from memory + decoding + extraction, one thread)"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -67,7 +67,12 @@ const BATCH: usize = 64;
 /// error diagnostic instead of taking the batch down.
 pub fn analyse(pipeline: &Pipeline, raw: RawDoc) -> Doc {
     let mut doc = Doc::from_raw(raw);
-    let backup = (doc.id.clone(), doc.source.clone(), doc.date.clone(), doc.title.clone());
+    let backup = (
+        doc.id.clone(),
+        doc.source.clone(),
+        doc.date.clone(),
+        doc.title.clone(),
+    );
     match catch_unwind(AssertUnwindSafe(|| {
         pipeline.run(&mut doc);
         doc
@@ -81,7 +86,10 @@ pub fn analyse(pipeline: &Pipeline, raw: RawDoc) -> Doc {
                 title: backup.3,
                 ..Doc::default()
             };
-            d.diag(Diagnostic::error("pipeline", "internal error while analysing this document; it was skipped"));
+            d.diag(Diagnostic::error(
+                "pipeline",
+                "internal error while analysing this document; it was skipped",
+            ));
             d
         }
     }
@@ -96,7 +104,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if let Some(n) = args.threads {
         // a second call fails harmlessly when the pool exists already
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     let opts = ReadOptions {
         max_input_bytes: args.max_input_bytes,
@@ -114,7 +124,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     let sink: Box<dyn Write> = match &args.out {
-        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?),
+        Some(p) => {
+            Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)
+        }
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(sink);
@@ -122,7 +134,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut written = 0usize;
     let mut batch: Vec<RawDoc> = Vec::with_capacity(BATCH);
     let flush = |batch: &mut Vec<RawDoc>, out: &mut BufWriter<Box<dyn Write>>| -> Result<usize> {
-        let docs: Vec<Doc> = std::mem::take(batch).into_par_iter().map(|r| analyse(&pipeline, r)).collect();
+        let docs: Vec<Doc> = std::mem::take(batch)
+            .into_par_iter()
+            .map(|r| analyse(&pipeline, r))
+            .collect();
         for d in &docs {
             let v1 = d.to_v1();
             if args.pretty {

@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "dateline", version, about = "Turns raw news into structured, searchable knowledge.")]
+#[command(
+    name = "dateline",
+    version,
+    about = "Turns raw news into structured, searchable knowledge."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

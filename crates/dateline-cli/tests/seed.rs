@@ -7,7 +7,11 @@ use serde_json::{json, Value};
 
 fn seed() -> Value {
     let out = dateline(&["extract", "examples/seed-article.txt"]);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let docs = json_lines(&out);
     assert_eq!(docs.len(), 1);
     docs.into_iter().next().unwrap_or(Value::Null)
@@ -30,15 +34,28 @@ fn seed_document_musts() {
     let paywall = "El contenido al que quiere acceder es exclusivo para suscriptores.";
     assert!(!text.contains(paywall));
     let removed = d["removed"].as_array().cloned().unwrap_or_default();
-    assert!(removed.iter().any(|r| r["kind"] == "paywall" && r["text"] == paywall), "{removed:?}");
+    assert!(
+        removed
+            .iter()
+            .any(|r| r["kind"] == "paywall" && r["text"] == paywall),
+        "{removed:?}"
+    );
 
     // caption, with the next sentence kept whole
     let caption = "Trump y Putin Donald Trump y Vladímir Putin, haciendo gala de su buena sintonía durante una cumbre del G20. Foto: Reuters";
     assert!(!text.contains("Foto: Reuters"));
     assert!(!text.contains("haciendo gala de su buena sintonía"));
-    assert!(removed.iter().any(|r| r["kind"] == "caption" && r["text"] == caption), "{removed:?}");
+    assert!(
+        removed
+            .iter()
+            .any(|r| r["kind"] == "caption" && r["text"] == caption),
+        "{removed:?}"
+    );
     let kept = "Kim expresó que Pyongyang apoyará plenamente “todas las medidas que adopte la dirección de Rusia” y ambos líderes discutieron avances en “todos los sectores” dentro del marco del acuerdo de asociación estratégica que firmaron en una cumbre el año pasado, indicó la ACNC.";
-    assert!(text.contains(&format!("\n\n{kept}\n\n")), "the sentence after the caption must open its paragraph, whole");
+    assert!(
+        text.contains(&format!("\n\n{kept}\n\n")),
+        "the sentence after the caption must open its paragraph, whole"
+    );
 
     // two stories
     let segs = d["segments"].as_array().cloned().unwrap_or_default();
@@ -57,9 +74,8 @@ fn seed_should_title_echo_is_caption() {
     let text = d["text"].as_str().unwrap_or("");
     assert!(!text.contains("srefuerzan"));
     let removed = d["removed"].as_array().cloned().unwrap_or_default();
-    assert!(removed
-        .iter()
-        .any(|r| r["kind"] == "caption" && r["text"] == "Kim Jong Un y Vladimir Putin srefuerzan su alianza militar."));
+    assert!(removed.iter().any(|r| r["kind"] == "caption"
+        && r["text"] == "Kim Jong Un y Vladimir Putin srefuerzan su alianza militar."));
 }
 
 /// Golden file of the cleaning stage: text, removed and segments.
@@ -80,5 +96,8 @@ fn seed_golden_clean() {
         }
     }
     let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(pretty, want, "golden file differs; re-bless with DATELINE_BLESS=1 if the change is intended");
+    assert_eq!(
+        pretty, want,
+        "golden file differs; re-bless with DATELINE_BLESS=1 if the change is intended"
+    );
 }

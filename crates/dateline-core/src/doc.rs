@@ -259,9 +259,7 @@ impl Doc {
     /// Maps a byte offset of `text` to the raw body, when that byte was
     /// copied from it (inserted separators map to `None`).
     pub fn raw_offset(&self, clean: usize) -> Option<usize> {
-        let i = self
-            .alignment
-            .partition_point(|p| p.clean + p.len <= clean);
+        let i = self.alignment.partition_point(|p| p.clean + p.len <= clean);
         let p = self.alignment.get(i)?;
         if clean >= p.clean && clean < p.clean + p.len {
             Some(p.raw + (clean - p.clean))

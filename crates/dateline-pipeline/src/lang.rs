@@ -95,7 +95,11 @@ fn iso1(lang: whatlang::Lang) -> &'static str {
 /// Detects the language of `text`: (ISO code, confidence 0-1), or `None`
 /// when the text is too short or the detector finds nothing.
 pub fn detect(text: &str) -> Option<(&'static str, f64)> {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).take(MIN_LETTERS).count();
+    let letters = text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .take(MIN_LETTERS)
+        .count();
     if letters < MIN_LETTERS {
         return None;
     }
@@ -126,11 +130,17 @@ impl Stage for Language {
             (Some((code, conf)), _) if conf >= 0.5 => code.to_string(),
             (_, Some(d)) => d,
             (Some((code, _)), None) => {
-                doc.diag(Diagnostic::info("language", format!("language {code} detected with low confidence")));
+                doc.diag(Diagnostic::info(
+                    "language",
+                    format!("language {code} detected with low confidence"),
+                ));
                 code.to_string()
             }
             (None, None) => {
-                doc.diag(Diagnostic::warning("language", "text too short to identify its language"));
+                doc.diag(Diagnostic::warning(
+                    "language",
+                    "text too short to identify its language",
+                ));
                 "und".to_string()
             }
         });
@@ -151,7 +161,9 @@ mod tests {
 
     #[test]
     fn spanish_and_english() {
-        let es = detect("El presidente ruso mantuvo una conversación telefónica con el líder norcoreano.");
+        let es = detect(
+            "El presidente ruso mantuvo una conversación telefónica con el líder norcoreano.",
+        );
         assert_eq!(es.map(|x| x.0), Some("es"));
         let en = detect("The president held a phone call with the North Korean leader on Tuesday.");
         assert_eq!(en.map(|x| x.0), Some("en"));

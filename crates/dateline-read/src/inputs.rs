@@ -1,5 +1,6 @@
 //! Command-line arguments → inputs: files, directories (recursive, sorted,
-//! hidden entries skipped), globs, and `-` for stdin.
+//! hidden entries and files of other kinds than articles skipped), globs,
+//! and `-` for stdin.
 
 use crate::{Error, Input, Result};
 use std::collections::HashSet;
@@ -36,11 +37,33 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         };
         if lmeta.is_dir() {
             walk(&p, out)?;
-        } else if lmeta.is_file() || (lmeta.file_type().is_symlink() && p.is_file()) {
+        } else if (lmeta.is_file() || (lmeta.file_type().is_symlink() && p.is_file()))
+            && is_article_file(&p)
+        {
             out.push(p);
         }
     }
     Ok(())
+}
+
+/// Extensions (after an optional `.gz`) that a directory walk reads. Files
+/// named on the command line are read whatever their name; inside a folder,
+/// READMEs, images and the like are passed over.
+const ARTICLE_EXTENSIONS: &[&str] = &[
+    "txt", "text", "jsonl", "ndjson", "html", "htm", "xhtml", "xml", "rss", "atom", "warc",
+];
+
+fn is_article_file(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    match name.rsplit_once('.') {
+        Some((_, ext)) => ARTICLE_EXTENSIONS.contains(&ext),
+        None => false,
+    }
 }
 
 fn is_glob(s: &str) -> bool {
@@ -131,6 +154,9 @@ mod tests {
         t.write("sub/deeper/y.txt", b"y");
         t.write(".hidden.txt", b"h");
         t.write(".git/config", b"x");
+        t.write("README.md", b"# notes");
+        t.write("photo.jpg", b"\xff\xd8");
+        t.write("sub/feed.atom.gz", b"x");
         let root = t.path().display().to_string();
 
         let got = expand_inputs(std::slice::from_ref(&root)).unwrap_or_default();
@@ -146,7 +172,13 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["a.jsonl", "b.txt", "sub/deeper/y.txt", "sub/z.html"]
+            [
+                "a.jsonl",
+                "b.txt",
+                "sub/deeper/y.txt",
+                "sub/feed.atom.gz",
+                "sub/z.html"
+            ]
         );
 
         let got = expand_inputs(&[format!("{root}/*.txt"), "-".into(), format!("{root}/b.txt")])

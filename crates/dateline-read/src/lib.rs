@@ -157,15 +157,44 @@ fn sniff_format(head: &[u8]) -> Format {
         return Format::Jsonl;
     }
     if t.starts_with('<') {
-        let lower = t.to_ascii_lowercase();
-        if html::looks_like_html(t) {
-            return Format::Html;
-        }
-        if lower.contains("<rss") || lower.contains("<feed") || lower.contains("<rdf:rdf") {
-            return Format::Feed;
+        match first_element(t).as_deref() {
+            Some("rss" | "feed" | "rdf:rdf") => return Format::Feed,
+            Some("html") => return Format::Html,
+            _ if html::looks_like_html(t) => return Format::Html,
+            _ => {}
         }
     }
     Format::Text
+}
+
+/// The lowercased name of the first element of an XML/HTML text, skipping
+/// the XML declaration, processing instructions, comments and doctype
+/// (`<!DOCTYPE html>` counts as `html`).
+fn first_element(t: &str) -> Option<String> {
+    let mut rest = t;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("<!--") {
+            rest = &r[r.find("-->")? + 3..];
+        } else if let Some(r) = rest.strip_prefix("<?") {
+            rest = &r[r.find("?>")? + 2..];
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            if r.get(..12)
+                .is_some_and(|d| d.eq_ignore_ascii_case("doctype html"))
+            {
+                return Some("html".to_string());
+            }
+            rest = &r[r.find('>')? + 1..];
+        } else if let Some(r) = rest.strip_prefix('<') {
+            let name: String = r
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, ':' | '-' | '_'))
+                .collect();
+            return (!name.is_empty()).then(|| name.to_lowercase());
+        } else {
+            return None;
+        }
+    }
 }
 
 /// A reader that returns a stored error once, then end of stream.
@@ -265,6 +294,9 @@ fn read_stream<'a>(
                 Ok(b) => b,
                 Err(e) => return one_err(e),
             };
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Box::new(std::iter::empty());
+            }
             if looks_binary(&bytes) {
                 return one_err(Error::Format {
                     path,
@@ -515,6 +547,28 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn first_element_names() {
+        assert_eq!(
+            first_element("<?xml version='1.0'?>\n<!-- c --><rss version='2.0'>").as_deref(),
+            Some("rss")
+        );
+        assert_eq!(first_element("<!DOCTYPE html><p>").as_deref(), Some("html"));
+        assert_eq!(
+            first_element("<!DOCTYPE feed><feed>").as_deref(),
+            Some("feed")
+        );
+        assert_eq!(
+            first_element("<rdf:RDF xmlns:rdf='x'>").as_deref(),
+            Some("rdf:rdf")
+        );
+        assert_eq!(first_element("<!-- never closed"), None);
+        assert_eq!(first_element("text"), None);
+        // A feed whose items carry HTML is still a feed.
+        let xml = b"<?xml version=\"1.0\"?><rss><channel><item><description><![CDATA[<html><body><p>x</p></body></html>]]></description></item></channel></rss>";
+        assert_eq!(sniff_format(xml), Format::Feed);
+    }
+
+    #[test]
     fn forced_format_wins() {
         let o = ReadOptions {
             format: Some(Format::Text),
@@ -643,6 +697,10 @@ pub(crate) mod tests {
         }
         let p = t.write("e.txt.gz", &gzip(b""));
         assert!(file_docs(&p, &ReadOptions::default()).is_empty());
+        for name in ["w.txt", "w.html", "w.rss", "w.jsonl", "w.warc"] {
+            let p = t.write(name, b" \r\n\n\t ");
+            assert!(file_docs(&p, &ReadOptions::default()).is_empty(), "{name}");
+        }
     }
 
     #[test]

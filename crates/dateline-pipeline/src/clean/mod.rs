@@ -102,7 +102,11 @@ pub(crate) fn last_sentence_start(s: &str) -> usize {
     let mut prev_space = false;
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if prev_end && prev_space && !c.is_whitespace() && (c.is_uppercase() || "\"“«¿¡'".contains(c)) {
+        if prev_end
+            && prev_space
+            && !c.is_whitespace()
+            && (c.is_uppercase() || "\"“«¿¡'".contains(c))
+        {
             last = i;
         }
         if ".!?…".contains(c) {
@@ -348,7 +352,13 @@ fn push_kept(raw: &str, s: usize, e: usize, pieces: &mut Vec<Piece>, first: &mut
 impl Clean {
     /// A short line near the top that repeats the headline is an image
     /// caption left over by the scraper.
-    fn remove_title_echo(&self, raw: &str, title: &str, pieces: &mut Vec<Piece>, removed: &mut Vec<Removed>) {
+    fn remove_title_echo(
+        &self,
+        raw: &str,
+        title: &str,
+        pieces: &mut Vec<Piece>,
+        removed: &mut Vec<Removed>,
+    ) {
         let tw = content_words(title);
         if tw.is_empty() || pieces.len() < 2 {
             return;
@@ -357,19 +367,32 @@ impl Clean {
         let mut lines_seen = 0;
         while i < pieces.len() && lines_seen < 3 {
             let p = &pieces[i];
-            let whole_line = p.sep != Sep::Space && pieces.get(i + 1).map(|n| n.sep != Sep::Space).unwrap_or(true);
+            let whole_line = p.sep != Sep::Space
+                && pieces
+                    .get(i + 1)
+                    .map(|n| n.sep != Sep::Space)
+                    .unwrap_or(true);
             lines_seen += usize::from(p.sep != Sep::Space);
             let s = &raw[p.start..p.end];
             let words = word_count(s);
             let cw = content_words(s);
             let shared = cw.iter().filter(|w| tw.contains(w)).count();
             let one_sentence = last_sentence_start(s) == 0;
-            if whole_line && (3..=15).contains(&words) && one_sentence && !cw.is_empty() && shared * 10 >= cw.len() * 6 && i + 1 < pieces.len() {
+            if whole_line
+                && (3..=15).contains(&words)
+                && one_sentence
+                && !cw.is_empty()
+                && shared * 10 >= cw.len() * 6
+                && i + 1 < pieces.len()
+            {
                 let norm = |x: &str| x.trim_end_matches(['.', ' ']).to_lowercase();
                 let (kind, reason) = if norm(s) == norm(title) {
                     ("title", "headline repeated at the top of the body")
                 } else {
-                    ("caption", "short line near the top repeating the headline (image caption)")
+                    (
+                        "caption",
+                        "short line near the top repeating the headline (image caption)",
+                    )
                 };
                 removed.push(Removed {
                     kind: kind.to_string(),
@@ -381,7 +404,11 @@ impl Clean {
                 pieces.remove(i);
                 if let Some(n) = pieces.get_mut(i) {
                     if n.sep != Sep::Space {
-                        n.sep = if next_sep == Sep::Para { Sep::Para } else { n.sep };
+                        n.sep = if next_sep == Sep::Para {
+                            Sep::Para
+                        } else {
+                            n.sep
+                        };
                     }
                 }
                 continue;
@@ -426,11 +453,13 @@ fn build_text(doc: &mut Doc, raw: &str, pieces: &[Piece], title_in_pieces: bool)
     }
     for (i, p) in pieces.iter().enumerate() {
         if !text.is_empty() {
-            text.push_str(match (p.headline || (i > 0 && pieces[i - 1].headline), p.sep) {
-                (true, _) | (_, Sep::Para) => "\n\n",
-                (_, Sep::Line) => "\n",
-                (_, Sep::Space) => " ",
-            });
+            text.push_str(
+                match (p.headline || (i > 0 && pieces[i - 1].headline), p.sep) {
+                    (true, _) | (_, Sep::Para) => "\n\n",
+                    (_, Sep::Line) => "\n",
+                    (_, Sep::Space) => " ",
+                },
+            );
         }
         let at = text.len();
         text.push_str(&raw[p.start..p.end]);

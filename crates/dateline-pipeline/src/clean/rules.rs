@@ -40,7 +40,10 @@ pub struct Rules {
     pub closers: Vec<String>,
 }
 
-fn rows(file: &'static str, text: &'static str) -> impl Iterator<Item = (usize, Vec<&'static str>)> {
+fn rows(
+    file: &'static str,
+    text: &'static str,
+) -> impl Iterator<Item = (usize, Vec<&'static str>)> {
     let _ = file;
     text.lines()
         .enumerate()
@@ -63,13 +66,21 @@ impl Rules {
     }
 
     /// Compiles rule files given as text.
-    pub fn parse(rules: &'static str, credits: &'static str, headlines: &'static str) -> Result<Rules> {
+    pub fn parse(
+        rules: &'static str,
+        credits: &'static str,
+        headlines: &'static str,
+    ) -> Result<Rules> {
         let mut line = Vec::new();
         let mut patterns = Vec::new();
         let mut inline = Vec::new();
         for (n, cols) in rows("rules.tsv", rules) {
             let [kind, scope, max_chars, _lang, pattern, reason] = cols[..] else {
-                return Err(bad("rules.tsv", n, format!("expected 6 columns, found {}", cols.len())));
+                return Err(bad(
+                    "rules.tsv",
+                    n,
+                    format!("expected 6 columns, found {}", cols.len()),
+                ));
             };
             let max_chars: usize = max_chars
                 .parse()
@@ -108,7 +119,13 @@ impl Rules {
                     )
                 }
                 ["credit", name] => credit_names.push(name.to_string()),
-                _ => return Err(bad("credits.tsv", n, "expected `marker<TAB>regex` or `credit<TAB>name`")),
+                _ => {
+                    return Err(bad(
+                        "credits.tsv",
+                        n,
+                        "expected `marker<TAB>regex` or `credit<TAB>name`",
+                    ))
+                }
             }
         }
         let credit_marker = marker.ok_or_else(|| bad("credits.tsv", 0, "no marker row"))?;
@@ -120,7 +137,13 @@ impl Rules {
             match cols[..] {
                 ["starter", w, lang] => starters.push((w.to_string(), lang.to_string())),
                 ["closer", w, _] => closers.push(w.to_lowercase()),
-                _ => return Err(bad("headlines.tsv", n, "expected `starter|closer<TAB>word<TAB>lang`")),
+                _ => {
+                    return Err(bad(
+                        "headlines.tsv",
+                        n,
+                        "expected `starter|closer<TAB>word<TAB>lang`",
+                    ))
+                }
             }
         }
         Ok(Rules {

@@ -30,22 +30,37 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
         let next = iter.peek().copied().unwrap_or("");
         let prev_plain = !prev.is_empty()
             && prev.chars().last().is_some_and(|c| c.is_alphanumeric())
-            && !rules.closers.iter().any(|c| c.as_str() == prev.to_lowercase());
+            && !rules
+                .closers
+                .iter()
+                .any(|c| c.as_str() == prev.to_lowercase());
         let next_lower = next.chars().next().is_some_and(|c| c.is_lowercase());
         let upper = |w: &str| w.chars().next().is_some_and(|c| c.is_uppercase());
         // "Kim Jong Un mantuvieron": a short starter after two capitalised
         // words is more likely the end of a name than a new sentence.
         let name_tail = word.chars().count() <= 2 && upper(prev) && upper(prev2);
-        if prev_plain && next_lower && !name_tail && rules.starters.iter().any(|(s, l)| s == word && l == lang) {
+        if prev_plain
+            && next_lower
+            && !name_tail
+            && rules.starters.iter().any(|(s, l)| s == word && l == lang)
+        {
             if let Some(pe) = prev_word_end {
                 let head_start = sent_start;
                 let head = &p[head_start..pe];
                 let n = word_count(head);
-                let starts_upper = head.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
+                let starts_upper = head
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_numeric());
                 let lead = &p[start..];
                 let lead_end = lead.find(['.', '!', '?']).unwrap_or(lead.len());
                 let lead_ok = word_count(&lead[..lead_end]) >= 6;
-                if (5..=25).contains(&n) && starts_upper && lead_ok && names_something(head) && !head.contains([':', ';']) {
+                if (5..=25).contains(&n)
+                    && starts_upper
+                    && lead_ok
+                    && names_something(head)
+                    && !head.contains([':', ';'])
+                {
                     return Some((head_start, start));
                 }
             }
@@ -66,7 +81,9 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
 fn names_something(head: &str) -> bool {
     head.split_whitespace().skip(1).any(|w| {
         let w = w.trim_start_matches(['"', '\'', '“', '‘', '«', '(', '¿', '¡']);
-        w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
     })
 }
 
@@ -82,8 +99,11 @@ fn guess_lang(text: &str) -> &'static str {
     let (mut es, mut en) = (0usize, 0usize);
     for w in text.split_whitespace().take(400) {
         match w.to_lowercase().as_str() {
-            "el" | "la" | "los" | "las" | "de" | "del" | "que" | "y" | "en" | "por" | "con" | "una" => es += 1,
-            "the" | "of" | "and" | "to" | "in" | "is" | "that" | "for" | "with" | "on" | "was" => en += 1,
+            "el" | "la" | "los" | "las" | "de" | "del" | "que" | "y" | "en" | "por" | "con"
+            | "una" => es += 1,
+            "the" | "of" | "and" | "to" | "in" | "is" | "that" | "for" | "with" | "on" | "was" => {
+                en += 1
+            }
             _ => {}
         }
     }
@@ -114,7 +134,12 @@ fn new_topic(head: &str, lead: &str, before: &str) -> bool {
 
 /// Splits pieces so that every story headline is a piece of its own,
 /// marked `headline`. `title_piece`: the first piece is the document title.
-pub(super) fn split_stories(raw: &str, pieces: Vec<Piece>, rules: &Rules, title_piece: bool) -> Vec<Piece> {
+pub(super) fn split_stories(
+    raw: &str,
+    pieces: Vec<Piece>,
+    rules: &Rules,
+    title_piece: bool,
+) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::with_capacity(pieces.len() + 2);
     let lang = guess_lang(raw);
     let n = pieces.len();
@@ -125,7 +150,11 @@ pub(super) fn split_stories(raw: &str, pieces: Vec<Piece>, rules: &Rules, title_
             continue;
         }
         // a headline on a line of its own
-        let whole_line = p.sep != Sep::Space && pieces.get(i + 1).map(|q| q.sep != Sep::Space).unwrap_or(true);
+        let whole_line = p.sep != Sep::Space
+            && pieces
+                .get(i + 1)
+                .map(|q| q.sep != Sep::Space)
+                .unwrap_or(true);
         let s = &raw[p.start..p.end];
         if body_before && whole_line && i + 1 < n {
             let next = &pieces[i + 1];
@@ -141,7 +170,11 @@ pub(super) fn split_stories(raw: &str, pieces: Vec<Piece>, rules: &Rules, title_
                 && ends_sentence(next_s)
                 && word_count(next_s) > words
                 && !rules.closers.contains(&last)
-                && new_topic(s, next_s, out.last().map(|q| &raw[q.start..q.end]).unwrap_or(""))
+                && new_topic(
+                    s,
+                    next_s,
+                    out.last().map(|q| &raw[q.start..q.end]).unwrap_or(""),
+                )
             {
                 out.push(Piece {
                     headline: true,
@@ -208,12 +241,13 @@ mod tests {
     #[test]
     fn finds_glued_headline() {
         let rules = Rules::builtin().ok();
-        let Some(rules) = rules else {
-            panic!("rules")
-        };
+        let Some(rules) = rules else { panic!("rules") };
         let p = "Todo sigue igual en la zona. El ministro de Salud anuncia nuevas medidas contra la gripe en Madrid El ministro anunció ayer un plan.";
         let got = glued_headline(p, &rules, "es", 0).map(|(a, b)| &p[a..b]);
-        assert_eq!(got, Some("El ministro de Salud anuncia nuevas medidas contra la gripe en Madrid "));
+        assert_eq!(
+            got,
+            Some("El ministro de Salud anuncia nuevas medidas contra la gripe en Madrid ")
+        );
         let plain = "El ministro habló con la prensa en El Salvador durante la visita oficial.";
         assert_eq!(glued_headline(plain, &rules, "es", 0), None);
         let name = "Antes hubo otra cosa. El presidente y el líder norcoreano Kim Jong Un mantuvieron una conversación telefónica.";

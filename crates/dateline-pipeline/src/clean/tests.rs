@@ -22,7 +22,9 @@ fn removes_paywall_line_and_keeps_neighbours() {
         "Primer párrafo con datos.\n\nEl contenido al que quiere acceder es exclusivo para suscriptores.\n\nSegundo párrafo.",
     );
     assert!(!doc.text.contains("suscriptores"));
-    assert!(doc.text.contains("Primer párrafo con datos.\n\nSegundo párrafo."));
+    assert!(doc
+        .text
+        .contains("Primer párrafo con datos.\n\nSegundo párrafo."));
     assert_eq!(doc.removed.len(), 1);
     assert_eq!(doc.removed[0].kind, "paywall");
 }
@@ -33,9 +35,16 @@ fn removes_glued_caption_and_keeps_next_sentence() {
         "Título",
         "Antes.\n\nEl ministro en la rueda de prensa de ayer. Foto: EFE La reunión terminó tarde.",
     );
-    assert!(doc.text.ends_with("Antes.\n\nLa reunión terminó tarde."), "{:?}", doc.text);
+    assert!(
+        doc.text.ends_with("Antes.\n\nLa reunión terminó tarde."),
+        "{:?}",
+        doc.text
+    );
     assert_eq!(doc.removed[0].kind, "caption");
-    assert_eq!(doc.removed[0].text, "El ministro en la rueda de prensa de ayer. Foto: EFE");
+    assert_eq!(
+        doc.removed[0].text,
+        "El ministro en la rueda de prensa de ayer. Foto: EFE"
+    );
 }
 
 #[test]
@@ -44,7 +53,12 @@ fn caption_after_prose_in_same_paragraph_keeps_prose() {
         "T",
         "La cumbre terminó sin acuerdo. Los líderes posan para la foto oficial. Foto: AFP/Getty Images Las conversaciones seguirán.",
     );
-    assert!(doc.text.contains("La cumbre terminó sin acuerdo. Las conversaciones seguirán."), "{:?}", doc.text);
+    assert!(
+        doc.text
+            .contains("La cumbre terminó sin acuerdo. Las conversaciones seguirán."),
+        "{:?}",
+        doc.text
+    );
 }
 
 #[test]
@@ -65,7 +79,10 @@ fn glued_second_story_gets_a_segment() {
     );
     assert_eq!(doc.segments.len(), 2, "{:?}", doc.segments);
     let s2 = &doc.segments[1];
-    assert_eq!(s2.title, "La ministra de Economía presentará el presupuesto ante el Congreso la próxima semana");
+    assert_eq!(
+        s2.title,
+        "La ministra de Economía presentará el presupuesto ante el Congreso la próxima semana"
+    );
     assert!(s2.span.slice(&doc.text).starts_with(&s2.title));
     assert!(doc.text.contains("semana\n\nEl documento"));
     assert_eq!(doc.segments[0].title, "Primera historia sobre el clima");
@@ -82,9 +99,14 @@ fn ordinary_prose_is_one_segment() {
 
 #[test]
 fn title_from_first_line_when_missing() {
-    let doc = run("", "Lluvias torrenciales inundan la capital\n\nLas lluvias de anoche dejaron calles anegadas.");
+    let doc = run(
+        "",
+        "Lluvias torrenciales inundan la capital\n\nLas lluvias de anoche dejaron calles anegadas.",
+    );
     assert_eq!(doc.title, "Lluvias torrenciales inundan la capital");
-    assert!(doc.text.starts_with("Lluvias torrenciales inundan la capital\n\nLas lluvias"));
+    assert!(doc
+        .text
+        .starts_with("Lluvias torrenciales inundan la capital\n\nLas lluvias"));
     assert_eq!(doc.raw_offset(0), Some(0));
 }
 
@@ -94,21 +116,41 @@ fn english_boilerplate() {
         "Headline",
         "By Jane Smith\n\nThe talks ended late on Tuesday.\n\nRead more: Other story here\n\nADVERTISEMENT\n\nShare on Facebook Twitter\n\nOfficials said they would meet again.",
     );
-    assert_eq!(doc.text, "Headline\n\nThe talks ended late on Tuesday.\n\nOfficials said they would meet again.");
+    assert_eq!(
+        doc.text,
+        "Headline\n\nThe talks ended late on Tuesday.\n\nOfficials said they would meet again."
+    );
     let kinds: Vec<&str> = doc.removed.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(kinds, ["byline", "related", "ad", "share"]);
 }
 
 #[test]
 fn sentences_starting_with_por_are_not_bylines() {
-    let doc = run("T", "Uno.\n\nPor eso murieron tantas personas.\n\nPor María López Ruiz\n\nPor favor comparte");
-    let kinds: Vec<(&str, &str)> = doc.removed.iter().map(|r| (r.kind.as_str(), r.text.as_str())).collect();
+    let doc = run(
+        "T",
+        "Uno.\n\nPor eso murieron tantas personas.\n\nPor María López Ruiz\n\nPor favor comparte",
+    );
+    let kinds: Vec<(&str, &str)> = doc
+        .removed
+        .iter()
+        .map(|r| (r.kind.as_str(), r.text.as_str()))
+        .collect();
     assert_eq!(kinds, [("byline", "Por María López Ruiz")]);
 }
 
 #[test]
 fn never_panics_on_odd_input() {
-    for body in ["", "\n\n\n", "Foto:", "Foto: ", ". . .", "ñ Foto: Ñ", "a\r\nb\r\n", "Foto: Reuters", "x Foto: Reuters"] {
+    for body in [
+        "",
+        "\n\n\n",
+        "Foto:",
+        "Foto: ",
+        ". . .",
+        "ñ Foto: Ñ",
+        "a\r\nb\r\n",
+        "Foto: Reuters",
+        "x Foto: Reuters",
+    ] {
         let doc = run("", body);
         assert!(doc.segments.iter().all(|s| s.span.end() <= doc.text.len()));
     }
