@@ -8,6 +8,7 @@
 pub mod clean;
 pub mod error;
 pub mod lang;
+pub mod text;
 
 pub use error::{Error, Result};
 

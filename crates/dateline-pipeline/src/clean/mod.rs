@@ -438,10 +438,13 @@ impl Clean {
     }
 }
 
+/// Where a story starts in `text`, where its headline stands, the headline.
+type SegStart = (usize, Option<(usize, usize)>, String);
+
 fn build_text(doc: &mut Doc, raw: &str, pieces: &[Piece], title_in_pieces: bool) {
     let mut text = String::with_capacity(raw.len() + doc.title.len() + 8);
     let mut align = Vec::new();
-    let mut segments: Vec<(usize, Option<(usize, usize)>, String)> = Vec::new();
+    let mut segments: Vec<SegStart> = Vec::new();
     if !title_in_pieces {
         let title = doc.title.trim().to_string();
         if !title.is_empty() {

@@ -1,0 +1,3 @@
+//! Sentences and tokens.
+
+pub mod tokenize;
