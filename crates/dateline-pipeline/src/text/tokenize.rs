@@ -18,6 +18,27 @@
 use std::collections::HashSet;
 
 pub const ABBREV_TSV: &str = include_str!("../../data/text/abbrev.tsv");
+pub const COMMON_ES: &str = include_str!("../../data/text/common-es.txt");
+
+/// What the sentence splitter knows about a language.
+pub struct SentenceRules<'a> {
+    /// Capitalised sentence-start words (articles ...) that signal a new
+    /// sentence after an unpunctuated word when a lower-case word follows.
+    pub starters: &'a [&'a str],
+    /// Words common in lower case: capitalised after an unpunctuated word,
+    /// they start a new sentence.
+    pub common: Option<&'a HashSet<String>>,
+    /// Words that cannot end a sentence (prepositions, articles).
+    pub closers: &'a [&'a str],
+}
+
+/// Parses a word list (one word a line, `#` comments).
+pub fn word_set(text: &str) -> HashSet<String> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .collect()
+}
 
 /// A surface token: byte offsets into the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -433,9 +454,40 @@ fn starts_sentence(t: &str) -> bool {
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "¿¡\"“«'‘(—–-[".contains(c))
 }
 
+/// "... hotel en obras El Ayuntamiento", "... Donibane Gracias a Paco":
+/// a capitalised common word after a word that can end a sentence.
+fn unpunctuated_end(cur: &str, next: &str, after: Option<&str>, rules: &SentenceRules) -> bool {
+    let Some(common) = rules.common else {
+        return false;
+    };
+    let cur_ok = cur
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == ')')
+        && !rules.closers.contains(&cur.to_lowercase().as_str());
+    let mut nc = next.chars();
+    let next_cap = nc.next().is_some_and(char::is_uppercase)
+        && nc.all(char::is_lowercase)
+        && next.chars().count() >= 2;
+    if !(cur_ok && next_cap) {
+        return false;
+    }
+    let low = next.to_lowercase();
+    if !common.contains(&low) {
+        return false;
+    }
+    // "el diario El País": an article starting a name
+    let article = matches!(
+        low.as_str(),
+        "el" | "la" | "los" | "las" | "un" | "una" | "the" | "a" | "an"
+    );
+    !article || after.is_some_and(|a| a.chars().next().is_some_and(char::is_lowercase))
+}
+
 /// Splits tokens into sentences: returns the index of the first token of
 /// each sentence (the first is always 0 when there are tokens).
-pub fn sentences(text: &str, toks: &[Tok], abbrevs: &Abbrevs, starters: &[&str]) -> Vec<usize> {
+pub fn sentences(text: &str, toks: &[Tok], abbrevs: &Abbrevs, rules: &SentenceRules) -> Vec<usize> {
+    let starters = rules.starters;
     let mut starts = Vec::new();
     if toks.is_empty() {
         return starts;
@@ -497,6 +549,11 @@ pub fn sentences(text: &str, toks: &[Tok], abbrevs: &Abbrevs, starters: &[&str])
                 .chars()
                 .next()
                 .is_some_and(char::is_lowercase)
+            && i > 0
+        {
+            boundary = true;
+        } else if !gap.is_empty()
+            && unpunctuated_end(cur, next, toks.get(i + 2).map(slice), rules)
             && i > 0
         {
             boundary = true;
@@ -603,7 +660,13 @@ mod tests {
         let ab = Abbrevs::builtin();
         let mut t = Vec::new();
         tokenize(s, Lang::Es, &ab, &mut t);
-        let st = sentences(s, &t, &ab, &["El", "La", "The"]);
+        let common = word_set(COMMON_ES);
+        let rules = SentenceRules {
+            starters: &["El", "La", "The"],
+            common: Some(&common),
+            closers: &["de", "en", "el", "la"],
+        };
+        let st = sentences(s, &t, &ab, &rules);
         let mut out = Vec::new();
         for (k, &i) in st.iter().enumerate() {
             let j = st.get(k + 1).copied().unwrap_or(t.len());
