@@ -113,6 +113,15 @@ pub struct AlignPiece {
     pub len: usize,
 }
 
+/// A surface token (UD tokenisation: punctuation split off, contractions
+/// whole) and the sentence it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub span: Span,
+    /// Index into `Doc::sentences`.
+    pub sent: u32,
+}
+
 /// A knowledge-base reference.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KbRef {
@@ -226,6 +235,8 @@ pub struct Doc {
     pub removed: Vec<Removed>,
     pub segments: Vec<Segment>,
     pub sentences: Vec<Span>,
+    /// Surface tokens, in text order (not part of the JSON contract yet).
+    pub tokens: Vec<Token>,
     pub entities: Vec<Entity>,
     pub timexes: Vec<Timex>,
     pub quantities: Vec<Quantity>,

@@ -16,7 +16,10 @@ use dateline_core::{Pipeline, Stage};
 
 /// The default pipeline, in order.
 pub fn default_pipeline() -> Result<Pipeline> {
-    let stages: Vec<Box<dyn Stage>> =
-        vec![Box::new(clean::Clean::new()?), Box::new(lang::Language)];
+    let stages: Vec<Box<dyn Stage>> = vec![
+        Box::new(clean::Clean::new()?),
+        Box::new(lang::Language),
+        Box::new(text::Sentences::new()),
+    ];
     Ok(Pipeline::new(stages)?)
 }

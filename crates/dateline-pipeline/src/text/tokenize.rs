@@ -454,6 +454,17 @@ fn starts_sentence(t: &str) -> bool {
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "¿¡\"“«'‘(—–-[".contains(c))
 }
 
+/// True when the token after `i` is a short capitalised word that follows
+/// two capitalised words (the end of a name such as "Kim Jong Un").
+fn name_tail(toks: &[Tok], i: usize, text: &str) -> bool {
+    let word = |k: usize| toks.get(k).map(|t| &text[t.start..t.end]).unwrap_or("");
+    let cap = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let next = word(i + 1);
+    // definite articles are never the tail of a name ("Don Balón El equipo")
+    let article = matches!(next, "El" | "La" | "Lo" | "Al");
+    i >= 1 && !article && next.chars().count() <= 2 && cap(next) && cap(word(i)) && cap(word(i - 1))
+}
+
 /// "... hotel en obras El Ayuntamiento", "... Donibane Gracias a Paco":
 /// a capitalised common word after a word that can end a sentence.
 fn unpunctuated_end(cur: &str, next: &str, after: Option<&str>, rules: &SentenceRules) -> bool {
@@ -541,8 +552,14 @@ pub fn sentences(text: &str, toks: &[Tok], abbrevs: &Abbrevs, rules: &SentenceRu
             if !prev_continues && starts_sentence(next) {
                 boundary = true;
             }
+        } else if name_tail(toks, i, text) {
+            // "Kim Jong Un mantuvieron": a short capitalised word after two
+            // capitalised words ends a name, it does not open a sentence
         } else if !gap.is_empty()
-            && cur.chars().next_back().is_some_and(char::is_alphanumeric)
+            && cur
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == ')')
             && starters.contains(&next)
             && i + 2 < toks.len()
             && slice(&toks[i + 2])
