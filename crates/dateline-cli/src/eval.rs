@@ -29,6 +29,18 @@ pub enum EvalCommand {
         #[arg(long)]
         per_page: bool,
     },
+    /// Tokens and sentences against a UD treebank (CoNLL 2018 metrics).
+    Tokenize {
+        /// Gold CoNLL-U file; the system reads its raw text.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Language conventions (es, en); detected when absent.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
@@ -39,6 +51,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             json,
             per_page,
         } => boilerplate(&html, &gold, json, per_page),
+        EvalCommand::Tokenize { gold, lang, json } => crate::eval_ud::tokenize(&gold, lang.as_deref(), json),
     }
 }
 

@@ -7,6 +7,7 @@
 //! (each named on stderr, the rest still written), 2 usage errors.
 
 mod eval;
+mod eval_ud;
 mod extract;
 
 use clap::{Parser, Subcommand};
