@@ -51,7 +51,9 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             json,
             per_page,
         } => boilerplate(&html, &gold, json, per_page),
-        EvalCommand::Tokenize { gold, lang, json } => crate::eval_ud::tokenize(&gold, lang.as_deref(), json),
+        EvalCommand::Tokenize { gold, lang, json } => {
+            crate::eval_ud::tokenize(&gold, lang.as_deref(), json)
+        }
     }
 }
 
