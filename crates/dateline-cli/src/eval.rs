@@ -29,6 +29,22 @@ pub enum EvalCommand {
         #[arg(long)]
         per_page: bool,
     },
+    /// UPOS tagging against a UD treebank: from raw text (CoNLL 2018
+    /// metrics) and on the gold words.
+    Tagger {
+        /// Gold CoNLL-U file.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Tagger model (from `dateline train tagger`).
+        #[arg(long)]
+        model: PathBuf,
+        /// Language conventions (es, en); detected when absent.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Tokens and sentences against a UD treebank (CoNLL 2018 metrics).
     Tokenize {
         /// Gold CoNLL-U file; the system reads its raw text.
@@ -51,6 +67,29 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             json,
             per_page,
         } => boilerplate(&html, &gold, json, per_page),
+        EvalCommand::Timex {
+            gold,
+            json,
+            lang,
+            dct,
+            system,
+            export_txt,
+            errors,
+        } => crate::eval_timex::eval_timex(crate::eval_timex::TimexArgs {
+            gold: &gold,
+            json,
+            lang: lang.as_deref(),
+            dct: dct.as_deref(),
+            system: system.as_deref(),
+            export_txt: export_txt.as_deref(),
+            errors,
+        }),
+        EvalCommand::Tagger {
+            gold,
+            model,
+            lang,
+            json,
+        } => crate::eval_ud::tagger(&gold, &model, lang.as_deref(), json),
         EvalCommand::Tokenize { gold, lang, json } => {
             crate::eval_ud::tokenize(&gold, lang.as_deref(), json)
         }

@@ -64,3 +64,88 @@ pub fn tokenize(gold: &Path, lang: Option<&str>, as_json: bool) -> Result<ExitCo
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `dateline eval tagger`: UPOS from raw text (our tokens, multiword
+/// expansion and tags, scored with the CoNLL 2018 alignment), and UPOS
+/// accuracy on the gold words.
+pub fn tagger(gold: &Path, model: &Path, lang: Option<&str>, as_json: bool) -> Result<ExitCode> {
+    use dateline_pipeline::tagger::Tagger;
+    let bytes = std::fs::read(model).with_context(|| format!("reading {}", model.display()))?;
+    let t0 = Instant::now();
+    let tagger =
+        Tagger::from_bytes(&bytes).with_context(|| format!("loading {}", model.display()))?;
+    let load_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let sents = conllu::read_file(gold).with_context(|| format!("reading {}", gold.display()))?;
+    let raw = conllu::raw_text(&sents);
+    let lang = language(&raw, lang);
+    let splitter = Sentences::new();
+    let t = Instant::now();
+    let (toks, starts) = splitter.split(&raw, Lang::from_code(&lang));
+    let mut system = Vec::with_capacity(starts.len());
+    let mut n_words = 0usize;
+    for (k, &first) in starts.iter().enumerate() {
+        let last = starts.get(k + 1).copied().unwrap_or(toks.len());
+        let mut s = Sentence::default();
+        let mut forms: Vec<String> = Vec::new();
+        let mut rows: Vec<Token> = Vec::new();
+        for i in first..last {
+            let tok = toks[i];
+            let surface = &raw[tok.start..tok.end];
+            let parts = tagger.expand(surface);
+            let id = forms.len() as u32 + 1;
+            let space = if toks.get(i + 1).is_some_and(|nx| nx.start == tok.end) {
+                "SpaceAfter=No"
+            } else {
+                "_"
+            };
+            if parts.len() > 1 {
+                let mut range = Token::word(id, surface);
+                range.id = conllu::TokenId::Range(id, id + parts.len() as u32 - 1);
+                range.misc = space.into();
+                rows.push(range);
+                for p in parts {
+                    rows.push(Token::word(forms.len() as u32 + 1, p.as_str()));
+                    forms.push(p);
+                }
+            } else {
+                let mut w = Token::word(id, surface);
+                w.misc = space.into();
+                rows.push(w);
+                forms.push(surface.to_string());
+            }
+        }
+        let refs: Vec<&str> = forms.iter().map(|f| f.as_str()).collect();
+        let tags = tagger.tag(&refs);
+        let mut wi = 0;
+        for row in rows.iter_mut() {
+            if let conllu::TokenId::Word(_) = row.id {
+                row.upos = tags.get(wi).copied().unwrap_or("X").to_string();
+                row.head = Some(if wi == 0 { 0 } else { 1 });
+                row.deprel = if wi == 0 { "root".into() } else { "dep".into() };
+                wi += 1;
+            }
+        }
+        n_words += wi;
+        s.tokens = rows;
+        system.push(s);
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let scores = ud::evaluate_sentences(&sents, &system).context("scoring")?;
+    let (gold_words, _) = crate::train::words_and_tags(&sents);
+    let gold_acc = crate::train::accuracy(&tagger, &gold_words);
+    let words_per_s = n_words as f64 / secs.max(1e-9);
+    let mut out = scores.to_json();
+    out["eval"] = json!("tagger");
+    out["gold"] = json!(gold.display().to_string());
+    out["lang"] = json!(lang);
+    out["upos_gold_words"] = json!((gold_acc * 100.0).round() / 100.0);
+    out["words_per_s"] = json!(words_per_s.round());
+    out["model_load_ms"] = json!((load_ms * 10.0).round() / 10.0);
+    if as_json {
+        println!("{out}");
+    } else {
+        println!("{}", scores.to_table());
+        println!("UPOS on gold words: {gold_acc:.2}; {words_per_s:.0} words/s (tokenise + tag); model loaded in {load_ms:.1} ms");
+    }
+    Ok(ExitCode::SUCCESS)
+}

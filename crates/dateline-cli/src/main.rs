@@ -7,8 +7,10 @@
 //! (each named on stderr, the rest still written), 2 usage errors.
 
 mod eval;
+mod eval_timex;
 mod eval_ud;
 mod extract;
+mod train;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +30,9 @@ struct Cli {
 enum Command {
     /// Read articles (files, directories, globs, `-` for stdin) and print one JSON document per line.
     Extract(extract::Args),
+    /// Train the model of a stage from gold data.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
     /// Measure a stage against gold data.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Eval(cmd) => eval::run(cmd),
+        Command::Train(cmd) => train::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,9 @@ pub enum Error {
         line: usize,
         message: String,
     },
+    /// A model file that cannot be read.
+    #[error("model: {0}")]
+    Model(String),
     #[error(transparent)]
     Core(#[from] dateline_core::Error),
 }

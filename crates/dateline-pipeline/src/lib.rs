@@ -8,7 +8,10 @@
 pub mod clean;
 pub mod error;
 pub mod lang;
+pub mod ml;
+pub mod tagger;
 pub mod text;
+pub mod time;
 
 pub use error::{Error, Result};
 

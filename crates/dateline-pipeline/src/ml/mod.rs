@@ -1,0 +1,3 @@
+//! Machine-learning engines shared by the trainable stages.
+
+pub mod perceptron;

@@ -1,0 +1,1832 @@
+//! The TIMEX3 grammar: token patterns → a small semantic form ([`Sem`]) →
+//! a TIMEX3 type and value, anchored on the document date and, for weekday
+//! and month names without a year, on the tense of the nearest verb.
+//!
+//! Matching is greedy and longest-first at each token: every rule is tried
+//! and the longest match wins; words come from the lexicons in `data/time/`.
+
+use super::calendar::Ymd;
+use super::lex::{number_at, Lang, Lexicon, Tense, Tok, TokKind};
+
+/// Time units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Year,
+    Month,
+    Week,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    Decade,
+    Century,
+    Quarter,
+    Half,
+    Weekend,
+    Lustrum,
+    Fortnight,
+    Millennium,
+}
+
+impl Unit {
+    fn from_code(c: &str) -> Option<Unit> {
+        Some(match c {
+            "Y" => Unit::Year,
+            "M" => Unit::Month,
+            "W" => Unit::Week,
+            "D" => Unit::Day,
+            "H" => Unit::Hour,
+            "MIN" => Unit::Minute,
+            "S" => Unit::Second,
+            "DE" => Unit::Decade,
+            "CE" => Unit::Century,
+            "Q" => Unit::Quarter,
+            "HALF" => Unit::Half,
+            "WE" => Unit::Weekend,
+            "L5" => Unit::Lustrum,
+            "FN" => Unit::Fortnight,
+            "MIL" => Unit::Millennium,
+            _ => return None,
+        })
+    }
+}
+
+/// What an expression means, before anchoring.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sem {
+    Day(Ymd),
+    Month {
+        y: i32,
+        m: u32,
+    },
+    Year(i32),
+    /// Month and day, the year from the context.
+    MonthDay {
+        m: u32,
+        d: u32,
+        dir: i32,
+    },
+    /// A month name alone; dir: 0 by tense, 1 next, -1 last.
+    MonthOnly {
+        m: u32,
+        dir: i32,
+    },
+    /// "el día 13"
+    DayOfMonth(u32),
+    /// Days from the document date.
+    RelDay(i64),
+    /// This (0), next (1), last (-1) year/month/week ... of the document date.
+    Rel {
+        unit: Unit,
+        off: i64,
+    },
+    /// The same, relative to the last date mentioned ("ese día", "el año siguiente").
+    Anaph {
+        unit: Unit,
+        off: i64,
+    },
+    /// dir: 0 by tense, 1 next, -1 last, 2 this week.
+    Weekday {
+        wd: u32,
+        dir: i32,
+    },
+    Decade(i32),
+    Century(i32),
+    Quarter {
+        q: u32,
+        y: Option<i32>,
+    },
+    HalfYear {
+        h: u32,
+        y: Option<i32>,
+    },
+    Season {
+        s: String,
+        y: Option<i32>,
+        dir: i32,
+    },
+    Literal {
+        ttype: String,
+        value: String,
+    },
+    /// n units before (sign -1) or after (+1) the document date; n None = vague.
+    Ago {
+        n: Option<f64>,
+        unit: Unit,
+        sign: i64,
+        anaphoric: bool,
+    },
+    Dur(Vec<(Option<f64>, Unit)>),
+    Set(String),
+    Time {
+        base: Option<Box<Sem>>,
+        h: u32,
+        mi: u32,
+        zone: Option<String>,
+    },
+    Pod {
+        base: Box<Sem>,
+        pod: String,
+    },
+}
+
+/// A found expression: token range and meaning.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub sem: Sem,
+    pub mod_: Option<String>,
+}
+
+pub struct Grammar<'a> {
+    pub lx: &'a Lexicon,
+    pub lang: Lang,
+    pub toks: &'a [Tok],
+}
+
+fn is_day_level(s: &Sem) -> bool {
+    matches!(
+        s,
+        Sem::Day(_)
+            | Sem::MonthDay { .. }
+            | Sem::DayOfMonth(_)
+            | Sem::RelDay(_)
+            | Sem::Weekday { .. }
+            | Sem::Anaph {
+                unit: Unit::Day,
+                ..
+            }
+    )
+}
+
+impl<'a> Grammar<'a> {
+    fn low(&self, k: usize) -> &str {
+        self.toks.get(k).map(|t| t.low.as_str()).unwrap_or("")
+    }
+    fn tok(&self, k: usize) -> Option<&Tok> {
+        self.toks.get(k)
+    }
+    fn is(&self, k: usize, class: &str) -> bool {
+        self.lx.is(self.lang, self.low(k), class)
+    }
+    fn int(&self, k: usize, class: &str) -> Option<i64> {
+        self.lx.int(self.lang, self.low(k), class)
+    }
+    fn word_in(&self, k: usize, set: &[&str]) -> bool {
+        let w = self.low(k);
+        set.contains(&w)
+    }
+    fn es(&self) -> bool {
+        self.lang == Lang::Es
+    }
+
+    /// Skips an article.
+    fn art(&self, k: usize) -> usize {
+        if self.is(k, "art") {
+            k + 1
+        } else {
+            k
+        }
+    }
+
+    fn digits(&self, k: usize) -> Option<u32> {
+        let t = self.tok(k)?;
+        if t.kind != TokKind::Digits || t.low.len() > 4 {
+            return None;
+        }
+        t.low.parse().ok()
+    }
+
+    /// A four-digit year (1000-2199), not followed by a time or a unit.
+    fn year_at(&self, k: usize) -> Option<i32> {
+        let t = self.tok(k)?;
+        if t.kind != TokKind::Digits || t.low.len() != 4 {
+            return None;
+        }
+        let y: i32 = t.low.parse().ok()?;
+        if !(1000..=2199).contains(&y) {
+            return None;
+        }
+        Some(y)
+    }
+
+    /// A unit word (or "fin de semana"): (unit, plural, tokens).
+    fn unit_at(&self, k: usize) -> Option<(Unit, bool, usize)> {
+        let w = self.low(k);
+        if (w == "fin" || w == "fines") && self.low(k + 1) == "de" && self.low(k + 2) == "semana" {
+            return Some((Unit::Weekend, w == "fines", 3));
+        }
+        let code = self.lx.get(self.lang, w, "unit")?;
+        let unit = Unit::from_code(code)?;
+        let plural = match self.lang {
+            Lang::Es => w.ends_with('s') && w != "mes" && w != "lunes",
+            Lang::En => w.ends_with('s'),
+        };
+        Some((unit, plural, 1))
+    }
+
+    /// A month name (abbreviations need a capital in English; "may" and
+    /// "march" too).
+    fn month_at(&self, k: usize) -> Option<(u32, usize)> {
+        let t = self.tok(k)?;
+        let m = self.int(k, "month")? as u32;
+        let mut used = 1;
+        if self.lang == Lang::En {
+            let short = t.low.len() <= 4 && t.low != "june" && t.low != "july";
+            if (short || t.low == "may" || t.low == "march") && !t.cap {
+                return None;
+            }
+            if short && self.low(k + 1) == "." {
+                used = 2;
+            }
+            if t.low == "may" && !(self.digits(k + 1).is_some() || self.year_at(k + 1).is_some()) {
+                let prev = if k > 0 { self.low(k - 1) } else { "" };
+                if ![
+                    "in", "of", "since", "until", "last", "next", "early", "late", "mid", "this",
+                    "by",
+                ]
+                .contains(&prev)
+                {
+                    return None;
+                }
+            }
+        }
+        Some((m, used))
+    }
+
+    /// Day of month: digits 1-31, an ordinal ("primero", "1st") or a number word.
+    fn day_at(&self, k: usize) -> Option<(u32, usize)> {
+        if let Some(d) = self.digits(k) {
+            if (1..=31).contains(&d) && self.tok(k).is_some_and(|t| t.low.len() <= 2) {
+                // 7th, 1st
+                if self.word_in(k + 1, &["th", "st", "nd", "rd", "º", "°"])
+                    && self.tok(k + 1).is_some_and(|t| !t.space_before)
+                {
+                    return Some((d, 2));
+                }
+                return Some((d, 1));
+            }
+            return None;
+        }
+        if let Some(o) = self.int(k, "ord") {
+            if o == 1 {
+                return Some((1, 1));
+            }
+        }
+        if self.es() {
+            if let Some((v, n)) = number_at(self.lx, self.lang, self.toks, k) {
+                if v >= 1.0 && v <= 31.0 && v.fract() == 0.0 {
+                    return Some((v as u32, n));
+                }
+            }
+        }
+        None
+    }
+
+    /// Year after a month or day: ("de"|"del"|","|"of")? ("año")? YYYY.
+    fn year_tail(&self, k: usize) -> Option<(i32, usize)> {
+        let mut j = k;
+        if self.word_in(j, &["de", "del", ",", "of"]) {
+            j += 1;
+        }
+        if self.word_in(j, &["año"]) {
+            j += 1;
+        }
+        let y = self.year_at(j)?;
+        Some((y, j + 1 - k))
+    }
+
+    // ---------------------------------------------------------------- rules
+
+    /// dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd (mm/dd/yyyy in English).
+    fn r_numeric(&self, k: usize) -> Option<(usize, Sem)> {
+        let t = self.tok(k)?;
+        if t.kind != TokKind::Number {
+            return None;
+        }
+        let parts: Vec<&str> = t.low.split(['/', '-', '.']).collect();
+        let sep_ok = t.low.contains('/') || t.low.contains('-');
+        if parts.len() != 3 || !sep_ok {
+            return None;
+        }
+        let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        if n.len() != 3 {
+            return None;
+        }
+        let (y, m, d) = if parts[0].len() == 4 {
+            (n[0] as i32, n[1], n[2])
+        } else {
+            let y = if parts[2].len() == 2 {
+                if n[2] < 50 {
+                    2000 + n[2] as i32
+                } else {
+                    1900 + n[2] as i32
+                }
+            } else {
+                n[2] as i32
+            };
+            match self.lang {
+                Lang::Es => (y, n[1], n[0]),
+                Lang::En if n[0] <= 12 => (y, n[0], n[1]),
+                Lang::En => (y, n[1], n[0]),
+            }
+        };
+        Some((k + 1, Sem::Day(Ymd::new(y, m, d)?)))
+    }
+
+    /// "el 19 de mayo (de 2005)", "jueves 3 de octubre", "el día 2 de abril",
+    /// "May 4, 1999", "4 May 1999".
+    fn r_day_month(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = self.art(k);
+        if self.is(j, "weekday") {
+            j += 1;
+            if self.low(j) == "," {
+                j += 1;
+            }
+            j = self.art(j);
+        }
+        if self.word_in(j, &["día"]) {
+            j += 1;
+        }
+        // day first
+        if let Some((d, n)) = self.day_at(j) {
+            let mut e = j + n;
+            if self.word_in(e, &["de", "of"]) {
+                e += 1;
+            }
+            if let Some((m, mn)) = self.month_at(e) {
+                e += mn;
+                if let Some((y, yn)) = self.year_tail(e) {
+                    return Some((e + yn, Sem::Day(Ymd::new(y, m, d)?)));
+                }
+                return Some((e, Sem::MonthDay { m, d, dir: 0 }));
+            }
+        }
+        // month first (English, and "mayo 3" in some Spanish registers)
+        if let Some((m, mn)) = self.month_at(j) {
+            let e = j + mn;
+            if self.year_at(e).is_some() {
+                return None;
+            }
+            if let Some((d, n)) = self.day_at(e) {
+                if self.digits(e).is_none() {
+                    return None;
+                }
+                let mut e2 = e + n;
+                if self.low(e2) == "," && self.year_at(e2 + 1).is_some() {
+                    e2 += 1;
+                }
+                if let Some(y) = self.year_at(e2) {
+                    return Some((e2 + 1, Sem::Day(Ymd::new(y, m, d)?)));
+                }
+                return Some((e + n, Sem::MonthDay { m, d, dir: 0 }));
+            }
+        }
+        None
+    }
+
+    /// "el día 13", "el pasado día 19"
+    fn r_day_of_month(&self, k: usize) -> Option<(usize, Sem)> {
+        if !self.es() {
+            return None;
+        }
+        let mut j = self.art(k);
+        let mut dir = 0;
+        if let Some(d) = self.int(j, "deictic") {
+            dir = d;
+            j += 1;
+        }
+        if self.low(j) != "día" {
+            return None;
+        }
+        let d = self.digits(j + 1)?;
+        if !(1..=31).contains(&d) {
+            return None;
+        }
+        let _ = dir;
+        Some((j + 2, Sem::DayOfMonth(d)))
+    }
+
+    /// "abril de 1991", "July 1997", "mayo", "junio pasado", "last June".
+    fn r_month(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = k;
+        let mut dir = 0;
+        if !self.es() {
+            if let Some(d) = self.int(j, "deictic") {
+                if self.low(j) != "past" {
+                    dir = if d == 0 { 0 } else { d as i32 };
+                    j += 1;
+                }
+            }
+        }
+        let (m, mn) = self.month_at(j)?;
+        let e = j + mn;
+        if let Some((y, yn)) = self.year_tail(e) {
+            return Some((e + yn, Sem::Month { y, m }));
+        }
+        if self.es() {
+            if let Some(d) = self.int(e, "deictic") {
+                if d == 1 || d == -1 {
+                    return Some((e + 1, Sem::MonthOnly { m, dir: d as i32 }));
+                }
+            }
+            if self.low(e) == "que" && self.low(e + 1) == "viene" {
+                return Some((e + 2, Sem::MonthOnly { m, dir: 1 }));
+            }
+        }
+        Some((e, Sem::MonthOnly { m, dir }))
+    }
+
+    /// "1999", "el 2000", "el año 2000", "fiscal 1989", "1990s", "los años 90".
+    fn r_year(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = self.art(k);
+        if self.word_in(j, &["año", "year"]) {
+            j += 1;
+        }
+        if self.low(j) == "fiscal" {
+            let y = self.year_at(j + 1)?;
+            return Some((
+                j + 2,
+                Sem::Literal {
+                    ttype: "DATE".into(),
+                    value: format!("FY{y}"),
+                },
+            ));
+        }
+        let y = self.year_at(j)?;
+        // 1990s
+        if self.low(j + 1) == "s" && self.tok(j + 1).is_some_and(|t| !t.space_before) {
+            return Some((j + 2, Sem::Decade(y / 10)));
+        }
+        // followed by a unit: a duration, not a year
+        if self.unit_at(j + 1).is_some() || self.word_in(j + 1, &[":", "%", "millones", "million"])
+        {
+            return None;
+        }
+        if j == k {
+            // a bare number after a preposition or a year-like context
+            let prev = if k > 0 { self.low(k - 1) } else { "" };
+            let t = self.tok(k)?;
+            if t.low.starts_with('0') {
+                return None;
+            }
+            if ["$", "€", "£", "us$"].contains(&prev) {
+                return None;
+            }
+        }
+        Some((j + 1, Sem::Year(y)))
+    }
+
+    /// "los años 90", "the '90s", "la década de los ochenta", "the 1980s".
+    fn r_decade(&self, k: usize) -> Option<(usize, Sem)> {
+        let j = self.art(k);
+        if self.es() {
+            let mut e = j;
+            if self.low(e) == "década" && self.word_in(e + 1, &["de", "del"]) {
+                e += 2;
+                e = self.art(e);
+            } else if self.low(e) == "años" {
+                e += 1;
+            } else {
+                return None;
+            }
+            if let Some(y) = self.year_at(e) {
+                return Some((e + 1, Sem::Decade(y / 10)));
+            }
+            if let Some(d) = self.digits(e) {
+                if d % 10 == 0 && d < 100 {
+                    return Some((e + 1, Sem::Decade(190 + d as i32 / 10)));
+                }
+            }
+            if let Some(v) = self.int(e, "num") {
+                if (20..=90).contains(&v) && v % 10 == 0 {
+                    return Some((e + 1, Sem::Decade(190 + v as i32 / 10)));
+                }
+            }
+            return None;
+        }
+        let mut e = j;
+        if self.low(e) == "'" || self.low(e) == "’" {
+            e += 1;
+        }
+        let d = self.digits(e)?;
+        if self.low(e + 1) == "s"
+            && self.tok(e + 1).is_some_and(|t| !t.space_before)
+            && d < 100
+            && d % 10 == 0
+        {
+            return Some((e + 2, Sem::Decade(190 + d as i32 / 10)));
+        }
+        None
+    }
+
+    /// "el siglo XX", "the 20th century".
+    fn r_century(&self, k: usize) -> Option<(usize, Sem)> {
+        let j = self.art(k);
+        if self.low(j) == "siglo" {
+            let w = self.low(j + 1);
+            let n = roman(w).or_else(|| w.parse().ok())?;
+            if !(1..=30).contains(&n) {
+                return None;
+            }
+            return Some((j + 2, Sem::Century(n as i32 - 1)));
+        }
+        if self.lang == Lang::En {
+            let (n, used) = if let Some(d) = self.digits(j) {
+                if self.word_in(j + 1, &["th", "st", "nd", "rd"]) {
+                    (d as i64, 2)
+                } else {
+                    return None;
+                }
+            } else {
+                return None;
+            };
+            if self.low(j + used) == "century" {
+                return Some((j + used + 1, Sem::Century(n as i32 - 1)));
+            }
+        }
+        None
+    }
+
+    /// Weekday names: "el martes", "del martes", "este viernes", "el lunes
+    /// pasado", "el próximo lunes", "last Friday", "Friday morning",
+    /// "el viernes 3 de octubre".
+    fn r_weekday(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = self.art(k);
+        let mut dir = 0;
+        if let Some(d) = self.lx.get(self.lang, self.low(j), "deictic") {
+            dir = match d {
+                "0" => 2,
+                "1" => 1,
+                "-1" => -1,
+                _ => return None,
+            };
+            j += 1;
+        }
+        if self.es() && self.low(j) == "día" {
+            j += 1;
+        }
+        let wd = self.int(j, "weekday")? as u32;
+        let mut e = j + 1;
+        if dir == 0 {
+            if let Some(d) = self.int(e, "deictic") {
+                if d == 1 || d == -1 {
+                    dir = d as i32;
+                    e += 1;
+                }
+            } else if self.low(e) == "que" && self.low(e + 1) == "viene" {
+                dir = 1;
+                e += 2;
+            }
+        }
+        // explicit date after it
+        let mut f = e;
+        if self.low(f) == "," {
+            f += 1;
+        }
+        if let Some((fe, sem)) = self.r_day_month(f) {
+            if fe > f {
+                return Some((fe, sem));
+            }
+        }
+        if self.es() {
+            let g = self.art(f);
+            if let Some(d) = self.digits(g) {
+                if (1..=31).contains(&d) && !self.is(g + 1, "unit") {
+                    return Some((g + 1, Sem::DayOfMonth(d)));
+                }
+            }
+        }
+        Some((e, Sem::Weekday { wd, dir }))
+    }
+
+    /// "este año", "el año pasado", "la semana que viene", "last year",
+    /// "el próximo mes", "ese día", "el año siguiente", "este fin de semana".
+    fn r_rel_unit(&self, k: usize) -> Option<(usize, Sem)> {
+        let had_art = self.is(k, "art");
+        let mut j = self.art(k);
+        let mut pre: Option<String> = None;
+        if let Some(d) = self.lx.get(self.lang, self.low(j), "deictic") {
+            pre = Some(d.to_string());
+            j += 1;
+            // "ese mismo día"
+            if self.word_in(j, &["mismo", "misma", "same"]) {
+                j += 1;
+                pre = Some("0a".into());
+            }
+        }
+        let (unit, plural, un) = self.unit_at(j)?;
+        if plural && unit != Unit::Weekend {
+            return None;
+        }
+        let mut e = j + un;
+        let mut post: Option<String> = None;
+        if pre.is_none() {
+            if let Some(d) = self.lx.get(self.lang, self.low(e), "deictic") {
+                if d != "0" {
+                    post = Some(d.to_string());
+                    e += 1;
+                }
+            } else if self.low(e) == "que" && self.low(e + 1) == "viene" {
+                post = Some("1".into());
+                e += 2;
+            } else if self.lang == Lang::En && self.low(e) == "ago" {
+                return None;
+            }
+        }
+        let d = match (pre, post) {
+            (Some(p), None) => p,
+            (None, Some(p)) => p,
+            (None, None) => {
+                // "the weekend", "el fin de semana"
+                if unit == Unit::Weekend && had_art {
+                    "0".to_string()
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        if d == "-1" && self.lang == Lang::En && had_art {
+            // "the past year", "the last week": a duration
+            return Some((e, Sem::Dur(vec![(Some(1.0), unit)])));
+        }
+        if matches!(unit, Unit::Hour | Unit::Minute | Unit::Second) {
+            return None;
+        }
+        let anaphoric = d.ends_with('a');
+        let off: i64 = d
+            .trim_end_matches('a')
+            .trim_start_matches('+')
+            .parse()
+            .ok()?;
+        if unit == Unit::Day && !anaphoric {
+            // "este día", "el día siguiente" are handled as anaphora; "el último día" is not a date
+            if off == 0 {
+                return Some((e, Sem::Anaph { unit, off }));
+            }
+            return None;
+        }
+        if anaphoric {
+            Some((e, Sem::Anaph { unit, off }))
+        } else {
+            Some((e, Sem::Rel { unit, off }))
+        }
+    }
+
+    /// "el primer trimestre (de 2009)", "the third quarter", "third-quarter",
+    /// "el cuarto trimestre", "the first half", "the quarter".
+    fn r_quarter(&self, k: usize) -> Option<(usize, Sem)> {
+        let had_art = self.is(k, "art");
+        let mut j = self.art(k);
+        let mut q = None;
+        if let Some(o) = self.int(j, "ord") {
+            q = Some(o as u32);
+            j += 1;
+            if self.low(j) == "-" {
+                j += 1;
+            }
+        } else if self.word_in(j, &["latest", "last", "current", "previous", "past"]) && had_art {
+            j += 1;
+        } else if !had_art {
+            return None;
+        }
+        let w = self.low(j);
+        let kind = match w {
+            "trimestre" | "quarter" => 'Q',
+            "semestre" | "half" => 'H',
+            _ => return None,
+        };
+        let mut e = j + 1;
+        if self.es() && q.is_none() {
+            if let Some(o) = self.int(e, "ord") {
+                q = Some(o as u32);
+                e += 1;
+            }
+        }
+        let mut y = None;
+        if self.word_in(e, &["de", "del", "of"]) {
+            let f = self.art(e + 1);
+            if let Some(yy) = self.year_at(f) {
+                y = Some(yy);
+                e = f + 1;
+            }
+        } else if let Some(yy) = self.year_at(e) {
+            y = Some(yy);
+            e += 1;
+        }
+        match (kind, q) {
+            ('Q', Some(q)) if (1..=4).contains(&q) => Some((e, Sem::Quarter { q, y })),
+            ('Q', None) => Some((e, Sem::Quarter { q: 0, y })),
+            ('H', Some(h)) if (1..=2).contains(&h) => Some((e, Sem::HalfYear { h, y })),
+            _ => None,
+        }
+    }
+
+    /// "el verano de 1991", "last fall", "la primavera pasada", "this summer".
+    fn r_season(&self, k: usize) -> Option<(usize, Sem)> {
+        let had_art = self.is(k, "art");
+        let mut j = self.art(k);
+        let mut dir = 0;
+        let mut had_det = had_art;
+        if let Some(d) = self.int(j, "deictic") {
+            dir = d as i32;
+            had_det = true;
+            j += 1;
+        }
+        let s = self.lx.get(self.lang, self.low(j), "season")?.to_string();
+        let mut e = j + 1;
+        if dir == 0 {
+            if let Some(d) = self.int(e, "deictic") {
+                dir = d as i32;
+                e += 1;
+            }
+        }
+        let mut y = None;
+        if let Some((yy, n)) = self.year_tail(e) {
+            y = Some(yy);
+            e += n;
+        }
+        if self.lang == Lang::En && !had_det && y.is_none() {
+            return None;
+        }
+        Some((e, Sem::Season { s, y, dir }))
+    }
+
+    /// "esta mañana", "la tarde", "por la noche", "this morning".
+    fn r_pod(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = k;
+        if self.word_in(j, &["por", "en", "a"]) && self.low(j + 1) == "la" {
+            j += 1;
+        }
+        let mut base = Sem::RelDay(0);
+        let mut det = false;
+        if self.is(j, "art") {
+            j += 1;
+            det = true;
+        } else if let Some(d) = self.lx.get(self.lang, self.low(j), "deictic") {
+            det = true;
+            if d.ends_with('a') {
+                base = Sem::Anaph {
+                    unit: Unit::Day,
+                    off: 0,
+                };
+            }
+            j += 1;
+        }
+        if !det {
+            return None;
+        }
+        let pod = self.lx.get(self.lang, self.low(j), "pod")?.to_string();
+        let mut e = j + 1;
+        // "la mañana del día 10", "la noche del viernes"
+        if self.word_in(e, &["del", "de"]) {
+            if let Some((f, sem)) = self.day_expr(e) {
+                base = sem;
+                e = f;
+            }
+        }
+        Some((
+            e,
+            Sem::Pod {
+                base: Box::new(base),
+                pod,
+            },
+        ))
+    }
+
+    /// A day-level expression (for attachments): "del viernes", "de hoy", "del 3 de mayo".
+    fn day_expr(&self, k: usize) -> Option<(usize, Sem)> {
+        let j = if self.word_in(k, &["de", "del", "on"]) {
+            k + 1
+        } else {
+            k
+        };
+        let mut best: Option<(usize, Sem)> = None;
+        for r in [
+            Self::r_weekday as fn(&Self, usize) -> Option<(usize, Sem)>,
+            Self::r_day_month,
+            Self::r_day_of_month,
+            Self::r_phrase_day,
+        ] {
+            if let Some((e, s)) = r(self, j) {
+                if is_day_level(&s) && best.as_ref().is_none_or(|b| e > b.0) {
+                    best = Some((e, s));
+                }
+            }
+        }
+        best
+    }
+
+    fn r_phrase_day(&self, k: usize) -> Option<(usize, Sem)> {
+        let (p, n) = self.lx.phrase(self.lang, self.toks, k)?;
+        let v = p.value.strip_prefix('D')?;
+        if v.contains('T') {
+            return None;
+        }
+        let off: i64 = v.trim_start_matches('+').parse().ok()?;
+        Some((k + n, Sem::RelDay(off)))
+    }
+
+    /// Fixed phrases from `phrases.tsv`.
+    fn r_phrase(&self, k: usize) -> Option<(usize, Sem)> {
+        let (p, n) = self.lx.phrase(self.lang, self.toks, k)?;
+        // "mañana" after "la/esta/por la" is a part of the day (r_pod), not tomorrow
+        if let Some(v) = p.value.strip_prefix('D') {
+            let (off, pod) = match v.split_once('T') {
+                Some((o, p)) => (o, Some(p)),
+                None => (v, None),
+            };
+            let off: i64 = off.trim_start_matches('+').parse().ok()?;
+            let base = Sem::RelDay(off);
+            return Some((
+                k + n,
+                match pod {
+                    None => base,
+                    Some(p) if p.contains(':') => {
+                        let (h, m) = p.split_once(':')?;
+                        Sem::Time {
+                            base: Some(Box::new(base)),
+                            h: h.parse().ok()?,
+                            mi: m.parse().ok()?,
+                            zone: None,
+                        }
+                    }
+                    Some(p) => Sem::Pod {
+                        base: Box::new(base),
+                        pod: p.to_string(),
+                    },
+                },
+            ));
+        }
+        if p.ttype == "SET" {
+            return Some((k + n, Sem::Set(p.value.clone())));
+        }
+        Some((
+            k + n,
+            Sem::Literal {
+                ttype: p.ttype.clone(),
+                value: p.value.clone(),
+            },
+        ))
+    }
+
+    /// Clock times: "a las 15:00", "las 10 de la mañana", "3 p.m. EDT",
+    /// "12:15", "las dos menos cinco", "10 o'clock".
+    fn r_time(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = k;
+        let mut las = false;
+        if self.es() && self.word_in(j, &["las", "la"]) {
+            las = true;
+            j += 1;
+        }
+        let t = self.tok(j)?;
+        let (mut h, mut mi, mut e);
+        let mut strong = false;
+        if t.kind == TokKind::Number && (t.low.contains(':') || (las && t.low.contains('.'))) {
+            let (a, b) = t.low.split_once([':', '.'])?;
+            if b.len() != 2 || b.contains([':', '.']) {
+                return None;
+            }
+            h = a.parse().ok()?;
+            mi = b.parse().ok()?;
+            e = j + 1;
+            strong = true;
+        } else if let Some(d) = self.digits(j) {
+            if t.low.len() > 2 {
+                return None;
+            }
+            h = d;
+            mi = 0;
+            e = j + 1;
+        } else if las {
+            let (v, n) = number_at(self.lx, self.lang, self.toks, j)?;
+            if v.fract() != 0.0 || !(1.0..=12.0).contains(&v) || n != 1 {
+                return None;
+            }
+            h = v as u32;
+            mi = 0;
+            e = j + n;
+        } else {
+            return None;
+        }
+        if h > 24 || mi > 59 {
+            return None;
+        }
+        // "y media", "y cuarto", "menos cuarto", "menos 5"
+        if self.es() && las {
+            if self.low(e) == "y" && self.word_in(e + 1, &["media", "cuarto"]) {
+                mi = if self.low(e + 1) == "media" { 30 } else { 15 };
+                e += 2;
+            } else if self.low(e) == "menos" {
+                if self.low(e + 1) == "cuarto" {
+                    mi = 45;
+                    h = if h == 0 { 23 } else { h - 1 };
+                    e += 2;
+                } else if let Some((v, n)) = number_at(self.lx, self.lang, self.toks, e + 1) {
+                    if (1.0..30.0).contains(&v) {
+                        mi = 60 - v as u32;
+                        h = if h == 0 { 23 } else { h - 1 };
+                        e += 1 + n;
+                    }
+                }
+            }
+        }
+        if self.word_in(e, &["horas", "h", "hs", "hrs", "hora"]) {
+            if self.low(e) == "horas" && !strong && !las {
+                return None;
+            }
+            e += 1;
+            strong = true;
+        }
+        // a.m. / p.m.
+        let ampm = self.low(e).replace('.', "");
+        if ampm == "am" || ampm == "pm" || ampm == "a" && self.low(e + 1) == "m" {
+            if h > 12 {
+                return None;
+            }
+            if ampm == "pm" && h < 12 {
+                h += 12;
+            }
+            if ampm == "am" && h == 12 {
+                h = 0;
+            }
+            e += 1;
+            strong = true;
+        } else if self.low(e) == "o'clock" {
+            e += 1;
+            strong = true;
+        } else if self.es() && self.word_in(e, &["de", "por"]) && self.low(e + 1) == "la" {
+            if let Some(p) = self.lx.get(self.lang, self.low(e + 2), "pod") {
+                if (p == "AF" || p == "NI") && h < 12 {
+                    h += 12;
+                }
+                e += 3;
+                strong = true;
+            }
+        } else if self.low(e) == "en" && self.low(e + 1) == "punto" {
+            e += 2;
+            strong = true;
+        }
+        let mut zone = None;
+        if let Some(z) = self.lx.get(self.lang, self.low(e), "zone") {
+            if self.tok(e).is_some_and(|t| t.cap || t.low.len() > 1) {
+                zone = Some(z.to_string());
+                e += 1;
+                strong = true;
+            }
+        } else if self.low(e) == "(" {
+            if let Some(z) = self.lx.get(self.lang, self.low(e + 1), "zone") {
+                if self.low(e + 2) == ")" {
+                    zone = Some(z.to_string());
+                    e += 3;
+                }
+            }
+        } else if self.low(e) == "hora" && self.low(e + 1) == "local" {
+            e += 2;
+            strong = true;
+        }
+        if !strong {
+            // "las 10" alone: only before punctuation or a preposition
+            let next_ok = match self.tok(e) {
+                None => true,
+                Some(t) => {
+                    t.kind == TokKind::Punct
+                        || [
+                            "de", "del", "en", "y", "a", "para", "con", "cuando", "que", "por",
+                        ]
+                        .contains(&t.low.as_str())
+                }
+            };
+            if !(las && next_ok) {
+                return None;
+            }
+        }
+        // attached day: "las 15:00 del viernes"
+        let mut base = None;
+        if let Some((f, sem)) = self.day_expr(e) {
+            if self.word_in(e, &["de", "del", "on"]) || self.is(e, "weekday") {
+                base = Some(Box::new(sem));
+                e = f;
+            }
+        }
+        Some((e, Sem::Time { base, h, mi, zone }))
+    }
+
+    /// Amount before a unit: number, "un", "medio", vague words.
+    fn amount_at(&self, k: usize) -> Option<(Option<f64>, usize)> {
+        let w = self.low(k);
+        match w {
+            "varios" | "varias" | "algunos" | "algunas" | "muchos" | "muchas" | "pocos"
+            | "pocas" | "several" | "many" | "few" | "some" | "numerosos" | "numerosas" => {
+                return Some((None, 1))
+            }
+            "unos" | "unas" if self.es() => return Some((None, 1)),
+            "medio" | "media" | "half" => {
+                if self.low(k + 1) == "a" || self.low(k + 1) == "an" {
+                    return Some((Some(0.5), 2));
+                }
+                return Some((Some(0.5), 1));
+            }
+            "a" | "an" if self.lang == Lang::En => {
+                if self.low(k + 1) == "few" || self.low(k + 1) == "couple" {
+                    let of = if self.low(k + 2) == "of" { 1 } else { 0 };
+                    let n = if self.low(k + 1) == "few" {
+                        None
+                    } else {
+                        Some(2.0)
+                    };
+                    return Some((n, 2 + of));
+                }
+                return Some((Some(1.0), 1));
+            }
+            "un" if self.es() && self.low(k + 1) == "par" && self.low(k + 2) == "de" => {
+                return Some((Some(2.0), 3));
+            }
+            _ => {}
+        }
+        let (v, n) = number_at(self.lx, self.lang, self.toks, k)?;
+        Some((Some(v), n))
+    }
+
+    /// Durations: "dos días", "10 años", "más de un año", "los últimos
+    /// meses", "the past two months", "two-year", "dos años y tres meses",
+    /// "hora y media", "years"; with "hace"/"ago"/"dentro de" a date.
+    fn r_duration(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = k;
+        let mut ago_pre = 0i64;
+        if self.es() && self.low(j) == "hace" {
+            ago_pre = -1;
+            j += 1;
+        } else if self.es() && self.low(j) == "dentro" && self.low(j + 1) == "de" {
+            ago_pre = 1;
+            j += 2;
+        }
+        let had_art = self.is(j, "art");
+        let mut j2 = self.art(j);
+        let mut span_word = false;
+        if self.word_in(
+            j2,
+            &[
+                "últimos",
+                "últimas",
+                "próximos",
+                "próximas",
+                "primeros",
+                "primeras",
+                "past",
+                "last",
+                "next",
+                "first",
+                "previous",
+                "coming",
+            ],
+        ) {
+            j2 += 1;
+            span_word = true;
+        }
+        if had_art && !span_word && self.lang == Lang::Es && ago_pre == 0 {
+            // "los 65 años" (ages) stay durations, "las 35 horas" too
+        }
+        let mut parts: Vec<(Option<f64>, Unit)> = Vec::new();
+        let mut e;
+        match self.amount_at(j2) {
+            Some((amt, n)) => {
+                let mut u = j2 + n;
+                // "two-year"
+                if self.low(u) == "-" {
+                    u += 1;
+                }
+                let Some((unit, plural, un)) = self.unit_at(u) else {
+                    return None;
+                };
+                if amt == Some(1.0) && plural && self.lang == Lang::Es {
+                    return None;
+                }
+                parts.push((amt, unit));
+                e = u + un;
+            }
+            None => {
+                // bare unit: "años", "los últimos días", "years"
+                let (unit, plural, un) = self.unit_at(j2)?;
+                if !plural {
+                    if self.es()
+                        && self.low(j2) == "hora"
+                        && self.low(j2 + 1) == "y"
+                        && self.low(j2 + 2) == "media"
+                    {
+                        return Some((j2 + 3, Sem::Dur(vec![(Some(1.5), Unit::Hour)])));
+                    }
+                    return None;
+                }
+                if matches!(unit, Unit::Second | Unit::Quarter) && !span_word {
+                    return None;
+                }
+                if had_art && !span_word {
+                    return None;
+                }
+                parts.push((None, unit));
+                e = j2 + un;
+            }
+        }
+        // "y medio/media", "y tres meses", ", 6 meses y cuarenta y un días"
+        loop {
+            if self.low(e) == "y" && self.word_in(e + 1, &["medio", "media"]) {
+                if let Some(last) = parts.last_mut() {
+                    if let Some(v) = last.0 {
+                        last.0 = Some(v + 0.5);
+                    }
+                }
+                e += 2;
+                continue;
+            }
+            if self.word_in(e, &["y", "and", ","]) {
+                let f = if self.low(e) == "," && self.word_in(e + 1, &["y", "and"]) {
+                    e + 2
+                } else {
+                    e + 1
+                };
+                if let Some((amt, n)) = self.amount_at(f) {
+                    if let Some((unit, _, un)) = self.unit_at(f + n) {
+                        if amt.is_some() {
+                            parts.push((amt, unit));
+                            e = f + n + un;
+                            continue;
+                        }
+                    }
+                }
+            }
+            break;
+        }
+        if ago_pre != 0 {
+            let (n, unit) = parts.first().copied()?;
+            return Some((
+                e,
+                Sem::Ago {
+                    n,
+                    unit,
+                    sign: ago_pre,
+                    anaphoric: false,
+                },
+            ));
+        }
+        match self.low(e) {
+            "ago" | "earlier" if self.lang == Lang::En && !span_word => {
+                let (n, unit) = parts.first().copied()?;
+                return Some((
+                    e + 1,
+                    Sem::Ago {
+                        n,
+                        unit,
+                        sign: -1,
+                        anaphoric: false,
+                    },
+                ));
+            }
+            "later" | "after" if self.lang == Lang::En && !span_word => {
+                let (n, unit) = parts.first().copied()?;
+                return Some((
+                    e + 1,
+                    Sem::Ago {
+                        n,
+                        unit,
+                        sign: 1,
+                        anaphoric: true,
+                    },
+                ));
+            }
+            "después" | "más" if self.es() && !span_word => {
+                if self.low(e) == "más" && self.low(e + 1) != "tarde" {
+                    return Some((e, Sem::Dur(parts)));
+                }
+                let used = if self.low(e) == "más" { 2 } else { 1 };
+                let (n, unit) = parts.first().copied()?;
+                return Some((
+                    e + used,
+                    Sem::Ago {
+                        n,
+                        unit,
+                        sign: 1,
+                        anaphoric: true,
+                    },
+                ));
+            }
+            _ => {}
+        }
+        Some((e, Sem::Dur(parts)))
+    }
+
+    /// Sets: "cada dos meses", "every Monday", "los jueves", "tres veces a la semana".
+    fn r_set(&self, k: usize) -> Option<(usize, Sem)> {
+        let w = self.low(k);
+        if w == "cada" || w == "every" || w == "each" || (w == "todos" && self.low(k + 1) == "los")
+        {
+            let j = if w == "todos" { k + 2 } else { k + 1 };
+            if let Some(wd) = self.int(j, "weekday").or_else(|| self.int(j, "weekdays")) {
+                return Some((j + 1, Sem::Set(format!("XXXX-WXX-{wd}"))));
+            }
+            let (amt, n) = self
+                .amount_at(j)
+                .map(|(a, n)| (a, n))
+                .unwrap_or((Some(1.0), 0));
+            let (unit, _, un) = self.unit_at(j + n)?;
+            let v = dur_value(&[(amt, unit)]);
+            return Some((j + n + un, Sem::Set(v)));
+        }
+        if (w == "los" && self.es()) || (self.lang == Lang::En && self.is(k, "weekdays")) {
+            let j = if w == "los" { k + 1 } else { k };
+            let wd = self.int(j, "weekday").or_else(|| self.int(j, "weekdays"))?;
+            if self.es() && !(self.low(j).ends_with('s')) {
+                return None;
+            }
+            return Some((j + 1, Sem::Set(format!("XXXX-WXX-{wd}"))));
+        }
+        // "N veces al día"
+        if let Some((_, n)) = number_at(self.lx, self.lang, self.toks, k) {
+            if self.word_in(k + n, &["veces", "vez", "times"]) {
+                if let Some((p, pn)) = self.lx.phrase(self.lang, self.toks, k + n + 1) {
+                    if p.ttype == "SET" {
+                        return Some((k + n + 1 + pn, Sem::Set(p.value.clone())));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Prefix modifiers: "a finales de", "principios del", "mediados de",
+    /// "early", "late", "mid-", "the end of": (mod, tokens).
+    fn prefix_mod(&self, k: usize) -> Option<(&'static str, usize)> {
+        let mut j = k;
+        if self.es() {
+            if self.word_in(j, &["a", "hacia", "desde", "hasta"]) {
+                j += 1;
+            }
+            let j0 = j;
+            if self.is(j, "art") {
+                j += 1;
+            }
+            let m = match self.low(j) {
+                "principios" | "comienzos" | "inicios" | "comienzo" | "inicio" | "principio" => {
+                    "START"
+                }
+                "mediados" | "mitad" => "MID",
+                "finales" | "fines" | "final" | "fin" => "END",
+                _ => return None,
+            };
+            if self.low(j) == "fin" && self.low(j + 1) == "de" && self.low(j + 2) == "semana" {
+                return None;
+            }
+            let _ = j0;
+            if self.word_in(j + 1, &["de", "del"]) {
+                let used = if self.low(j + 1) == "del" { 1 } else { 2 };
+                // "del" = "de" + article: leave the article implicit
+                return Some((m, j + used + if used == 1 { 1 } else { 0 } - k));
+            }
+            return None;
+        }
+        if self.low(j) == "the" {
+            j += 1;
+        }
+        match self.low(j) {
+            "early" | "late" | "mid" => {
+                let m = match self.low(j) {
+                    "early" => "START",
+                    "mid" => "MID",
+                    _ => "END",
+                };
+                let mut e = j + 1;
+                if self.low(e) == "-" {
+                    e += 1;
+                }
+                if self.low(e) == "in" {
+                    e += 1;
+                }
+                Some((m, e - k))
+            }
+            "end" | "beginning" | "start" | "middle" | "turn" => {
+                if self.low(j + 1) != "of" {
+                    return None;
+                }
+                let m = match self.low(j) {
+                    "end" => "END",
+                    "middle" => "MID",
+                    _ => "START",
+                };
+                Some((m, j + 2 - k))
+            }
+            "earlier" | "later" => Some(("", j + 1 - k)),
+            _ => None,
+        }
+    }
+
+    /// The longest core expression at `k`.
+    fn core(&self, k: usize) -> Option<(usize, Sem)> {
+        let rules: [fn(&Self, usize) -> Option<(usize, Sem)>; 16] = [
+            Self::r_numeric,
+            Self::r_day_month,
+            Self::r_day_of_month,
+            Self::r_month,
+            Self::r_year,
+            Self::r_decade,
+            Self::r_century,
+            Self::r_weekday,
+            Self::r_rel_unit,
+            Self::r_quarter,
+            Self::r_season,
+            Self::r_pod,
+            Self::r_phrase,
+            Self::r_time,
+            Self::r_duration,
+            Self::r_set,
+        ];
+        let mut best: Option<(usize, Sem)> = None;
+        for r in rules {
+            if let Some((e, s)) = r(self, k) {
+                if e > k && best.as_ref().is_none_or(|b| e > b.0) {
+                    best = Some((e, s));
+                }
+            }
+        }
+        best
+    }
+
+    /// The expression starting at token `k`, with modifiers and attachments.
+    pub fn parse_at(&self, k: usize) -> Option<Match> {
+        let t = self.tok(k)?;
+        if t.kind == TokKind::Punct && t.low != "'" && t.low != "’" {
+            return None;
+        }
+        let mut best: Option<Match> = None;
+        // prefix modifier (START/MID/END) + core
+        if let Some((m, n)) = self.prefix_mod(k) {
+            let j = k + n;
+            let inner = self.core(j).or_else(|| {
+                // "principios de año", "finales de mes"
+                let (unit, plural, un) = self.unit_at(j)?;
+                if plural {
+                    return None;
+                }
+                Some((j + un, Sem::Rel { unit, off: 0 }))
+            });
+            if let Some((e, sem)) = inner {
+                if !matches!(sem, Sem::Dur(_) | Sem::Set(_) | Sem::Time { .. }) {
+                    best = Some(Match {
+                        start: k,
+                        end: e,
+                        sem,
+                        mod_: if m.is_empty() {
+                            None
+                        } else {
+                            Some(m.to_string())
+                        },
+                    });
+                }
+            }
+        }
+        // quantity modifiers before durations: "más de un año"
+        if let Some((m, n)) = self.lx.modifier(self.lang, self.toks, k) {
+            if let Some((e, sem)) = self.r_duration(k + n) {
+                if matches!(sem, Sem::Dur(_)) && best.as_ref().is_none_or(|b| e > b.end) {
+                    best = Some(Match {
+                        start: k,
+                        end: e,
+                        sem,
+                        mod_: Some(m.to_string()),
+                    });
+                }
+            }
+        }
+        if let Some((e, sem)) = self.core(k) {
+            if best.as_ref().is_none_or(|b| e > b.end) {
+                best = Some(Match {
+                    start: k,
+                    end: e,
+                    sem,
+                    mod_: None,
+                });
+            }
+        }
+        let mut m = best?;
+        // attachments to a day: ", jueves", ", 19 de diciembre", "a las 15:00", "por la mañana"
+        if is_day_level(&m.sem) && m.mod_.is_none() {
+            let e = m.end;
+            let f = if self.low(e) == "," { e + 1 } else { e };
+            if let Some((g, sem)) = self.r_day_month(f).or_else(|| self.r_weekday(f)) {
+                if g > f && is_day_level(&sem) && matches!(m.sem, Sem::RelDay(_)) {
+                    m.end = g;
+                    if matches!(sem, Sem::Day(_)) {
+                        m.sem = sem;
+                    }
+                }
+            }
+            let e = m.end;
+            let tstart = if self.word_in(e, &["a", "at", "sobre", "hacia"]) {
+                e + 1
+            } else {
+                e
+            };
+            if let Some((
+                g,
+                Sem::Time {
+                    h,
+                    mi,
+                    zone,
+                    base: None,
+                },
+            )) = self.r_time(tstart)
+            {
+                if g > tstart && (tstart > e || self.es()) {
+                    m.sem = Sem::Time {
+                        base: Some(Box::new(m.sem.clone())),
+                        h,
+                        mi,
+                        zone,
+                    };
+                    m.end = g;
+                }
+            }
+            let e = m.end;
+            if let Some(pod) = self.lx.get(self.lang, self.low(e), "pod") {
+                if self.lang == Lang::En && !matches!(m.sem, Sem::Time { .. }) {
+                    m.sem = Sem::Pod {
+                        base: Box::new(m.sem.clone()),
+                        pod: pod.to_string(),
+                    };
+                    m.end = e + 1;
+                }
+            } else if self.es() && self.word_in(e, &["por", "en", "a"]) && self.low(e + 1) == "la" {
+                if let Some(pod) = self.lx.get(self.lang, self.low(e + 2), "pod") {
+                    if !matches!(m.sem, Sem::Time { .. }) {
+                        m.sem = Sem::Pod {
+                            base: Box::new(m.sem.clone()),
+                            pod: pod.to_string(),
+                        };
+                        m.end = e + 3;
+                    }
+                }
+            }
+        }
+        Some(m)
+    }
+}
+
+fn roman(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l')) {
+        return None;
+    }
+    let val = |c| match c {
+        'i' => 1,
+        'v' => 5,
+        'x' => 10,
+        _ => 50,
+    };
+    let cs: Vec<i64> = s.chars().map(val).collect();
+    let mut total = 0;
+    for (i, v) in cs.iter().enumerate() {
+        if cs.get(i + 1).is_some_and(|n| n > v) {
+            total -= v;
+        } else {
+            total += v;
+        }
+    }
+    Some(total)
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// TIMEX3 duration value of parts: P2Y3MT2M, PXD, PT1.5H.
+pub fn dur_value(parts: &[(Option<f64>, Unit)]) -> String {
+    let mut date = String::new();
+    let mut time = String::new();
+    for (n, u) in parts {
+        let (mult, des, is_time) = match u {
+            Unit::Year => (1.0, "Y", false),
+            Unit::Month => (1.0, "M", false),
+            Unit::Week => (1.0, "W", false),
+            Unit::Day => (1.0, "D", false),
+            Unit::Hour => (1.0, "H", true),
+            Unit::Minute => (1.0, "M", true),
+            Unit::Second => (1.0, "S", true),
+            Unit::Decade => (1.0, "DE", false),
+            Unit::Century => (1.0, "CE", false),
+            Unit::Quarter => (1.0, "Q", false),
+            Unit::Half => (6.0, "M", false),
+            Unit::Weekend => (1.0, "WE", false),
+            Unit::Lustrum => (5.0, "Y", false),
+            Unit::Fortnight => (2.0, "W", false),
+            Unit::Millennium => (1.0, "ML", false),
+        };
+        let num = match n {
+            Some(v) => fmt_num(v * mult),
+            None => "X".to_string(),
+        };
+        let target = if is_time { &mut time } else { &mut date };
+        target.push_str(&num);
+        target.push_str(des);
+    }
+    if time.is_empty() {
+        format!("P{date}")
+    } else {
+        format!("P{date}T{time}")
+    }
+}
+
+/// Anchoring context for one expression.
+pub struct Anchor {
+    pub dct: Option<Ymd>,
+    /// The last day-level date mentioned before (for anaphora).
+    pub last: Option<Ymd>,
+    pub tense: Option<Tense>,
+}
+
+fn season_month(s: &str) -> u32 {
+    match s {
+        "SP" => 3,
+        "SU" => 6,
+        "FA" => 9,
+        _ => 12,
+    }
+}
+
+/// Resolves a meaning to (type, value, the day it denotes when day-level).
+pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
+    let date = |v: String| Some(("DATE".to_string(), v, None));
+    let day = |d: Ymd| Some(("DATE".to_string(), d.fmt_day(), Some(d)));
+    let dct = a.dct;
+    match sem {
+        Sem::Day(d) => day(*d),
+        Sem::Month { y, m } => date(format!("{y:04}-{m:02}")),
+        Sem::Year(y) => date(format!("{y:04}")),
+        Sem::Decade(d) => date(format!("{d:03}")),
+        Sem::Century(c) => date(format!("{c:02}")),
+        Sem::Literal { ttype, value } => Some((ttype.clone(), value.clone(), None)),
+        Sem::Set(v) => Some(("SET".to_string(), v.clone(), None)),
+        Sem::Dur(parts) => Some(("DURATION".to_string(), dur_value(parts), None)),
+        Sem::MonthOnly { m, dir } => {
+            let Some(d) = dct else {
+                return date(format!("XXXX-{m:02}"));
+            };
+            let y = month_year(d, *m, *dir, a.tense);
+            date(format!("{y:04}-{m:02}"))
+        }
+        Sem::MonthDay { m, d: dd, dir } => {
+            let Some(d) = dct else {
+                return date(format!("XXXX-{m:02}-{dd:02}"));
+            };
+            let mut y = month_year(d, *m, *dir, a.tense);
+            if *dir == 0 && *m == d.m {
+                // same month: the tense decides only when it contradicts the day
+                y = d.y;
+            }
+            match Ymd::new(y, *m, *dd) {
+                Some(x) => day(x),
+                None => date(format!("{y:04}-{m:02}-{dd:02}")),
+            }
+        }
+        Sem::DayOfMonth(dd) => {
+            let Some(d) = dct else {
+                return date(format!("XXXX-XX-{dd:02}"));
+            };
+            let base = Ymd {
+                y: d.y,
+                m: d.m,
+                d: 1,
+            };
+            let mut target = base;
+            if *dd > d.d + 1 && a.tense == Some(Tense::Past) {
+                target = base.add_months(-1);
+            } else if *dd + 1 < d.d && a.tense == Some(Tense::Future) {
+                target = base.add_months(1);
+            }
+            match Ymd::new(target.y, target.m, *dd) {
+                Some(x) => day(x),
+                None => date(format!("{}-{dd:02}", target.fmt_month())),
+            }
+        }
+        Sem::RelDay(n) => match dct {
+            Some(d) => day(d.add_days(*n)),
+            None => date("XXXX-XX-XX".into()),
+        },
+        Sem::Rel { unit, off } => match dct {
+            Some(d) => date(shift_fmt(d, *unit, *off)?),
+            None => date("XXXX".into()),
+        },
+        Sem::Anaph { unit, off } => {
+            let base = a.last.or(dct);
+            match base {
+                Some(d) => {
+                    let v = shift_fmt(d, *unit, *off)?;
+                    let dd = if *unit == Unit::Day {
+                        Some(d.add_days(*off))
+                    } else {
+                        None
+                    };
+                    Some(("DATE".into(), v, dd))
+                }
+                None => date("XXXX-XX-XX".into()),
+            }
+        }
+        Sem::Weekday { wd, dir } => {
+            let Some(d) = dct else {
+                return date(format!("XXXX-WXX-{wd}"));
+            };
+            let cur = d.weekday() as i64;
+            let w = *wd as i64;
+            let delta = match dir {
+                2 => w - cur,
+                1 => {
+                    let x = (w - cur).rem_euclid(7);
+                    if x == 0 {
+                        7
+                    } else {
+                        x
+                    }
+                }
+                -1 => {
+                    let x = (cur - w).rem_euclid(7);
+                    -(if x == 0 { 7 } else { x })
+                }
+                _ => match a.tense {
+                    Some(Tense::Future) => (w - cur).rem_euclid(7),
+                    Some(Tense::Past) => -(cur - w).rem_euclid(7),
+                    _ => {
+                        let fwd = (w - cur).rem_euclid(7);
+                        let back = (cur - w).rem_euclid(7);
+                        if fwd < back {
+                            fwd
+                        } else {
+                            -back
+                        }
+                    }
+                },
+            };
+            day(d.add_days(delta))
+        }
+        Sem::Quarter { q, y } => {
+            let Some(d) = dct else {
+                return date(match y {
+                    Some(y) => format!("{y:04}-Q{q}"),
+                    None => format!("XXXX-Q{q}"),
+                });
+            };
+            let cur_q = (d.m - 1) / 3 + 1;
+            let (yy, qq) = match (q, y) {
+                (0, Some(y)) => return date(format!("{y:04}-QX")),
+                (0, None) => {
+                    if cur_q == 1 {
+                        (d.y - 1, 4)
+                    } else {
+                        (d.y, cur_q - 1)
+                    }
+                }
+                (q, Some(y)) => (*y, *q),
+                (q, None) => {
+                    if *q <= cur_q {
+                        (d.y, *q)
+                    } else {
+                        (d.y - 1, *q)
+                    }
+                }
+            };
+            date(format!("{yy:04}-Q{qq}"))
+        }
+        Sem::HalfYear { h, y } => {
+            let yy = y.or(dct.map(|d| d.y));
+            match yy {
+                Some(y) => date(format!("{y:04}-H{h}")),
+                None => date(format!("XXXX-H{h}")),
+            }
+        }
+        Sem::Season { s, y, dir } => {
+            let yy = match (y, dct) {
+                (Some(y), _) => *y,
+                (None, Some(d)) => {
+                    let sm = season_month(s);
+                    match dir {
+                        -1 => {
+                            if sm < d.m {
+                                d.y
+                            } else {
+                                d.y - 1
+                            }
+                        }
+                        1 => {
+                            if sm > d.m {
+                                d.y
+                            } else {
+                                d.y + 1
+                            }
+                        }
+                        _ => d.y,
+                    }
+                }
+                (None, None) => return date(format!("XXXX-{s}")),
+            };
+            date(format!("{yy:04}-{s}"))
+        }
+        Sem::Ago {
+            n,
+            unit,
+            sign,
+            anaphoric,
+        } => {
+            let base = if *anaphoric { a.last.or(dct) } else { dct };
+            let Some(d) = base else {
+                return date("XXXX-XX-XX".into());
+            };
+            let Some(n) = n else {
+                return date(if *sign < 0 { "PAST_REF" } else { "FUTURE_REF" }.into());
+            };
+            let n = *n;
+            let whole = n.round() as i64;
+            let off = sign * whole;
+            match unit {
+                Unit::Hour | Unit::Minute | Unit::Second => day(d),
+                Unit::Day => day(d.add_days(off)),
+                Unit::Week => date(d.add_days(7 * off).fmt_week()),
+                Unit::Fortnight => day(d.add_days(14 * off)),
+                Unit::Month => date(d.add_months(off).fmt_month()),
+                Unit::Quarter => date(d.add_months(3 * off).fmt_month()),
+                Unit::Half => date(d.add_months(6 * off).fmt_month()),
+                Unit::Year | Unit::Weekend => date(format!("{:04}", d.y as i64 + off)),
+                Unit::Lustrum => date(format!("{:04}", d.y as i64 + 5 * off)),
+                Unit::Decade => date(format!("{:04}", d.y as i64 + 10 * off)),
+                Unit::Century => date(format!("{:04}", d.y as i64 + 100 * off)),
+                Unit::Millennium => date(format!("{:04}", d.y as i64 + 1000 * off)),
+            }
+        }
+        Sem::Time { base, h, mi, zone } => {
+            let b = match base {
+                Some(b) => resolve(b, a).map(|x| x.1),
+                None => dct.map(|d| d.fmt_day()),
+            };
+            let z = zone.clone().unwrap_or_default();
+            let v = match b {
+                Some(b) => format!("{b}T{h:02}:{mi:02}{z}"),
+                None => format!("T{h:02}:{mi:02}{z}"),
+            };
+            Some(("TIME".to_string(), v, None))
+        }
+        Sem::Pod { base, pod } => {
+            let (_, b, dd) = resolve(base, a)?;
+            Some(("TIME".to_string(), format!("{b}T{pod}"), dd))
+        }
+    }
+}
+
+fn month_year(d: Ymd, m: u32, dir: i32, tense: Option<Tense>) -> i32 {
+    match dir {
+        1 => {
+            if m > d.m {
+                d.y
+            } else {
+                d.y + 1
+            }
+        }
+        -1 => {
+            if m < d.m {
+                d.y
+            } else {
+                d.y - 1
+            }
+        }
+        _ => match tense {
+            Some(Tense::Past) if m > d.m => d.y - 1,
+            Some(Tense::Future) if m < d.m => d.y + 1,
+            _ => d.y,
+        },
+    }
+}
+
+fn shift_fmt(d: Ymd, unit: Unit, off: i64) -> Option<String> {
+    Some(match unit {
+        Unit::Year => format!("{:04}", d.y as i64 + off),
+        Unit::Month => d.add_months(off).fmt_month(),
+        Unit::Week => d.add_days(7 * off).fmt_week(),
+        Unit::Weekend => format!("{}-WE", d.add_days(7 * off).fmt_week()),
+        Unit::Day => d.add_days(off).fmt_day(),
+        Unit::Fortnight => d.add_days(14 * off).fmt_week(),
+        Unit::Quarter => {
+            let x = d.add_months(3 * off);
+            format!("{:04}-Q{}", x.y, (x.m - 1) / 3 + 1)
+        }
+        Unit::Half => {
+            let x = d.add_months(6 * off);
+            format!("{:04}-H{}", x.y, if x.m <= 6 { 1 } else { 2 })
+        }
+        Unit::Decade => format!("{:03}", d.y as i64 / 10 + off),
+        Unit::Century => format!("{:02}", d.y as i64 / 100 + off),
+        Unit::Lustrum => format!("{:04}", d.y as i64 + 5 * off),
+        Unit::Millennium => format!("{}", d.y as i64 / 1000 + off),
+        Unit::Hour | Unit::Minute | Unit::Second => return None,
+    })
+}
