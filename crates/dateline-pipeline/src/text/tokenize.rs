@@ -226,8 +226,7 @@ fn chunk(text: &str, s: usize, e: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
             let rest = &w[c.len_utf8()..];
             let clitic = lang == Lang::En
                 && (EN_APOS_WORDS.iter().any(|x| {
-                    w.eq_ignore_ascii_case(x)
-                        || w.to_lowercase().starts_with(&format!("{x}")) && rest.len() < 4
+                    w.eq_ignore_ascii_case(x) || w.to_lowercase().starts_with(x) && rest.len() < 4
                 }) || rest.starts_with(|d: char| d.is_ascii_digit()));
             let clitic =
                 clitic || (lang == Lang::Es && rest.starts_with(|d: char| d.is_ascii_digit()));
@@ -567,11 +566,9 @@ pub fn sentences(text: &str, toks: &[Tok], abbrevs: &Abbrevs, rules: &SentenceRu
                 .next()
                 .is_some_and(char::is_lowercase)
             && i > 0
-        {
-            boundary = true;
-        } else if !gap.is_empty()
-            && unpunctuated_end(cur, next, toks.get(i + 2).map(slice), rules)
-            && i > 0
+            || (!gap.is_empty()
+                && unpunctuated_end(cur, next, toks.get(i + 2).map(slice), rules)
+                && i > 0)
         {
             boundary = true;
         }
