@@ -29,6 +29,34 @@ pub enum EvalCommand {
         #[arg(long)]
         per_page: bool,
     },
+    /// Time expressions against TIMEX3 gold: xtn BIO+value `.tsv` or TimeML
+    /// `.tml` (a file or a directory). TempEval-3 figures: strict and relaxed
+    /// extent P/R/F1, type accuracy, value P/R/F1.
+    Timex {
+        /// Gold file or directory.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Print one JSON object (percentages 0-100).
+        #[arg(long)]
+        json: bool,
+        /// Language of the documents (es|en); detected per document when absent.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Anchor date (YYYY-MM-DD) for documents without one (HourGlass: 2019-12-20).
+        #[arg(long)]
+        dct: Option<String>,
+        /// Score a peer's JSONL output (the HeidelTime batch runner's format)
+        /// instead of running the tagger; ids are those of --export-txt.
+        #[arg(long)]
+        system: Option<PathBuf>,
+        /// Write the gold texts as dateline files (`date YYYY-MM-DD` + text)
+        /// into this folder, for a peer to tag, and stop.
+        #[arg(long)]
+        export_txt: Option<PathBuf>,
+        /// List misses, spurious and mismatched timexes on stderr.
+        #[arg(long)]
+        errors: bool,
+    },
     /// UPOS tagging against a UD treebank: from raw text (CoNLL 2018
     /// metrics) and on the gold words.
     Tagger {
@@ -38,6 +66,9 @@ pub enum EvalCommand {
         /// Tagger model (from `dateline train tagger`).
         #[arg(long)]
         model: PathBuf,
+        /// The lexicon the model was trained with.
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
         /// Language conventions (es, en); detected when absent.
         #[arg(long)]
         lang: Option<String>,
@@ -57,6 +88,9 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Dependency parsing (UAS, LAS, CoNLL 2018 metrics) against a UD
+    /// treebank, from raw text or on the gold words.
+    Parser(crate::eval_parser::Args),
 }
 
 pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
@@ -87,12 +121,14 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Tagger {
             gold,
             model,
+            lexicon,
             lang,
             json,
-        } => crate::eval_ud::tagger(&gold, &model, lang.as_deref(), json),
+        } => crate::eval_ud::tagger(&gold, &model, lexicon.as_deref(), lang.as_deref(), json),
         EvalCommand::Tokenize { gold, lang, json } => {
             crate::eval_ud::tokenize(&gold, lang.as_deref(), json)
         }
+        EvalCommand::Parser(args) => crate::eval_parser::run(args),
     }
 }
 

@@ -68,12 +68,19 @@ pub fn tokenize(gold: &Path, lang: Option<&str>, as_json: bool) -> Result<ExitCo
 /// `dateline eval tagger`: UPOS from raw text (our tokens, multiword
 /// expansion and tags, scored with the CoNLL 2018 alignment), and UPOS
 /// accuracy on the gold words.
-pub fn tagger(gold: &Path, model: &Path, lang: Option<&str>, as_json: bool) -> Result<ExitCode> {
+pub fn tagger(
+    gold: &Path,
+    model: &Path,
+    lexicon: Option<&Path>,
+    lang: Option<&str>,
+    as_json: bool,
+) -> Result<ExitCode> {
+    let lexicon = crate::train::load_lexicon(lexicon)?;
     use dateline_pipeline::tagger::Tagger;
     let bytes = std::fs::read(model).with_context(|| format!("reading {}", model.display()))?;
     let t0 = Instant::now();
-    let tagger =
-        Tagger::from_bytes(&bytes).with_context(|| format!("loading {}", model.display()))?;
+    let tagger = Tagger::from_bytes(&bytes, lexicon)
+        .with_context(|| format!("loading {}", model.display()))?;
     let load_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let sents = conllu::read_file(gold).with_context(|| format!("reading {}", gold.display()))?;
     let raw = conllu::raw_text(&sents);

@@ -25,7 +25,12 @@ pub enum TrainCommand {
         /// Passes over the training data.
         #[arg(long, default_value_t = 8)]
         epochs: usize,
+        /// Lexicon (Brown clusters + lemmas, models/lexicon-<lang>.tsv.gz).
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
     },
+    /// Dependency parser (arc-hybrid, dynamic oracle) from CoNLL-U treebanks.
+    Parser(crate::train_parser::Args),
 }
 
 pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
@@ -35,7 +40,9 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
             dev,
             out,
             epochs,
-        } => tagger(&train, dev.as_deref(), &out, epochs),
+            lexicon,
+        } => tagger(&train, dev.as_deref(), &out, epochs, lexicon.as_deref()),
+        TrainCommand::Parser(args) => crate::train_parser::run(args),
     }
 }
 
@@ -63,6 +70,25 @@ pub fn words_and_tags(sents: &[Sentence]) -> (Vec<TrainSentence>, Vec<(String, V
     (out, mwt)
 }
 
+/// The most frequent (gold, predicted) confusions of `tagger` on gold words.
+pub fn confusions(tagger: &Tagger, sents: &[TrainSentence], top: usize) -> Vec<(String, usize)> {
+    let mut m: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for s in sents {
+        let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
+        for ((p, g), w) in tagger.tag(&words).iter().zip(&s.tags).zip(&words) {
+            if p != g {
+                *m.entry(format!("{g}->{p}")).or_insert(0) += 1;
+                *m.entry(format!("{g}->{p} {}", w.to_lowercase()))
+                    .or_insert(0) += 1;
+            }
+        }
+    }
+    let mut v: Vec<(String, usize)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(top);
+    v
+}
+
 /// UPOS accuracy of `tagger` on gold words.
 pub fn accuracy(tagger: &Tagger, sents: &[TrainSentence]) -> f64 {
     let (mut ok, mut n) = (0usize, 0usize);
@@ -76,14 +102,32 @@ pub fn accuracy(tagger: &Tagger, sents: &[TrainSentence]) -> f64 {
     100.0 * ok as f64 / n.max(1) as f64
 }
 
-fn tagger(train: &[PathBuf], dev: Option<&Path>, out: &Path, epochs: usize) -> Result<ExitCode> {
+/// Loads a lexicon file.
+pub fn load_lexicon(
+    path: Option<&Path>,
+) -> Result<Option<std::sync::Arc<dateline_pipeline::lexicon::Lexicon>>> {
+    let Some(p) = path else { return Ok(None) };
+    let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+    let lx = dateline_pipeline::lexicon::Lexicon::from_gz(&bytes)
+        .with_context(|| format!("loading {}", p.display()))?;
+    Ok(Some(std::sync::Arc::new(lx)))
+}
+
+fn tagger(
+    train: &[PathBuf],
+    dev: Option<&Path>,
+    out: &Path,
+    epochs: usize,
+    lexicon: Option<&Path>,
+) -> Result<ExitCode> {
+    let lexicon = load_lexicon(lexicon)?;
     let mut sents = Vec::new();
     for f in train {
         sents.extend(conllu::read_file(f).with_context(|| format!("reading {}", f.display()))?);
     }
     let (data, mwt) = words_and_tags(&sents);
     let t = Instant::now();
-    let tagger = Tagger::train(&data, &mwt, epochs);
+    let tagger = Tagger::train(&data, &mwt, epochs, lexicon);
     eprintln!(
         "trained on {} sentences in {:.1}s",
         data.len(),
@@ -96,6 +140,11 @@ fn tagger(train: &[PathBuf], dev: Option<&Path>, out: &Path, epochs: usize) -> R
             "dev UPOS accuracy on gold words: {:.2}",
             accuracy(&tagger, &ddata)
         );
+        if std::env::var_os("DATELINE_CONFUSIONS").is_some() {
+            for (k, n) in confusions(&tagger, &ddata, 60) {
+                eprintln!("  {n:5} {k}");
+            }
+        }
     }
     let bytes = tagger.to_bytes()?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;

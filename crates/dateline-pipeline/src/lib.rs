@@ -7,8 +7,11 @@
 
 pub mod clean;
 pub mod error;
+pub mod kb;
 pub mod lang;
+pub mod lexicon;
 pub mod ml;
+pub mod parser;
 pub mod tagger;
 pub mod text;
 pub mod time;

@@ -11,9 +11,11 @@
 //! Model file: gzip of `DLTG` + version + the MWT table + a perceptron model.
 
 use crate::error::{Error, Result};
+use crate::lexicon::Lexicon;
 use crate::ml::perceptron::{feature, feature2, Model, Trainer};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 const MAGIC: &[u8; 4] = b"DLTG";
 const VERSION: u32 = 1;
@@ -29,6 +31,52 @@ pub struct Tagger {
     model: Model,
     /// Lower-cased token → lower-cased words.
     mwt: HashMap<String, Vec<String>>,
+    /// Brown clusters and lookup lemmas (the model must be used with the
+    /// lexicon it was trained with).
+    lexicon: Option<Arc<Lexicon>>,
+}
+
+fn prefix_bits(bits: &str, n: usize) -> &str {
+    bits.get(..n.min(bits.len())).unwrap_or(bits)
+}
+
+/// Lexicon features of word `i`.
+fn lexicon_features(lex: &Lexicon, words: &[&str], i: usize, out: &mut Vec<u64>) {
+    let at = |k: isize| -> Option<&str> {
+        let j = i as isize + k;
+        if j < 0 {
+            None
+        } else {
+            words.get(j as usize).copied()
+        }
+    };
+    if let Some(e) = at(0).and_then(|w| lex.get(w)) {
+        let c = &*e.cluster;
+        out.push(feature(30, prefix_bits(c, 4)));
+        out.push(feature(31, prefix_bits(c, 6)));
+        out.push(feature(32, prefix_bits(c, 10)));
+        out.push(feature(33, c));
+        if !e.lemma.is_empty() {
+            out.push(feature(34, suffix(&e.lemma, 2)));
+            out.push(feature(
+                35,
+                if e.lemma.eq_ignore_ascii_case(at(0).unwrap_or("")) {
+                    "same"
+                } else {
+                    "diff"
+                },
+            ));
+        }
+    } else {
+        out.push(feature(36, "oov"));
+    }
+    for (t, k) in [(37u8, -1isize), (38, 1)] {
+        let c = at(k)
+            .and_then(|w| lex.get(w))
+            .map(|e| prefix_bits(&e.cluster, 6))
+            .unwrap_or("-");
+        out.push(feature(t, c));
+    }
 }
 
 fn shape(w: &str) -> String {
@@ -124,6 +172,9 @@ impl Tagger {
             let p1 = if i >= 1 { tags[i - 1] } else { "<s>" };
             let p2 = if i >= 2 { tags[i - 2] } else { "<s>" };
             features(&lower, words, i, p1, p2, &mut feats);
+            if let Some(lx) = &self.lexicon {
+                lexicon_features(lx, words, i, &mut feats);
+            }
             let c = self.model.predict(&feats, &mut buf);
             tags.push(self.model.classes.get(c).map(|s| s.as_str()).unwrap_or("X"));
         }
@@ -158,7 +209,12 @@ impl Tagger {
     /// Trains a tagger. `mwt` maps token forms to the word forms seen in the
     /// treebank (all occurrences; the most frequent expansion is kept).
     /// Deterministic: the same data and epochs give the same model.
-    pub fn train(sents: &[TrainSentence], mwt: &[(String, Vec<String>)], epochs: usize) -> Tagger {
+    pub fn train(
+        sents: &[TrainSentence],
+        mwt: &[(String, Vec<String>)],
+        epochs: usize,
+        lexicon: Option<Arc<Lexicon>>,
+    ) -> Tagger {
         let mut classes: Vec<String> = sents.iter().flat_map(|s| s.tags.iter().cloned()).collect();
         classes.sort();
         classes.dedup();
@@ -189,6 +245,9 @@ impl Tagger {
                     let p1 = if i >= 1 { prev[i - 1] } else { "<s>" };
                     let p2 = if i >= 2 { prev[i - 2] } else { "<s>" };
                     features(&lower, &words, i, p1, p2, &mut feats);
+                    if let Some(lx) = &lexicon {
+                        lexicon_features(lx, &words, i, &mut feats);
+                    }
                     let guess = trainer.predict(&feats, &mut buf);
                     let truth = class_id.get(s.tags[i].as_str()).copied().unwrap_or(0);
                     trainer.update(&feats, truth, guess);
@@ -217,6 +276,7 @@ impl Tagger {
         Tagger {
             model: trainer.average(),
             mwt,
+            lexicon,
         }
     }
 
@@ -240,7 +300,7 @@ impl Tagger {
     }
 
     /// Reads a model written by [`Tagger::to_bytes`].
-    pub fn from_bytes(gz: &[u8]) -> Result<Tagger> {
+    pub fn from_bytes(gz: &[u8], lexicon: Option<Arc<Lexicon>>) -> Result<Tagger> {
         let mut raw = Vec::new();
         flate2::read::GzDecoder::new(gz)
             .take(512 << 20)
@@ -273,7 +333,11 @@ impl Tagger {
             pos += 4 + len;
         }
         let model = Model::from_bytes(raw.get(pos..).ok_or_else(bad)?)?;
-        Ok(Tagger { model, mwt })
+        Ok(Tagger {
+            model,
+            mwt,
+            lexicon,
+        })
     }
 }
 
@@ -297,15 +361,17 @@ mod tests {
             s("de el perro", "ADP DET NOUN"),
         ];
         let mwt = vec![("del".to_string(), vec!["de".to_string(), "el".to_string()])];
-        let t = Tagger::train(&data, &mwt, 5);
+        let t = Tagger::train(&data, &mwt, 5, None);
         assert_eq!(t.tag(&["la", "perro", "come"]), ["DET", "NOUN", "VERB"]);
         assert_eq!(t.expand("Del"), ["De", "el"]);
         assert_eq!(t.expand("casa"), ["casa"]);
         let bytes = t.to_bytes().unwrap_or_default();
-        let again = Tagger::train(&data, &mwt, 5).to_bytes().unwrap_or_default();
+        let again = Tagger::train(&data, &mwt, 5, None)
+            .to_bytes()
+            .unwrap_or_default();
         assert_eq!(bytes, again, "training is deterministic");
-        let back = Tagger::from_bytes(&bytes);
+        let back = Tagger::from_bytes(&bytes, None);
         assert!(back.is_ok());
-        assert!(Tagger::from_bytes(&bytes[..10]).is_err());
+        assert!(Tagger::from_bytes(&bytes[..10], None).is_err());
     }
 }

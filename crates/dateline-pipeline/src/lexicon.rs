@@ -1,0 +1,93 @@
+//! A word lexicon: Brown clusters and lookup lemmas per word form.
+//!
+//! Design choice: unlabelled-text knowledge comes in as Brown clusters
+//! (the `lexeme_cluster` tables of spacy-lookups-data, MIT) and the Spanish
+//! lemma lookup table of the same package; both generalise the perceptron
+//! taggers beyond the few thousand sentences of gold data we have. The file
+//! is `models/lexicon-<lang>.tsv.gz` (form, cluster bit string, lemma),
+//! built by `scripts/make_lexicon.py`.
+
+use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
+use std::io::Read;
+
+/// What the lexicon knows of one form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entry {
+    /// Brown cluster path as a bit string ("0110…"), empty when unknown.
+    pub cluster: Box<str>,
+    /// Lookup lemma, empty when unknown.
+    pub lemma: Box<str>,
+}
+
+/// Form → entry.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    map: FxHashMap<Box<str>, Entry>,
+}
+
+impl Lexicon {
+    /// Reads a gzipped TSV lexicon.
+    pub fn from_gz(bytes: &[u8]) -> Result<Lexicon> {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .take(256 << 20)
+            .read_to_string(&mut text)
+            .map_err(|e| Error::Model(format!("lexicon: {e}")))?;
+        Ok(Lexicon::from_tsv(&text))
+    }
+
+    /// Parses the TSV text (lines starting with `#` are comments).
+    pub fn from_tsv(text: &str) -> Lexicon {
+        let mut map = FxHashMap::default();
+        for line in text.lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(form), Some(cluster)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let lemma = cols.next().unwrap_or("");
+            map.insert(
+                form.into(),
+                Entry {
+                    cluster: cluster.into(),
+                    lemma: lemma.into(),
+                },
+            );
+        }
+        Lexicon { map }
+    }
+
+    /// The entry of `form`, trying it as written and then lower-cased.
+    pub fn get(&self, form: &str) -> Option<&Entry> {
+        self.map.get(form).or_else(|| {
+            let low = form.to_lowercase();
+            self.map.get(low.as_str())
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_falls_back_to_lower_case() {
+        let lx = Lexicon::from_tsv("# header\ncasas\t0110\tcasa\nRusia\t111\t\nroto\n");
+        assert_eq!(lx.len(), 2);
+        assert_eq!(lx.get("Casas").map(|e| &*e.lemma), Some("casa"));
+        assert_eq!(lx.get("Rusia").map(|e| &*e.cluster), Some("111"));
+        assert!(lx.get("perro").is_none());
+        assert!(Lexicon::from_gz(b"not gzip").is_err());
+    }
+}
