@@ -69,6 +69,9 @@ pub enum EvalCommand {
         /// The lexicon the model was trained with.
         #[arg(long)]
         lexicon: Option<PathBuf>,
+        /// Lemmatiser model (from `dateline train lemmatizer`): lemmas are scored too.
+        #[arg(long)]
+        lemmatizer: Option<PathBuf>,
         /// Language conventions (es, en); detected when absent.
         #[arg(long)]
         lang: Option<String>,
@@ -122,9 +125,17 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             gold,
             model,
             lexicon,
+            lemmatizer,
             lang,
             json,
-        } => crate::eval_ud::tagger(&gold, &model, lexicon.as_deref(), lang.as_deref(), json),
+        } => crate::eval_ud::tagger(
+            &gold,
+            &model,
+            lexicon.as_deref(),
+            lemmatizer.as_deref(),
+            lang.as_deref(),
+            json,
+        ),
         EvalCommand::Tokenize { gold, lang, json } => {
             crate::eval_ud::tokenize(&gold, lang.as_deref(), json)
         }

@@ -31,10 +31,12 @@ fn header(doc: &GoldDoc, default_dct: Option<&str>) -> String {
 /// per document with `id` and `timexes: [{start_byte, end_byte, type, value}]`,
 /// byte offsets into the exported file).
 fn read_system(path: &Path, docs: &[GoldDoc], dct: Option<&str>) -> Result<Vec<Vec<TimexAnn>>> {
-    let src = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let src =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut by_id: HashMap<String, Value> = HashMap::new();
     for line in src.lines().filter(|l| !l.trim().is_empty()) {
-        let v: Value = serde_json::from_str(line).with_context(|| format!("parsing {}", path.display()))?;
+        let v: Value =
+            serde_json::from_str(line).with_context(|| format!("parsing {}", path.display()))?;
         if let Some(id) = v.get("id").and_then(Value::as_str) {
             by_id.insert(id.to_string(), v);
         }
@@ -44,7 +46,12 @@ fn read_system(path: &Path, docs: &[GoldDoc], dct: Option<&str>) -> Result<Vec<V
         let off = header(d, dct).len();
         let mut anns = Vec::new();
         if let Some(v) = by_id.get(&format!("{i:05}")) {
-            for t in v.get("timexes").and_then(Value::as_array).into_iter().flatten() {
+            for t in v
+                .get("timexes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let s = t.get("start_byte").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let e = t.get("end_byte").and_then(Value::as_u64).unwrap_or(0) as usize;
                 if s < off || e <= s {
@@ -53,8 +60,16 @@ fn read_system(path: &Path, docs: &[GoldDoc], dct: Option<&str>) -> Result<Vec<V
                 anns.push(TimexAnn {
                     start: s - off,
                     end: e - off,
-                    ttype: t.get("type").and_then(Value::as_str).unwrap_or("").to_string(),
-                    value: t.get("value").and_then(Value::as_str).unwrap_or("").to_string(),
+                    ttype: t
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    value: t
+                        .get("value")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                 });
             }
         }
@@ -116,7 +131,12 @@ pub fn eval_timex(a: TimexArgs) -> Result<ExitCode> {
             elapsed += t.elapsed().as_secs_f64();
             let sys: Vec<TimexAnn> = found
                 .into_iter()
-                .map(|f| TimexAnn { start: f.start, end: f.end, ttype: f.ttype, value: f.value })
+                .map(|f| TimexAnn {
+                    start: f.start,
+                    end: f.end,
+                    ttype: f.ttype,
+                    value: f.value,
+                })
                 .collect();
             for e in score_doc(&d.timexes, &sys, &mut counts) {
                 errors.push((i, e));
@@ -142,8 +162,24 @@ pub fn eval_timex(a: TimexArgs) -> Result<ExitCode> {
             };
             let dct = d.dct.as_deref().or(a.dct).unwrap_or("-");
             let _ = match e {
-                TimexError::Missed(g) => writeln!(err, "MISS\t{}\t{}\t{}\t{}\t{}", dct, txt(g), g.ttype, g.value, ctx(g)),
-                TimexError::Spurious(x) => writeln!(err, "SPUR\t{}\t{}\t{}\t{}\t{}", dct, txt(x), x.ttype, x.value, ctx(x)),
+                TimexError::Missed(g) => writeln!(
+                    err,
+                    "MISS\t{}\t{}\t{}\t{}\t{}",
+                    dct,
+                    txt(g),
+                    g.ttype,
+                    g.value,
+                    ctx(g)
+                ),
+                TimexError::Spurious(x) => writeln!(
+                    err,
+                    "SPUR\t{}\t{}\t{}\t{}\t{}",
+                    dct,
+                    txt(x),
+                    x.ttype,
+                    x.value,
+                    ctx(x)
+                ),
                 TimexError::Mismatch { gold, system } => writeln!(
                     err,
                     "DIFF\t{}\t{} | {}\t{} | {}\t{} | {}\t{}",
@@ -199,7 +235,11 @@ pub fn eval_timex(a: TimexArgs) -> Result<ExitCode> {
             pct(s.relaxed.recall),
             pct(s.relaxed.f1)
         );
-        println!("type accuracy  {:.2}  (type F1 {:.2})", pct(s.type_accuracy), pct(s.type_.f1));
+        println!(
+            "type accuracy  {:.2}  (type F1 {:.2})",
+            pct(s.type_accuracy),
+            pct(s.type_.f1)
+        );
         println!(
             "value          P {:.2}  R {:.2}  F1 {:.2}  (accuracy {:.2})",
             pct(s.value.precision),
@@ -208,7 +248,10 @@ pub fn eval_timex(a: TimexArgs) -> Result<ExitCode> {
             pct(s.value_accuracy)
         );
         if a.system.is_none() {
-            println!("docs/s         {:.0}", docs.len() as f64 / elapsed.max(1e-9));
+            println!(
+                "docs/s         {:.0}",
+                docs.len() as f64 / elapsed.max(1e-9)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

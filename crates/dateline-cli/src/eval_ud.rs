@@ -72,10 +72,21 @@ pub fn tagger(
     gold: &Path,
     model: &Path,
     lexicon: Option<&Path>,
+    lemmatizer: Option<&Path>,
     lang: Option<&str>,
     as_json: bool,
 ) -> Result<ExitCode> {
     let lexicon = crate::train::load_lexicon(lexicon)?;
+    let lemmatizer = match lemmatizer {
+        Some(p) => {
+            let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            Some(
+                dateline_pipeline::lemma::Lemmatizer::from_bytes(&b, None)
+                    .with_context(|| format!("loading {}", p.display()))?,
+            )
+        }
+        None => None,
+    };
     use dateline_pipeline::tagger::Tagger;
     let bytes = std::fs::read(model).with_context(|| format!("reading {}", model.display()))?;
     let t0 = Instant::now();
@@ -127,6 +138,9 @@ pub fn tagger(
         for row in rows.iter_mut() {
             if let conllu::TokenId::Word(_) = row.id {
                 row.upos = tags.get(wi).copied().unwrap_or("X").to_string();
+                if let Some(lm) = &lemmatizer {
+                    row.lemma = lm.lemma(&row.form, &row.upos);
+                }
                 row.head = Some(if wi == 0 { 0 } else { 1 });
                 row.deprel = if wi == 0 { "root".into() } else { "dep".into() };
                 wi += 1;

@@ -7,10 +7,16 @@
 //! (each named on stderr, the rest still written), 2 usage errors.
 
 mod eval;
+mod eval_parser;
 mod eval_timex;
 mod eval_ud;
+mod export;
 mod extract;
+mod ingest;
+mod query;
+mod serve;
 mod train;
+mod train_parser;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -36,6 +42,18 @@ enum Command {
     /// Measure a stage against gold data.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Store documents (read and analysed like `extract`) in the embedded store.
+    Ingest(ingest::Args),
+    /// Full-text search in the store.
+    Search(query::SearchArgs),
+    /// Events in the store, filtered by actor, recipient, type, dates ...
+    Events(query::EventsArgs),
+    /// Entities in the store by name, QID or code.
+    Entities(query::EntitiesArgs),
+    /// Export events as CSV, JSON Lines, Parquet or the GDELT 2.0 event table.
+    Export(export::Args),
+    /// Serve the JSON API and the web UI.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +68,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Eval(cmd) => eval::run(cmd),
+        Command::Ingest(args) => ingest::run(args),
+        Command::Search(args) => query::run_search(args),
+        Command::Events(args) => query::run_events(args),
+        Command::Entities(args) => query::run_entities(args),
+        Command::Export(args) => export::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Train(cmd) => train::run(cmd),
     };
     match result {

@@ -31,6 +31,24 @@ pub enum TrainCommand {
     },
     /// Dependency parser (arc-hybrid, dynamic oracle) from CoNLL-U treebanks.
     Parser(crate::train_parser::Args),
+    /// Lemmatiser (dictionary + edit rules) from CoNLL-U treebanks.
+    Lemmatizer {
+        /// Training CoNLL-U files.
+        #[arg(long, required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        /// Development CoNLL-U file (lemma accuracy on gold words and tags).
+        #[arg(long)]
+        dev: Option<PathBuf>,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = 5)]
+        epochs: usize,
+        /// Lexicon with lookup lemmas (models/lexicon-<lang>.tsv.gz).
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
+    },
 }
 
 pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
@@ -43,6 +61,13 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
             lexicon,
         } => tagger(&train, dev.as_deref(), &out, epochs, lexicon.as_deref()),
         TrainCommand::Parser(args) => crate::train_parser::run(args),
+        TrainCommand::Lemmatizer {
+            train,
+            dev,
+            out,
+            epochs,
+            lexicon,
+        } => lemmatizer(&train, dev.as_deref(), &out, epochs, lexicon.as_deref()),
     }
 }
 
@@ -147,6 +172,59 @@ fn tagger(
         }
     }
     let bytes = tagger.to_bytes()?;
+    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Words with gold UPOS and lemma.
+pub fn lemma_words(sents: &[Sentence]) -> Vec<dateline_pipeline::lemma::TrainWord> {
+    sents
+        .iter()
+        .flat_map(|s| s.words())
+        .filter(|w| w.lemma != "_" || w.form == "_")
+        .map(|w| dateline_pipeline::lemma::TrainWord {
+            form: w.form.clone(),
+            upos: w.upos.clone(),
+            lemma: w.lemma.clone(),
+        })
+        .collect()
+}
+
+fn lemmatizer(
+    train: &[PathBuf],
+    dev: Option<&Path>,
+    out: &Path,
+    epochs: usize,
+    lexicon: Option<&Path>,
+) -> Result<ExitCode> {
+    use dateline_pipeline::lemma::Lemmatizer;
+    let lexicon = load_lexicon(lexicon)?;
+    let mut sents = Vec::new();
+    for f in train {
+        sents.extend(conllu::read_file(f).with_context(|| format!("reading {}", f.display()))?);
+    }
+    let words = lemma_words(&sents);
+    let t = Instant::now();
+    let model = Lemmatizer::train(&words, epochs, lexicon);
+    eprintln!(
+        "trained on {} words in {:.1}s",
+        words.len(),
+        t.elapsed().as_secs_f64()
+    );
+    if let Some(d) = dev {
+        let dsents = conllu::read_file(d).with_context(|| format!("reading {}", d.display()))?;
+        let dw = lemma_words(&dsents);
+        let ok = dw
+            .iter()
+            .filter(|w| model.lemma(&w.form, &w.upos) == w.lemma)
+            .count();
+        eprintln!(
+            "dev lemma accuracy on gold words and tags: {:.2}",
+            100.0 * ok as f64 / dw.len().max(1) as f64
+        );
+    }
+    let bytes = model.to_bytes()?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
     Ok(ExitCode::SUCCESS)

@@ -9,9 +9,11 @@ pub mod clean;
 pub mod error;
 pub mod kb;
 pub mod lang;
+pub mod lemma;
 pub mod lexicon;
 pub mod ml;
 pub mod parser;
+pub mod quantity;
 pub mod tagger;
 pub mod text;
 pub mod time;
@@ -26,6 +28,8 @@ pub fn default_pipeline() -> Result<Pipeline> {
         Box::new(clean::Clean::new()?),
         Box::new(lang::Language),
         Box::new(text::Sentences::new()),
+        Box::new(time::Time::new()?),
+        Box::new(quantity::Quantities::new()?),
     ];
     Ok(Pipeline::new(stages)?)
 }

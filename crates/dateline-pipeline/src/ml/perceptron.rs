@@ -71,6 +71,45 @@ impl Model {
         argmax(buf)
     }
 
+    /// Shrinks the model for storage: weights with magnitude below
+    /// `min_abs` become 0, the others keep `mantissa_bits` bits of mantissa
+    /// (rounded to nearest; 23 keeps them exact), and rows left all zero are
+    /// dropped. Returns (rows kept, rows before).
+    pub fn compact(&mut self, min_abs: f32, mantissa_bits: u32) -> (usize, usize) {
+        let n = self.classes.len();
+        let before = self.index.len();
+        if n == 0 {
+            return (before, before);
+        }
+        let drop = 23u32.saturating_sub(mantissa_bits.min(23));
+        for w in self.weights.iter_mut() {
+            if w.abs() < min_abs || !w.is_finite() {
+                *w = 0.0;
+            } else if drop > 0 {
+                let bits = w.to_bits();
+                let half = 1u32 << (drop - 1);
+                let rounded = (bits.wrapping_add(half)) & !((1u32 << drop) - 1);
+                *w = f32::from_bits(rounded);
+            }
+        }
+        let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(k, v)| (*k, *v)).collect();
+        rows.sort_unstable();
+        let mut index = FxHashMap::default();
+        let mut weights = Vec::new();
+        for (h, row) in rows {
+            let base = row as usize * n;
+            if let Some(ws) = self.weights.get(base..base + n) {
+                if ws.iter().any(|w| *w != 0.0) {
+                    index.insert(h, index.len() as u32);
+                    weights.extend_from_slice(ws);
+                }
+            }
+        }
+        self.index = index;
+        self.weights = weights;
+        (self.index.len(), before)
+    }
+
     /// Serialises the model (uncompressed).
     pub fn to_bytes(&self) -> Vec<u8> {
         let n = self.classes.len();

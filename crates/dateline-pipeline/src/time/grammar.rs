@@ -363,7 +363,10 @@ impl<'a> Grammar<'a> {
                 return Some((e, Sem::MonthDay { m, d, dir: 0 }));
             }
         }
-        // month first (English, and "mayo 3" in some Spanish registers)
+        // month first (English)
+        if self.es() {
+            return None;
+        }
         if let Some((m, mn)) = self.month_at(j) {
             let e = j + mn;
             if self.year_at(e).is_some() {
@@ -648,7 +651,11 @@ impl<'a> Grammar<'a> {
             }
             _ => return None,
         };
-        if d == "-1" && self.lang == Lang::En && had_art {
+        let es_last_span = self.es()
+            && had_art
+            && matches!(unit, Unit::Year | Unit::Decade | Unit::Century)
+            && self.word_in(j - 1, &["último", "última"]);
+        if es_last_span || (d == "-1" && self.lang == Lang::En && had_art) {
             // "the past year", "the last week": a duration
             return Some((e, Sem::Dur(vec![(Some(1.0), unit)])));
         }
@@ -933,7 +940,9 @@ impl<'a> Grammar<'a> {
                 }
             }
         }
-        if self.word_in(e, &["horas", "h", "hs", "hrs", "hora"]) {
+        if self.word_in(e, &["horas", "h", "hs", "hrs", "hora"])
+            && !self.word_in(e + 1, &["local", "locales"])
+        {
             if self.low(e) == "horas" && !strong && !las {
                 return None;
             }
@@ -983,7 +992,8 @@ impl<'a> Grammar<'a> {
                     e += 3;
                 }
             }
-        } else if self.low(e) == "hora" && self.low(e + 1) == "local" {
+        } else if self.word_in(e, &["hora", "horas"]) && self.word_in(e + 1, &["local", "locales"])
+        {
             e += 2;
             strong = true;
         }
@@ -1059,6 +1069,11 @@ impl<'a> Grammar<'a> {
         if self.es() && self.low(j) == "hace" {
             ago_pre = -1;
             j += 1;
+            if let Some((_, n)) = self.lx.modifier(self.lang, self.toks, j) {
+                if self.amount_at(j + n).is_some() {
+                    j += n;
+                }
+            }
         } else if self.es() && self.low(j) == "dentro" && self.low(j + 1) == "de" {
             ago_pre = 1;
             j += 2;
@@ -1089,11 +1104,45 @@ impl<'a> Grammar<'a> {
         if had_art && !span_word && self.lang == Lang::Es && ago_pre == 0 {
             // "los 65 años" (ages) stay durations, "las 35 horas" too
         }
+        if had_art
+            && self
+                .tok(j2)
+                .is_some_and(|t| t.kind == TokKind::Number && !t.low.contains(','))
+        {
+            return None;
+        }
         let mut parts: Vec<(Option<f64>, Unit)> = Vec::new();
         let mut e;
         match self.amount_at(j2) {
             Some((amt, n)) => {
                 let mut u = j2 + n;
+                // "los cinco últimos años", "los 100 primeros días"
+                if had_art
+                    && !span_word
+                    && self.word_in(
+                        u,
+                        &[
+                            "últimos",
+                            "últimas",
+                            "primeros",
+                            "primeras",
+                            "próximos",
+                            "próximas",
+                            "pasados",
+                            "pasadas",
+                        ],
+                    )
+                {
+                    u += 1;
+                }
+                // "6-year-old" is an age
+                if self.lang == Lang::En
+                    && self.low(u) == "-"
+                    && self.low(u + 2) == "-"
+                    && self.low(u + 3) == "old"
+                {
+                    return None;
+                }
                 // "two-year"
                 if self.low(u) == "-" {
                     u += 1;
@@ -1161,6 +1210,9 @@ impl<'a> Grammar<'a> {
         }
         if ago_pre != 0 {
             let (n, unit) = parts.first().copied()?;
+            if n.is_none() {
+                return Some((e, Sem::Dur(parts)));
+            }
             return Some((
                 e,
                 Sem::Ago {
@@ -1196,21 +1248,13 @@ impl<'a> Grammar<'a> {
                     },
                 ));
             }
-            "después" | "más" if self.es() && !span_word => {
+            "después" | "más" | "antes" if self.es() && !span_word => {
+                // Spanish TimeBank/MEANTIME: "un día después" is a duration with that extent
                 if self.low(e) == "más" && self.low(e + 1) != "tarde" {
                     return Some((e, Sem::Dur(parts)));
                 }
                 let used = if self.low(e) == "más" { 2 } else { 1 };
-                let (n, unit) = parts.first().copied()?;
-                return Some((
-                    e + used,
-                    Sem::Ago {
-                        n,
-                        unit,
-                        sign: 1,
-                        anaphoric: true,
-                    },
-                ));
+                return Some((e + used, Sem::Dur(parts)));
             }
             _ => {}
         }
@@ -1260,7 +1304,7 @@ impl<'a> Grammar<'a> {
     fn prefix_mod(&self, k: usize) -> Option<(&'static str, usize)> {
         let mut j = k;
         if self.es() {
-            if self.word_in(j, &["a", "hacia", "desde", "hasta"]) {
+            if self.word_in(j, &["a", "hacia"]) {
                 j += 1;
             }
             let j0 = j;
@@ -1448,12 +1492,9 @@ impl<'a> Grammar<'a> {
                 }
             }
             let e = m.end;
-            if let Some(pod) = self.lx.get(self.lang, self.low(e), "pod") {
+            if self.lx.get(self.lang, self.low(e), "pod").is_some() {
+                // TempEval-3: "Friday night" is the date of Friday
                 if self.lang == Lang::En && !matches!(m.sem, Sem::Time { .. }) {
-                    m.sem = Sem::Pod {
-                        base: Box::new(m.sem.clone()),
-                        pod: pod.to_string(),
-                    };
                     m.end = e + 1;
                 }
             } else if self.es() && self.word_in(e, &["por", "en", "a"]) && self.low(e + 1) == "la" {
@@ -1524,6 +1565,14 @@ pub fn dur_value(parts: &[(Option<f64>, Unit)]) -> String {
             Unit::Lustrum => (5.0, "Y", false),
             Unit::Fortnight => (2.0, "W", false),
             Unit::Millennium => (1.0, "ML", false),
+        };
+        let (mult, des, is_time) = match (u, n) {
+            (Unit::Decade, Some(_)) => (10.0, "Y", false),
+            (Unit::Decade, None) => (1.0, "Y", false),
+            (Unit::Century, Some(_)) => (100.0, "Y", false),
+            (Unit::Quarter, Some(_)) => (3.0, "M", false),
+            (Unit::Hour, Some(v)) if *v < 1.0 => (60.0, "M", true),
+            _ => (mult, des, is_time),
         };
         let num = match n {
             Some(v) => fmt_num(v * mult),

@@ -104,6 +104,8 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     e += 1;
                 } else if matches!(ch, '\'' | '’')
                     && chars.get(e + 1).is_some_and(|x| x.1.is_alphabetic())
+                    && !(matches!(chars.get(e + 1).map(|x| x.1), Some('s' | 'S'))
+                        && !chars.get(e + 2).is_some_and(|x| x.1.is_alphabetic()))
                 {
                     e += 2;
                 } else {

@@ -1,0 +1,172 @@
+//! `dateline train parser`: the dependency parser from CoNLL-U treebanks,
+//! on gold UPOS or on the UPOS a tagger predicts for the training words.
+
+use anyhow::{Context, Result};
+use dateline_eval::conllu::{self, Sentence};
+use dateline_pipeline::parser::{Parser, TrainOptions, TrainSentence};
+use dateline_pipeline::tagger::Tagger;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Arguments of `dateline train parser`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Training CoNLL-U files.
+    #[arg(long, required = true, num_args = 1..)]
+    pub train: Vec<PathBuf>,
+    /// Development CoNLL-U file (UAS/LAS on its gold words printed after
+    /// training, with the tagger's tags when `--tagger` is given).
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    /// Where to write the model.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 15)]
+    pub epochs: usize,
+    /// Tag the training (and dev) words with this tagger instead of using
+    /// the gold UPOS.
+    #[arg(long)]
+    pub tagger: Option<PathBuf>,
+    /// Lexicon the tagger was trained with, if any.
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+    /// Probability of following a wrong prediction during training.
+    #[arg(long, default_value_t = 0.9)]
+    pub explore: f64,
+    /// Weights whose magnitude is below this are dropped from the saved
+    /// model (size/accuracy trade-off).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_weight: f32,
+    /// Mantissa bits kept per saved weight (23 = exact).
+    #[arg(long, default_value_t = 23)]
+    pub weight_bits: u32,
+    /// Start from this model instead of training (to try --min-weight and
+    /// --weight-bits on an existing model).
+    #[arg(long, hide = true)]
+    pub from_model: Option<PathBuf>,
+}
+
+/// Loads a tagger model (with its lexicon, if any).
+pub fn load_tagger(path: &Path, lexicon: Option<&Path>) -> Result<Tagger> {
+    let lexicon = crate::train::load_lexicon(lexicon)?;
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Tagger::from_bytes(&bytes, lexicon).with_context(|| format!("loading {}", path.display()))
+}
+
+/// Loads a parser model.
+pub fn load_parser(path: &Path) -> Result<Parser> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Parser::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
+}
+
+/// The words, tags (gold, or predicted by `tagger`) and gold tree of each
+/// sentence. Sentences without a complete tree are left out.
+pub fn parse_sentences(sents: &[Sentence], tagger: Option<&Tagger>) -> Vec<TrainSentence> {
+    let mut out = Vec::with_capacity(sents.len());
+    for s in sents {
+        let words: Vec<&conllu::Token> = s.words().collect();
+        if words.is_empty() || words.iter().any(|w| w.head.is_none()) {
+            continue;
+        }
+        let forms: Vec<String> = words.iter().map(|w| w.form.clone()).collect();
+        let tags: Vec<String> = match tagger {
+            Some(t) => {
+                let refs: Vec<&str> = forms.iter().map(String::as_str).collect();
+                t.tag(&refs).iter().map(|s| s.to_string()).collect()
+            }
+            None => words.iter().map(|w| w.upos.clone()).collect(),
+        };
+        out.push(TrainSentence {
+            words: forms,
+            tags,
+            heads: words.iter().map(|w| w.head.unwrap_or(0) as usize).collect(),
+            deprels: words.iter().map(|w| w.deprel.clone()).collect(),
+        });
+    }
+    out
+}
+
+/// UAS and LAS (universal relation, as the CoNLL 2018 scorer compares them)
+/// of `parser` on the gold words of `sents`, and the words per second.
+pub fn attachment(parser: &Parser, sents: &[TrainSentence]) -> (f64, f64, f64) {
+    let (mut uas, mut las, mut n) = (0usize, 0usize, 0usize);
+    let t = Instant::now();
+    for s in sents {
+        let w: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        let tg: Vec<&str> = s.tags.iter().map(String::as_str).collect();
+        let p = parser.parse(&w, &tg);
+        for i in 0..w.len() {
+            n += 1;
+            if p.heads.get(i) == s.heads.get(i) {
+                uas += 1;
+                let univ = |d: &str| d.split(':').next().unwrap_or("").to_string();
+                if p.deprels.get(i).map(|d| univ(d)) == s.deprels.get(i).map(|d| univ(d)) {
+                    las += 1;
+                }
+            }
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let pct = |x: usize| 100.0 * x as f64 / n.max(1) as f64;
+    (pct(uas), pct(las), n as f64 / secs.max(1e-9))
+}
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    let tagger = match &a.tagger {
+        Some(p) => Some(load_tagger(p, a.lexicon.as_deref())?),
+        None => None,
+    };
+    let mut sents = Vec::new();
+    for f in &a.train {
+        sents.extend(conllu::read_file(f).with_context(|| format!("reading {}", f.display()))?);
+    }
+    let data = parse_sentences(&sents, tagger.as_ref());
+    let opts = TrainOptions {
+        epochs: a.epochs,
+        explore_p: a.explore,
+        ..TrainOptions::default()
+    };
+    let t = Instant::now();
+    let mut parser = match &a.from_model {
+        Some(p) => load_parser(p)?,
+        None => Parser::train(&data, &opts),
+    };
+    let secs = t.elapsed().as_secs_f64();
+    if a.min_weight > 0.0 || a.weight_bits < 23 {
+        let (kept, before) = parser.compact(a.min_weight, a.weight_bits);
+        eprintln!(
+            "compacted: {kept} of {before} feature rows kept, {} mantissa bits",
+            a.weight_bits.min(23)
+        );
+    }
+    let n_words: usize = data.iter().map(|s| s.words.len()).sum();
+    eprintln!(
+        "trained on {} sentences ({n_words} words, {} tags) in {secs:.1}s; {} labels",
+        data.len(),
+        if tagger.is_some() {
+            "predicted"
+        } else {
+            "gold"
+        },
+        parser.labels().len()
+    );
+    if let Some(d) = &a.dev {
+        let dsents = conllu::read_file(d).with_context(|| format!("reading {}", d.display()))?;
+        let ddata = parse_sentences(&dsents, tagger.as_ref());
+        let (uas, las, wps) = attachment(&parser, &ddata);
+        eprintln!(
+            "dev on gold words ({} tags): UAS {uas:.2} LAS {las:.2}; {wps:.0} words/s",
+            if tagger.is_some() {
+                "predicted"
+            } else {
+                "gold"
+            }
+        );
+    }
+    let bytes = parser.to_bytes()?;
+    std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!("wrote {} ({} bytes)", a.out.display(), bytes.len());
+    Ok(ExitCode::SUCCESS)
+}

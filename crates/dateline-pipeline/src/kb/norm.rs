@@ -1,0 +1,186 @@
+//! Alias normalisation: words are maximal runs of letters and digits;
+//! each word is lower-cased and stripped of accents ("Vladímir" ->
+//! "vladimir"), punctuation and spaces between words fold to one space
+//! ("EE.UU." -> "ee uu", "Kim Jong-un" -> "kim jong un"). The same function
+//! reads aliases and running text, so both sides always agree.
+
+/// One word of a text, with its byte range and three views of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    pub start: usize,
+    pub end: usize,
+    /// Lower-cased, accents removed: the index key.
+    pub folded: String,
+    /// Accents removed, case kept: compared for exact-case aliases.
+    pub cased: String,
+    /// First character is upper-case (a proper-noun shape).
+    pub cap: bool,
+    /// Every letter is upper-case (an acronym or a shouted headline).
+    pub upper: bool,
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{02B9}'..='\u{02BF}')
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || is_mark(c)
+}
+
+/// The unaccented form of a lower-case Latin letter, if it has one.
+fn base(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' | 'ạ' | 'ả' | 'ấ' | 'ầ' | 'ẩ'
+        | 'ẫ' | 'ậ' | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' => "a",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể'
+        | 'ễ' | 'ệ' | 'ə' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' | 'ỉ' | 'ị' => "i",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' | 'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ'
+        | 'ỗ' | 'ộ' | 'ơ' | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ' => "o",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' | 'ư' | 'ứ' | 'ừ' | 'ử'
+        | 'ữ' | 'ự' | 'ụ' | 'ủ' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' | 'ỳ' | 'ỹ' | 'ỵ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'æ' => "ae",
+        'œ' => "oe",
+        'ß' => "ss",
+        'þ' => "th",
+        _ => return None,
+    })
+}
+
+/// Appends the folded (lower-case, unaccented) and cased (unaccented) forms
+/// of `c`.
+fn push_char(c: char, folded: &mut String, cased: &mut String) {
+    if c.is_ascii() {
+        folded.push(c.to_ascii_lowercase());
+        cased.push(c);
+        return;
+    }
+    if is_mark(c) {
+        return;
+    }
+    let upper = c.is_uppercase();
+    for l in c.to_lowercase() {
+        match base(l) {
+            Some(b) => {
+                folded.push_str(b);
+                if upper {
+                    cased.push_str(&b.to_uppercase());
+                } else {
+                    cased.push_str(b);
+                }
+            }
+            None => {
+                folded.push(l);
+                if upper {
+                    cased.extend(l.to_uppercase());
+                } else {
+                    cased.push(l);
+                }
+            }
+        }
+    }
+}
+
+/// Splits `text` into words (see the module comment).
+pub fn tokens(text: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, String, String, bool, bool, bool)> = None;
+    for (i, c) in text.char_indices() {
+        if is_word(c) {
+            let (_, folded, cased, _, upper, any_letter) = cur.get_or_insert_with(|| {
+                (
+                    i,
+                    String::new(),
+                    String::new(),
+                    c.is_uppercase(),
+                    true,
+                    false,
+                )
+            });
+            if c.is_alphabetic() && !is_mark(c) {
+                *any_letter = true;
+                if !c.is_uppercase() {
+                    *upper = false;
+                }
+            }
+            push_char(c, folded, cased);
+        } else if let Some((start, folded, cased, cap, upper, any_letter)) = cur.take() {
+            out.push(Tok {
+                start,
+                end: i,
+                folded,
+                cased,
+                cap,
+                upper: upper && any_letter,
+            });
+        }
+    }
+    if let Some((start, folded, cased, cap, upper, any_letter)) = cur.take() {
+        out.push(Tok {
+            start,
+            end: text.len(),
+            folded,
+            cased,
+            cap,
+            upper: upper && any_letter,
+        });
+    }
+    out
+}
+
+/// The normalised key of a name: folded words joined by one space.
+pub fn normalize(s: &str) -> String {
+    join(tokens(s).iter().map(|t| t.folded.as_str()))
+}
+
+pub(crate) fn join<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_case_and_punctuation() {
+        assert_eq!(normalize("Vladímir  Putin"), "vladimir putin");
+        assert_eq!(normalize("EE.UU."), "ee uu");
+        assert_eq!(normalize("Kim Jong-un"), "kim jong un");
+        assert_eq!(normalize("Côte d’Ivoire"), "cote d ivoire");
+        assert_eq!(normalize("Tuimalealiʻifano"), "tuimalealiifano");
+        assert_eq!(normalize("Straße"), "strasse");
+        assert_eq!(normalize("Erdoğan"), "erdogan");
+    }
+
+    #[test]
+    fn token_shapes() {
+        let t = tokens("AP y ap, Putin.");
+        assert_eq!(t.len(), 4);
+        assert!(t[0].upper && t[0].cap);
+        assert!(!t[2].cap);
+        assert!(t[3].cap && !t[3].upper);
+        assert_eq!(&"AP y ap, Putin."[t[3].start..t[3].end], "Putin");
+        assert_eq!(t[0].cased, "AP");
+    }
+}

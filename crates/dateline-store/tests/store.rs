@@ -1,0 +1,321 @@
+//! The store on documents with every layer (tests/fixtures/store/events-v1.jsonl,
+//! text written for the tests).
+
+use dateline_core::json::DocV1;
+use dateline_store::{DocFilter, Error, EventFilter, SearchQuery, Store, TimelineGroup, DB_FILE};
+use std::time::Duration;
+
+const FIXTURE: &str = include_str!("../../../tests/fixtures/store/events-v1.jsonl");
+
+fn fixture() -> Vec<DocV1> {
+    FIXTURE
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("fixture line is DocV1"))
+        .collect()
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = Store::open(dir.path()).expect("open store");
+    let stats = s.insert_batch(&fixture()).expect("insert");
+    assert_eq!(stats.inserted, 3);
+    (dir, s)
+}
+
+fn search(s: &Store, q: &str) -> Vec<String> {
+    s.search(&SearchQuery {
+        q: q.to_string(),
+        limit: 10,
+        ..SearchQuery::default()
+    })
+    .expect("search")
+    .hits
+    .into_iter()
+    .map(|h| h.title)
+    .collect()
+}
+
+fn events(s: &Store, f: EventFilter) -> Vec<String> {
+    s.events(&f, 100, 0)
+        .expect("events")
+        .into_iter()
+        .map(|e| e.trigger)
+        .collect()
+}
+
+#[test]
+fn counts_and_idempotence() {
+    let (_dir, mut s) = store();
+    let c = s.counts().expect("counts");
+    assert_eq!(c.documents, 3);
+    assert_eq!(c.indexed, 3);
+    assert_eq!(c.events, 10);
+    assert_eq!(c.timexes, 7);
+    assert_eq!(c.quantities, 2);
+    // Putin, Kim, Kremlin appear in several documents but are one entity each
+    assert_eq!(c.doc_entities, 14);
+    // "South Korea" and "Corea del Sur" share a QID: one entity
+    assert_eq!(c.entities, 9);
+    assert_eq!(c.mentions, 18);
+    let again = s.insert_batch(&fixture()).expect("re-insert");
+    assert_eq!(again.inserted, 0);
+    assert_eq!(again.skipped, 3);
+    assert_eq!(again.events, 0);
+    assert_eq!(s.counts().expect("counts"), c);
+}
+
+#[test]
+fn documents_come_back_whole() {
+    let (_dir, s) = store();
+    for d in fixture() {
+        let back = s.document(&d.id).expect("read").expect("present");
+        assert_eq!(back, d);
+    }
+    assert!(s.document("nope").expect("read").is_none());
+    let list = s.documents(&DocFilter::default(), 10, 0).expect("list");
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0].date.as_deref(), Some("2025-08-20"), "newest first");
+    let es = s
+        .documents(
+            &DocFilter {
+                lang: Some("es".into()),
+                ..DocFilter::default()
+            },
+            10,
+            0,
+        )
+        .expect("list");
+    assert_eq!(es.len(), 2);
+}
+
+#[test]
+fn search_is_accent_and_case_insensitive() {
+    let (_dir, s) = store();
+    assert_eq!(search(&s, "Putin").len(), 3);
+    assert_eq!(search(&s, "PUTÍN").len(), 3);
+    assert_eq!(
+        search(&s, "volodimir"),
+        vec!["Zelenski pide más ayuda militar a la Unión Europea"]
+    );
+    assert_eq!(search(&s, "union europea").len(), 1);
+    assert_eq!(search(&s, "\"defence pact\"").len(), 1);
+    assert_eq!(search(&s, "Putin -Zelenski").len(), 2);
+    assert_eq!(search(&s, "Zelenski OR Pyongyang").len(), 2);
+    assert_eq!(search(&s, "sanc*").len(), 1);
+    assert!(search(&s, "Ouagadougou").is_empty());
+    // the title weighs more than the body
+    assert_eq!(
+        search(&s, "Kim")[0],
+        "Kim Jong Un advierte a Corea del Sur tras las maniobras"
+    );
+    let page = s
+        .search(&SearchQuery {
+            q: "Putin".into(),
+            filter: DocFilter {
+                lang: Some("es".into()),
+                from: Some("2025-08-16".into()),
+                ..DocFilter::default()
+            },
+            limit: 10,
+            offset: 0,
+        })
+        .expect("search");
+    assert_eq!(page.total, 1);
+    assert!(page.hits[0].snippet.contains("\u{E000}Putin\u{E001}"));
+    for bad in ["", "  \"\" ", "*", "OR", "-"] {
+        let r = s.search(&SearchQuery {
+            q: bad.into(),
+            limit: 10,
+            ..SearchQuery::default()
+        });
+        assert!(matches!(r, Err(Error::BadQuery(_))), "{bad:?}");
+    }
+    // syntax FTS5 would reject is quoted, never an error
+    assert!(search(&s, "NEAR( AND \"x").is_empty());
+}
+
+#[test]
+fn event_filters() {
+    let (_dir, s) = store();
+    let all = events(&s, EventFilter::default());
+    assert_eq!(all.len(), 10);
+    let f = |build: fn(&mut EventFilter)| {
+        let mut f = EventFilter::default();
+        build(&mut f);
+        events(&s, f)
+    };
+    assert_eq!(f(|f| f.actor = Some("putin".into())).len(), 4);
+    assert_eq!(f(|f| f.actor = Some("Vladímir".into())).len(), 4);
+    assert_eq!(f(|f| f.actor = Some("Q7747".into())).len(), 4);
+    assert_eq!(f(|f| f.actor = Some("RUS".into())).len(), 4, "code prefix");
+    assert_eq!(f(|f| f.recipient = Some("putin".into())).len(), 2);
+    assert_eq!(f(|f| f.either = Some("putin".into())).len(), 6);
+    assert_eq!(
+        f(|f| {
+            f.actor = Some("putin".into());
+            f.recipient = Some("kim".into())
+        }),
+        vec!["signed", "met"]
+    );
+    assert_eq!(f(|f| f.etype = Some("consult".into())).len(), 3);
+    assert_eq!(f(|f| f.etype = Some("04".into())).len(), 3, "CAMEO prefix");
+    assert_eq!(f(|f| f.quad = Some(4)), vec!["lance", "aprobará"]);
+    assert_eq!(
+        f(|f| f.modality = Some("negated".into())),
+        vec!["no se reunió"]
+    );
+    assert_eq!(f(|f| f.lang = Some("en".into())).len(), 4);
+    assert_eq!(f(|f| f.source = Some("kim-advierte".into())).len(), 3);
+    assert_eq!(
+        f(|f| {
+            f.from = Some("2025-08-15".into());
+            f.to = Some("2025-08-15".into())
+        })
+        .len(),
+        4
+    );
+    assert_eq!(
+        f(|f| f.to = Some("2025-08".into())).len(),
+        10,
+        "month prefix"
+    );
+    // the event's own month-only date falls back to the document's day
+    let neg = s
+        .events(
+            &EventFilter {
+                modality: Some("negated".into()),
+                ..EventFilter::default()
+            },
+            10,
+            0,
+        )
+        .expect("events");
+    assert_eq!(neg[0].day.as_deref(), Some("2025-08-20"));
+    assert_eq!(neg[0].date.as_deref(), Some("2025-08"));
+    assert_eq!(neg[0].actor.as_deref(), Some("Kim Jong Un"));
+    assert_eq!(neg[0].recipient.as_deref(), Some("Vladimir Putin"));
+    assert_eq!(
+        neg[0].sentence,
+        "Kim no se reunió con Vladimir Putin en agosto."
+    );
+    let attributed = s
+        .events(
+            &EventFilter {
+                modality: Some("hypothetical".into()),
+                ..EventFilter::default()
+            },
+            10,
+            0,
+        )
+        .expect("events");
+    assert_eq!(
+        attributed[0].attributed_to.as_deref(),
+        Some("Ministerio de Defensa de Ucrania")
+    );
+    assert_eq!(attributed[0].recipient, None);
+    // nothing matches an unknown actor; nothing breaks on odd input
+    assert!(f(|f| f.actor = Some("%_*?[".into())).is_empty());
+}
+
+#[test]
+fn entities_timeline_graph() {
+    let (_dir, s) = store();
+    let putin = s.entities("putin", 10).expect("entities");
+    assert_eq!(putin.len(), 1);
+    assert_eq!(putin[0].documents, 3);
+    assert_eq!(putin[0].mentions, 4);
+    assert_eq!(putin[0].events, 6);
+    assert_eq!(putin[0].qid.as_deref(), Some("Q7747"));
+    assert_eq!(s.entities("Q884", 10).expect("by qid").len(), 1);
+    assert_eq!(
+        s.entities("corea", 10).expect("by alias")[0].qid.as_deref(),
+        Some("Q884")
+    );
+
+    let tl = s
+        .timeline(&EventFilter::default(), TimelineGroup::Type)
+        .expect("timeline");
+    let total: i64 = tl.iter().map(|r| r.count).sum();
+    assert_eq!(total, 10);
+    assert!(tl
+        .iter()
+        .any(|r| r.day == "2025-08-14" && r.key == "CONSULT" && r.count == 2));
+    let dy = s
+        .timeline(&EventFilter::default(), TimelineGroup::Dyad)
+        .expect("timeline");
+    assert!(dy
+        .iter()
+        .any(|r| r.key == "Vladimir Putin → Kim Jong Un" && r.count == 2));
+
+    let g = s.graph(&EventFilter::default(), 100).expect("graph");
+    let top = &g.edges[0];
+    assert_eq!(
+        (top.source.as_str(), top.target.as_str(), top.count),
+        ("Vladimir Putin", "Kim Jong Un", 2)
+    );
+    assert_eq!(top.types, vec!["AGREE", "CONSULT"]);
+    // the event without a recipient is no edge
+    assert_eq!(g.edges.iter().map(|e| e.count).sum::<i64>(), 9);
+    assert!(g.nodes.iter().any(|n| n.id == "Unión Europea"));
+}
+
+#[test]
+fn time_limit_stops_long_queries() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = Store::open(dir.path()).expect("open");
+    let base = fixture();
+    let mut many = Vec::new();
+    for i in 0..300 {
+        for d in &base {
+            let mut d = d.clone();
+            d.id = format!("{}-{i}", d.id);
+            many.push(d);
+        }
+    }
+    s.insert_batch(&many).expect("insert");
+    s.set_time_limit(Some(Duration::ZERO));
+    let r = s.events(
+        &EventFilter {
+            source: Some("example".into()),
+            ..EventFilter::default()
+        },
+        1000,
+        0,
+    );
+    assert!(matches!(r, Err(Error::Timeout)), "{r:?}");
+    s.set_time_limit(None);
+    assert_eq!(s.counts().expect("counts").events, 3000);
+}
+
+#[test]
+fn schema_versions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    drop(Store::open(dir.path()).expect("open"));
+    let conn = rusqlite_version(dir.path());
+    assert_eq!(conn, 1);
+    // a store written by a newer program is refused, not damaged
+    let db = dir.path().join(DB_FILE);
+    let c = rusqlite::Connection::open(&db).expect("raw open");
+    c.pragma_update(None, "user_version", 99).expect("bump");
+    drop(c);
+    assert!(matches!(
+        Store::open(dir.path()),
+        Err(Error::SchemaTooNew { found: 99, .. })
+    ));
+    assert!(matches!(
+        Store::open_read_only(dir.path()),
+        Err(Error::SchemaTooNew { found: 99, .. })
+    ));
+    let missing = dir.path().join("nothing-here");
+    assert!(matches!(
+        Store::open_read_only(&missing),
+        Err(Error::NoStore(_))
+    ));
+}
+
+fn rusqlite_version(dir: &std::path::Path) -> i64 {
+    let c = rusqlite::Connection::open(dir.join(DB_FILE)).expect("raw open");
+    c.pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version")
+}
