@@ -148,10 +148,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
                         .map(|t| t.form.as_str())
                         .collect();
                     let tags: Vec<String> = t.tag(&forms).iter().map(|s| s.to_string()).collect();
-                    let mut k = 0;
-                    for row in out.tokens.iter_mut().filter(|t| t.is_word()) {
+                    for (k, row) in out.tokens.iter_mut().filter(|t| t.is_word()).enumerate() {
                         row.upos = tags.get(k).cloned().unwrap_or_else(|| "X".into());
-                        k += 1;
                     }
                 }
                 for row in out.tokens.iter_mut() {

@@ -35,6 +35,9 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     threads: Option<usize>,
+    /// Print the time spent in each stage (summed over documents) on stderr.
+    #[arg(long)]
+    profile: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -66,6 +69,15 @@ const BATCH: usize = 64;
 /// Runs the pipeline on one document; a panic in a stage (a bug) becomes an
 /// error diagnostic instead of taking the batch down.
 pub fn analyse(pipeline: &Pipeline, raw: RawDoc) -> Doc {
+    analyse_timed(pipeline, raw, None)
+}
+
+/// [`analyse`], adding each stage's time to `times` when given.
+pub fn analyse_timed(
+    pipeline: &Pipeline,
+    raw: RawDoc,
+    times: Option<&std::sync::Mutex<Vec<std::time::Duration>>>,
+) -> Doc {
     let mut doc = Doc::from_raw(raw);
     let backup = (
         doc.id.clone(),
@@ -74,7 +86,18 @@ pub fn analyse(pipeline: &Pipeline, raw: RawDoc) -> Doc {
         doc.title.clone(),
     );
     match catch_unwind(AssertUnwindSafe(|| {
-        pipeline.run(&mut doc);
+        match times {
+            Some(t) => {
+                let mut local = vec![std::time::Duration::ZERO; pipeline.stage_names().len()];
+                pipeline.run_timed(&mut doc, &mut local);
+                if let Ok(mut g) = t.lock() {
+                    for (a, b) in g.iter_mut().zip(local) {
+                        *a += b;
+                    }
+                }
+            }
+            None => pipeline.run(&mut doc),
+        }
         doc
     })) {
         Ok(d) => d,
@@ -115,7 +138,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
         format: args.format.map(Format::from),
         ..ReadOptions::default()
     };
+    let t_build = std::time::Instant::now();
     let pipeline = dateline_pipeline::default_pipeline().context("building the pipeline")?;
+    if args.profile {
+        eprintln!(
+            "pipeline built in {:.0} ms",
+            t_build.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    let times = std::sync::Mutex::new(vec![
+        std::time::Duration::ZERO;
+        pipeline.stage_names().len()
+    ]);
+    let times_ref = args.profile.then_some(&times);
     let inputs = match expand_inputs(&args.paths) {
         Ok(i) => i,
         Err(e) => {
@@ -136,7 +171,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let flush = |batch: &mut Vec<RawDoc>, out: &mut BufWriter<Box<dyn Write>>| -> Result<usize> {
         let docs: Vec<Doc> = std::mem::take(batch)
             .into_par_iter()
-            .map(|r| analyse(&pipeline, r))
+            .map(|r| analyse_timed(&pipeline, r, times_ref))
             .collect();
         for d in &docs {
             let v1 = d.to_v1();
@@ -176,6 +211,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     written += flush(&mut batch, &mut out)?;
     out.flush()?;
+    if args.profile {
+        if let Ok(t) = times.lock() {
+            for (name, d) in pipeline.stage_names().iter().zip(t.iter()) {
+                eprintln!("{name:>12} {:8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+        }
+    }
     if failed > 0 {
         eprintln!("dateline: {written} documents written, {failed} inputs or documents failed");
         return Ok(ExitCode::from(1));

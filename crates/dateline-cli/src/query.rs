@@ -188,7 +188,12 @@ pub fn run_search(a: SearchArgs) -> Result<ExitCode> {
         &rows,
         &[10, 4, 50, 90, 32],
     );
-    println!("{} of {} matching documents", page.hits.len(), page.total);
+    println!(
+        "{} of {}{} matching documents",
+        page.hits.len(),
+        page.total,
+        if page.total_exact { "" } else { "+" }
+    );
     Ok(ExitCode::SUCCESS)
 }
 

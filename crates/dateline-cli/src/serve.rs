@@ -324,7 +324,7 @@ async fn search(
         })
         .collect();
     Ok(Json(
-        serde_json::json!({ "total": page.total, "hits": hits }),
+        serde_json::json!({ "total": page.total, "total_exact": page.total_exact, "hits": hits }),
     ))
 }
 

@@ -42,6 +42,10 @@ pub struct Args {
     /// Mantissa bits kept per saved weight (23 = exact).
     #[arg(long, default_value_t = 23)]
     pub weight_bits: u32,
+    /// Relabel training relations FROM to TO (repeatable), to harmonise
+    /// treebanks with different conventions.
+    #[arg(long, value_name = "FROM=TO")]
+    pub map_deprel: Vec<String>,
     /// Start from this model instead of training (to try --min-weight and
     /// --weight-bits on an existing model).
     #[arg(long, hide = true)]
@@ -122,7 +126,21 @@ pub fn run(a: Args) -> Result<ExitCode> {
     for f in &a.train {
         sents.extend(conllu::read_file(f).with_context(|| format!("reading {}", f.display()))?);
     }
-    let data = parse_sentences(&sents, tagger.as_ref());
+    let mut data = parse_sentences(&sents, tagger.as_ref());
+    let mut map = std::collections::HashMap::new();
+    for m in &a.map_deprel {
+        let Some((from, to)) = m.split_once('=') else {
+            anyhow::bail!("--map-deprel expects FROM=TO, got {m}");
+        };
+        map.insert(from.to_string(), to.to_string());
+    }
+    for s in data.iter_mut() {
+        for d in s.deprels.iter_mut() {
+            if let Some(to) = map.get(d.as_str()) {
+                *d = to.clone();
+            }
+        }
+    }
     let opts = TrainOptions {
         epochs: a.epochs,
         explore_p: a.explore,

@@ -314,7 +314,7 @@ fn exercise(port: u16, op: &str) {
             assert_eq!(v["edges"][0]["source"], "Vladimir Putin");
             assert_eq!(v["edges"][0]["target"], "Kim Jong Un");
             assert_eq!(v["edges"][0]["count"], 2);
-            assert!(v["nodes"].as_array().is_some_and(|n| n.len() >= 8));
+            assert_eq!(v["nodes"].as_array().map(Vec::len), Some(7));
         }
         other => panic!("operation {other} of /openapi.json has no test: add one"),
     }

@@ -104,7 +104,7 @@ async function searchView(p) {
       snip));
   }
   view.replaceChildren(
-    h("h1", {}, `${data.total} documents match “${p.q}”`),
+    h("h1", {}, `${data.total}${data.total_exact ? "" : "+"} documents match “${p.q}”`),
     data.hits.length ? list : h("p", { class: "empty" }, "Nothing found."));
 }
 

@@ -122,6 +122,23 @@ pub struct Token {
     pub sent: u32,
 }
 
+/// A syntactic word (UD): a token, or one part of a multiword token
+/// ("del" = de + el, both with the span of "del").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    /// Index into `Doc::tokens`.
+    pub token: u32,
+    /// The word form when it differs from the token's text (multiword parts).
+    pub form: Option<Box<str>>,
+    /// Universal part-of-speech tag.
+    pub upos: Box<str>,
+    pub lemma: Box<str>,
+    /// Head: 1-based index of the head word within the sentence, 0 = root
+    /// (0 for every word until a parser runs).
+    pub head: u32,
+    pub deprel: Box<str>,
+}
+
 /// A knowledge-base reference.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KbRef {
@@ -237,6 +254,8 @@ pub struct Doc {
     pub sentences: Vec<Span>,
     /// Surface tokens, in text order (not part of the JSON contract yet).
     pub tokens: Vec<Token>,
+    /// Syntactic words with tags, lemmas and heads (not in the JSON contract yet).
+    pub words: Vec<Word>,
     pub entities: Vec<Entity>,
     pub timexes: Vec<Timex>,
     pub quantities: Vec<Quantity>,
@@ -245,6 +264,21 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// The text of word `i` (its own form for multiword parts).
+    pub fn word_form(&self, i: usize) -> &str {
+        let Some(w) = self.words.get(i) else {
+            return "";
+        };
+        match &w.form {
+            Some(f) => f,
+            None => self
+                .tokens
+                .get(w.token as usize)
+                .map(|t| t.span.slice(&self.text))
+                .unwrap_or(""),
+        }
+    }
+
     /// Starts a document from what a reader produced. Until the cleaning
     /// stage runs, `text` is empty.
     pub fn from_raw(raw: RawDoc) -> Doc {

@@ -14,7 +14,7 @@ pub mod stage;
 
 pub use doc::{
     content_id, AlignPiece, Attribution, Diagnostic, Doc, Entity, Event, KbRef, Level, Mention,
-    Participant, Quantity, RawDoc, Removed, Role, Segment, Source, Timex, Token,
+    Participant, Quantity, RawDoc, Removed, Role, Segment, Source, Timex, Token, Word,
 };
 pub use error::{Error, Result};
 pub use json::{DocV1, SCHEMA};

@@ -95,6 +95,16 @@ impl Pipeline {
         }
     }
 
+    /// Runs every stage on `doc`, adding each stage's wall time to `times`
+    /// (one slot per stage, in order).
+    pub fn run_timed(&self, doc: &mut Doc, times: &mut [std::time::Duration]) {
+        for (s, t) in self.stages.iter().zip(times.iter_mut()) {
+            let start = std::time::Instant::now();
+            s.process(doc);
+            *t += start.elapsed();
+        }
+    }
+
     /// Names of the stages, in order.
     pub fn stage_names(&self) -> Vec<&'static str> {
         self.stages.iter().map(|s| s.name()).collect()

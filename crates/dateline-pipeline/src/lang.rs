@@ -103,8 +103,8 @@ pub fn detect(text: &str) -> Option<(&'static str, f64)> {
     if letters < MIN_LETTERS {
         return None;
     }
-    // the first 4 KB carry the signal; longer texts only cost time
-    let mut end = text.len().min(4096);
+    // the first 2 KB carry the signal; longer texts only cost time
+    let mut end = text.len().min(2048);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -145,6 +145,12 @@ impl Stage for Language {
             }
         });
         let doc_lang = doc.lang.clone();
+        if doc.segments.len() == 1 {
+            if let Some(seg) = doc.segments.first_mut() {
+                seg.lang = doc_lang;
+            }
+            return;
+        }
         for seg in &mut doc.segments {
             let text = seg.span.slice(&doc.text);
             seg.lang = match detect(text) {

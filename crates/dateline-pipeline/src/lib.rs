@@ -15,6 +15,7 @@ pub mod ml;
 pub mod parser;
 pub mod quantity;
 pub mod tagger;
+pub mod tags;
 pub mod text;
 pub mod time;
 
@@ -28,6 +29,7 @@ pub fn default_pipeline() -> Result<Pipeline> {
         Box::new(clean::Clean::new()?),
         Box::new(lang::Language),
         Box::new(text::Sentences::new()),
+        Box::new(tags::Tags::new()?),
         Box::new(time::Time::new()?),
         Box::new(quantity::Quantities::new()?),
     ];

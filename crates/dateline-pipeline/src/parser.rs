@@ -940,7 +940,7 @@ mod tests {
             while !st.terminal() {
                 let base = st.costs(&gh);
                 let valid: Vec<usize> = (0..3).filter(|&c| sys.valid(&st, c)).collect();
-                let c = if rng.next() % 4 == 0 {
+                let c = if rng.next().is_multiple_of(4) {
                     valid[(rng.next() as usize) % valid.len()]
                 } else {
                     let z: Vec<usize> = valid.iter().copied().filter(|&c| base[c] == 0).collect();
@@ -1039,6 +1039,20 @@ mod tests {
         }
         assert!(Parser::from_bytes(&bytes[..10]).is_err());
         assert!(Parser::from_bytes(b"not gzip").is_err());
+    }
+
+    #[test]
+    fn compacting_keeps_the_parses_of_the_treebank() {
+        let mut p = train_small();
+        let before = p.to_bytes().unwrap_or_default().len();
+        let (kept, total) = p.compact(0.5, 6);
+        assert!(kept <= total);
+        assert!(p.to_bytes().unwrap_or_default().len() <= before);
+        for s in treebank() {
+            let w: Vec<&str> = s.words.iter().map(String::as_str).collect();
+            let t: Vec<&str> = s.tags.iter().map(String::as_str).collect();
+            assert_eq!(p.parse(&w, &t).heads, s.heads);
+        }
     }
 
     #[test]

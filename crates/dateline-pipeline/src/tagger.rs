@@ -51,13 +51,13 @@ fn lexicon_features(lex: &Lexicon, words: &[&str], i: usize, out: &mut Vec<u64>)
         }
     };
     if let Some(e) = at(0).and_then(|w| lex.get(w)) {
-        let c = &*e.cluster;
+        let c = e.cluster;
         out.push(feature(30, prefix_bits(c, 4)));
         out.push(feature(31, prefix_bits(c, 6)));
         out.push(feature(32, prefix_bits(c, 10)));
         out.push(feature(33, c));
         if !e.lemma.is_empty() {
-            out.push(feature(34, suffix(&e.lemma, 2)));
+            out.push(feature(34, suffix(e.lemma, 2)));
             out.push(feature(
                 35,
                 if e.lemma.eq_ignore_ascii_case(at(0).unwrap_or("")) {
@@ -73,7 +73,7 @@ fn lexicon_features(lex: &Lexicon, words: &[&str], i: usize, out: &mut Vec<u64>)
     for (t, k) in [(37u8, -1isize), (38, 1)] {
         let c = at(k)
             .and_then(|w| lex.get(w))
-            .map(|e| prefix_bits(&e.cluster, 6))
+            .map(|e| prefix_bits(e.cluster, 6))
             .unwrap_or("-");
         out.push(feature(t, c));
     }

@@ -108,7 +108,7 @@ impl Store {
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "cache_size", -16384)?;
-        conn.pragma_update(None, "mmap_size", 268_435_456i64)?;
+        conn.pragma_update(None, "mmap_size", 4_294_967_296i64)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let known = schema::version();
         if version > known {

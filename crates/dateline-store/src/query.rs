@@ -13,6 +13,12 @@ use std::collections::HashMap;
 pub const MARK_START: char = '\u{E000}';
 pub const MARK_END: char = '\u{E001}';
 
+/// Search ranks among this many most recently ingested matches.
+pub const RANK_WINDOW: i64 = 1000;
+
+/// With document filters, search counts matches up to this many.
+pub const COUNT_CAP: i64 = 1000;
+
 /// How many rows a list query returns at most.
 pub const MAX_LIMIT: usize = 1000;
 
@@ -54,8 +60,11 @@ pub struct SearchHit {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchPage {
-    /// Documents matching (all pages).
+    /// Documents matching (all pages), exact or a lower bound.
     pub total: usize,
+    /// Whether `total` is exact (with document filters it is counted up to
+    /// [`COUNT_CAP`]).
+    pub total_exact: bool,
     pub hits: Vec<SearchHit>,
 }
 
@@ -275,17 +284,16 @@ const MAX_ENTITY_MATCHES: i64 = 2000;
 const DAY_SCAN_ABOVE: i64 = 2000;
 
 fn participant_cond(side: &str, who: &str, ids: &[i64]) -> (String, Vec<Value>) {
-    let list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    // a participant without an entity is named by its code, which the GLOB
+    // matches; an empty IN list would keep SQLite from using the indexes
+    let code = vec![text(&format!("{}*", code_prefix(who.trim())))];
+    if ids.is_empty() {
+        return (format!("{side}_code GLOB ?"), code);
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     (
-        format!("({side}_entity IN ({list}) OR {side}_code GLOB ? OR {side}_norm = ?)"),
-        vec![
-            text(&format!("{}*", code_prefix(who.trim()))),
-            text(&normalize(who)),
-        ],
+        format!("({side}_entity IN ({list}) OR {side}_code GLOB ?)"),
+        code,
     )
 }
 
@@ -449,6 +457,12 @@ impl Store {
     }
 
     /// Full-text search, best matches first.
+    ///
+    /// Bounded work: relevance (bm25) is computed among the
+    /// [`RANK_WINDOW`] most recently ingested matching documents (or as many
+    /// as the page asks for), so a word found in half the archive costs no
+    /// more than a rare one; with document filters the total is counted up
+    /// to [`COUNT_CAP`] (`total_exact` says whether it was reached).
     pub fn search(&self, q: &SearchQuery) -> Result<SearchPage> {
         let Some(expr) = fts_query(&q.q) else {
             return Err(Error::BadQuery(
@@ -458,20 +472,53 @@ impl Store {
         let mut w = Where::default();
         w.push("docs_fts MATCH ?", vec![text(&expr)]);
         doc_where(&q.filter, "d", &mut w);
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE {}",
-                w.sql()
-            ))?
-            .query_row(params_from_iter(w.params.iter()), |r| r.get(0))
-            .map_err(|e| self.classify(e))?;
+        let filtered = w.conds.len() > 1;
+        let from = if filtered {
+            "docs_fts JOIN docs d ON d.rowid = docs_fts.rowid"
+        } else {
+            "docs_fts"
+        };
+        let (total, total_exact): (i64, bool) = if filtered {
+            let n: i64 = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {})",
+                    w.sql(),
+                    COUNT_CAP + 1
+                ))?
+                .query_row(params_from_iter(w.params.iter()), |r| r.get(0))
+                .map_err(|e| self.classify(e))?;
+            (n.min(COUNT_CAP), n <= COUNT_CAP)
+        } else {
+            let n = self
+                .conn
+                .prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {}", w.sql()))?
+                .query_row(params_from_iter(w.params.iter()), |r| r.get(0))
+                .map_err(|e| self.classify(e))?;
+            (n, true)
+        };
         let limit = q.limit.clamp(1, MAX_LIMIT);
+        let window = (q.offset + limit).max(RANK_WINDOW as usize) as i64;
+        if total > window || !total_exact {
+            let oldest: Option<i64> = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT docs_fts.rowid FROM {from} WHERE {} ORDER BY docs_fts.rowid DESC
+                     LIMIT 1 OFFSET {}",
+                    w.sql(),
+                    window - 1
+                ))?
+                .query_row(params_from_iter(w.params.iter()), |r| r.get(0))
+                .optional()
+                .map_err(|e| self.classify(e))?;
+            if let Some(o) = oldest {
+                w.push("docs_fts.rowid >= ?", vec![Value::Integer(o)]);
+            }
+        }
         let n = w.next();
         let sql = format!(
             "SELECT docs_fts.rowid, bm25(docs_fts, 4.0, 1.0) AS score
-             FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid
-             WHERE {} ORDER BY score LIMIT ?{n} OFFSET ?{}",
+             FROM {from} WHERE {} ORDER BY score LIMIT ?{n} OFFSET ?{}",
             w.sql(),
             n + 1
         );
@@ -513,6 +560,7 @@ impl Store {
         }
         Ok(SearchPage {
             total: total.max(0) as usize,
+            total_exact,
             hits,
         })
     }

@@ -139,10 +139,8 @@ CREATE TABLE events (
 CREATE INDEX events_day ON events(day);
 CREATE INDEX events_actor_entity ON events(actor_entity, day);
 CREATE INDEX events_recipient_entity ON events(recipient_entity, day);
-CREATE INDEX events_actor_code ON events(actor_code, day);
-CREATE INDEX events_recipient_code ON events(recipient_code, day);
-CREATE INDEX events_actor_norm ON events(actor_norm);
-CREATE INDEX events_recipient_norm ON events(recipient_norm);
+CREATE INDEX events_actor_code ON events(actor_code, recipient_code, day);
+CREATE INDEX events_recipient_code ON events(recipient_code, actor_code, day);
 CREATE INDEX events_type ON events(type, day);
 "#,
 ];

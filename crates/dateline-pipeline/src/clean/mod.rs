@@ -149,14 +149,20 @@ struct Cut {
 
 impl Clean {
     fn line_rule(&self, line: &str) -> Option<(&str, &str)> {
+        // no line rule applies to long lines (paragraphs): skip the regexes
+        if line.len() > 4 * self.rules.max_line_chars {
+            return None;
+        }
         let n = line.chars().count();
+        if n > self.rules.max_line_chars {
+            return None;
+        }
         self.rules
-            .line_set
-            .matches(line)
+            .line_res
             .iter()
-            .filter_map(|i| self.rules.line.get(i))
-            .find(|r| n <= r.max_chars)
-            .map(|r| (r.kind.as_str(), r.reason.as_str()))
+            .zip(&self.rules.line)
+            .find(|(re, r)| n <= r.max_chars && re.is_match(line))
+            .map(|(_, r)| (r.kind.as_str(), r.reason.as_str()))
     }
 
     /// End (relative to `after`) of the credit name that follows a marker.

@@ -1,7 +1,7 @@
 //! Loading the cleaning and segmentation rules from their TSV files.
 
 use crate::error::{Error, Result};
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 pub const RULES_TSV: &str = include_str!("../../data/clean/rules.tsv");
 pub const CREDITS_TSV: &str = include_str!("../../data/clean/credits.tsv");
@@ -27,8 +27,12 @@ pub struct InlineRule {
 #[derive(Debug)]
 pub struct Rules {
     pub line: Vec<LineRule>,
-    /// One anchored regex per line rule, in the same order.
-    pub line_set: RegexSet,
+    /// One anchored regex per line rule, in the same order. (Separate
+    /// regexes rather than a `RegexSet`: the set's combined automaton is too
+    /// large for the lazy DFA and falls back to the slow PikeVM.)
+    pub line_res: Vec<Regex>,
+    /// The largest `max_chars` of any line rule.
+    pub max_line_chars: usize,
     pub inline: Vec<InlineRule>,
     /// Photo-credit marker ("Foto: ", "Photo: ").
     pub credit_marker: Regex,
@@ -87,6 +91,10 @@ impl Rules {
                 .map_err(|_| bad("rules.tsv", n, "max_chars is not a number"))?;
             match scope {
                 "line" => {
+                    // ASCII word boundaries keep the set on the fast DFA
+                    // engines (Unicode \b forces the slow PikeVM); the
+                    // boundaries in our patterns all sit next to ASCII letters.
+                    let pattern = pattern.replace("\\b", "(?-u:\\b)");
                     patterns.push(format!("(?i)^(?:{pattern})$"));
                     line.push(LineRule {
                         kind: kind.to_string(),
@@ -106,7 +114,10 @@ impl Rules {
                 other => return Err(bad("rules.tsv", n, format!("unknown scope `{other}`"))),
             }
         }
-        let line_set = RegexSet::new(&patterns).map_err(|e| bad("rules.tsv", 0, e.to_string()))?;
+        let line_res = patterns
+            .iter()
+            .map(|p| Regex::new(p).map_err(|e| bad("rules.tsv", 0, e.to_string())))
+            .collect::<Result<Vec<Regex>>>()?;
 
         let mut marker = None;
         let mut credit_names = Vec::new();
@@ -146,9 +157,11 @@ impl Rules {
                 }
             }
         }
+        let max_line_chars = line.iter().map(|r| r.max_chars).max().unwrap_or(0);
         Ok(Rules {
+            max_line_chars,
             line,
-            line_set,
+            line_res,
             inline,
             credit_marker,
             credits: credit_names,

@@ -28,7 +28,10 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
         let start = pos;
         pos += word.len() + 1;
         let next = iter.peek().copied().unwrap_or("");
-        let prev_plain = !prev.is_empty()
+        // cheap test first: most words are not sentence starters
+        let is_starter = rules.starters.iter().any(|(s, l)| s == word && l == lang);
+        let prev_plain = is_starter
+            && !prev.is_empty()
             && prev.chars().last().is_some_and(|c| c.is_alphanumeric())
             && !rules
                 .closers

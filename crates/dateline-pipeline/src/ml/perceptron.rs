@@ -155,15 +155,23 @@ impl Model {
             classes.push(s.to_string());
         }
         let rows = r.u64()? as usize;
+        let row_len = 8 + 4 * n;
+        let body = r.take(
+            rows.checked_mul(row_len)
+                .ok_or_else(|| Error::Model("model file is corrupt".into()))?,
+        )?;
         let mut index = FxHashMap::default();
         index.reserve(rows);
-        let mut weights = Vec::with_capacity(rows.saturating_mul(n).min(bytes.len()));
-        for row in 0..rows {
-            let h = r.u64()?;
-            index.insert(h, row as u32);
-            for _ in 0..n {
-                weights.push(f32::from_le_bytes(r.arr4()?));
-            }
+        let mut weights = Vec::with_capacity(rows * n);
+        for (row, chunk) in body.chunks_exact(row_len).enumerate() {
+            let mut h = [0u8; 8];
+            h.copy_from_slice(&chunk[..8]);
+            index.insert(u64::from_le_bytes(h), row as u32);
+            weights.extend(
+                chunk[8..]
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            );
         }
         Ok(Model {
             classes,

@@ -96,6 +96,10 @@ pub enum Sem {
         q: u32,
         y: Option<i32>,
     },
+    /// "the year-earlier quarter": quarter q (0: the one reported) a year back.
+    QuarterBack {
+        q: u32,
+    },
     HalfYear {
         h: u32,
         y: Option<i32>,
@@ -240,7 +244,12 @@ impl<'a> Grammar<'a> {
             if short && self.low(k + 1) == "." {
                 used = 2;
             }
-            if t.low == "may" && !(self.digits(k + 1).is_some() || self.year_at(k + 1).is_some()) {
+            let numeric_after = self.digits(k + used).is_some() || self.year_at(k + used).is_some();
+            if short && used == 1 && !numeric_after {
+                // "Jan Kavan": an abbreviation needs its dot or a number
+                return None;
+            }
+            if (t.low == "may" || t.low == "march") && !numeric_after {
                 let prev = if k > 0 { self.low(k - 1) } else { "" };
                 if ![
                     "in", "of", "since", "until", "last", "next", "early", "late", "mid", "this",
@@ -339,6 +348,16 @@ impl<'a> Grammar<'a> {
     /// "May 4, 1999", "4 May 1999".
     fn r_day_month(&self, k: usize) -> Option<(usize, Sem)> {
         let mut j = self.art(k);
+        // "el pasado 2 de marzo", "el próximo 3 de abril"
+        let mut dir = 0;
+        if j > k && self.es() {
+            if let Some(d) = self.int(j, "deictic") {
+                if d == 1 || d == -1 {
+                    dir = d as i32;
+                    j += 1;
+                }
+            }
+        }
         if self.is(j, "weekday") {
             j += 1;
             if self.low(j) == "," {
@@ -360,7 +379,7 @@ impl<'a> Grammar<'a> {
                 if let Some((y, yn)) = self.year_tail(e) {
                     return Some((e + yn, Sem::Day(Ymd::new(y, m, d)?)));
                 }
-                return Some((e, Sem::MonthDay { m, d, dir: 0 }));
+                return Some((e, Sem::MonthDay { m, d, dir }));
             }
         }
         // month first (English)
@@ -415,6 +434,14 @@ impl<'a> Grammar<'a> {
     fn r_month(&self, k: usize) -> Option<(usize, Sem)> {
         let mut j = k;
         let mut dir = 0;
+        if self.es() && self.is(j, "art") {
+            if let Some(d) = self.int(j + 1, "deictic") {
+                if (d == 1 || d == -1) && self.is(j + 2, "month") {
+                    dir = d as i32;
+                    j += 2;
+                }
+            }
+        }
         if !self.es() {
             if let Some(d) = self.int(j, "deictic") {
                 if self.low(j) != "past" {
@@ -449,13 +476,7 @@ impl<'a> Grammar<'a> {
         }
         if self.low(j) == "fiscal" {
             let y = self.year_at(j + 1)?;
-            return Some((
-                j + 2,
-                Sem::Literal {
-                    ttype: "DATE".into(),
-                    value: format!("FY{y}"),
-                },
-            ));
+            return Some((j + 2, Sem::Year(y)));
         }
         let y = self.year_at(j)?;
         // 1990s
@@ -688,6 +709,21 @@ impl<'a> Grammar<'a> {
         let had_art = self.is(k, "art");
         let mut j = self.art(k);
         let mut q = None;
+        let mut pre_year = None;
+        let mut year_back = false;
+        if had_art {
+            if let Some(y) = self.year_at(j) {
+                pre_year = Some(y);
+                j += 1;
+            } else if self.word_in(j, &["year-earlier", "year-ago"])
+                || (self.low(j) == "year"
+                    && self.low(j + 1) == "-"
+                    && self.word_in(j + 2, &["earlier", "ago"]))
+            {
+                year_back = true;
+                j += if self.low(j) == "year" { 3 } else { 1 };
+            }
+        }
         if let Some(o) = self.int(j, "ord") {
             q = Some(o as u32);
             j += 1;
@@ -702,6 +738,7 @@ impl<'a> Grammar<'a> {
         let w = self.low(j);
         let kind = match w {
             "trimestre" | "quarter" => 'Q',
+            "period" if pre_year.is_some() || year_back => 'Q',
             "semestre" | "half" => 'H',
             _ => return None,
         };
@@ -712,7 +749,10 @@ impl<'a> Grammar<'a> {
                 e += 1;
             }
         }
-        let mut y = None;
+        let mut y = pre_year;
+        if year_back {
+            return Some((e, Sem::QuarterBack { q: q.unwrap_or(0) }));
+        }
         if self.word_in(e, &["de", "del", "of"]) {
             let f = self.art(e + 1);
             if let Some(yy) = self.year_at(f) {
@@ -725,6 +765,7 @@ impl<'a> Grammar<'a> {
         }
         match (kind, q) {
             ('Q', Some(q)) if (1..=4).contains(&q) => Some((e, Sem::Quarter { q, y })),
+            ('Q', None) if y.is_some() => Some((e, Sem::Quarter { q: 0, y })),
             ('Q', None) => Some((e, Sem::Quarter { q: 0, y })),
             ('H', Some(h)) if (1..=2).contains(&h) => Some((e, Sem::HalfYear { h, y })),
             _ => None,
@@ -772,7 +813,11 @@ impl<'a> Grammar<'a> {
         if self.is(j, "art") {
             j += 1;
             det = true;
-        } else if let Some(d) = self.lx.get(self.lang, self.low(j), "deictic") {
+        } else if let Some(d) = self
+            .lx
+            .get(self.lang, self.low(j), "deictic")
+            .filter(|d| *d == "0" || d.ends_with('a'))
+        {
             det = true;
             if d.ends_with('a') {
                 base = Sem::Anaph {
@@ -868,6 +913,16 @@ impl<'a> Grammar<'a> {
             ));
         }
         if p.ttype == "SET" {
+            let prev = if k > 0 { self.low(k - 1) } else { "" };
+            if n == 1
+                && [
+                    "el", "este", "un", "del", "al", "ese", "su", "nuestro", "the", "a", "this",
+                    "that",
+                ]
+                .contains(&prev)
+            {
+                return None;
+            }
             return Some((k + n, Sem::Set(p.value.clone())));
         }
         Some((
@@ -943,7 +998,7 @@ impl<'a> Grammar<'a> {
         if self.word_in(e, &["horas", "h", "hs", "hrs", "hora"])
             && !self.word_in(e + 1, &["local", "locales"])
         {
-            if self.low(e) == "horas" && !strong && !las {
+            if !strong && !las {
                 return None;
             }
             e += 1;
@@ -1069,6 +1124,9 @@ impl<'a> Grammar<'a> {
         if self.es() && self.low(j) == "hace" {
             ago_pre = -1;
             j += 1;
+            if self.word_in(j, &["sólo", "solo", "ya", "apenas", "escasamente", "tan"]) {
+                j += 1;
+            }
             if let Some((_, n)) = self.lx.modifier(self.lang, self.toks, j) {
                 if self.amount_at(j + n).is_some() {
                     j += n;
@@ -1109,6 +1167,9 @@ impl<'a> Grammar<'a> {
                 .tok(j2)
                 .is_some_and(|t| t.kind == TokKind::Number && !t.low.contains(','))
         {
+            return None;
+        }
+        if had_art && self.year_at(j2).is_some() {
             return None;
         }
         let mut parts: Vec<(Option<f64>, Unit)> = Vec::new();
@@ -1618,6 +1679,18 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
         Sem::Decade(d) => date(format!("{d:03}")),
         Sem::Century(c) => date(format!("{c:02}")),
         Sem::Literal { ttype, value } => Some((ttype.clone(), value.clone(), None)),
+        Sem::QuarterBack { q } => {
+            let Some(d) = dct else {
+                return date("XXXX-QX".into());
+            };
+            let cur_q = (d.m - 1) / 3 + 1;
+            let (y, qq) = match q {
+                0 if cur_q == 1 => (d.y - 2, 4),
+                0 => (d.y - 1, cur_q - 1),
+                q => (d.y - 1, *q),
+            };
+            date(format!("{y:04}-Q{qq}"))
+        }
         Sem::Set(v) => Some(("SET".to_string(), v.clone(), None)),
         Sem::Dur(parts) => Some(("DURATION".to_string(), dur_value(parts), None)),
         Sem::MonthOnly { m, dir } => {
@@ -1729,7 +1802,10 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
             };
             let cur_q = (d.m - 1) / 3 + 1;
             let (yy, qq) = match (q, y) {
-                (0, Some(y)) => return date(format!("{y:04}-QX")),
+                (0, Some(y)) => {
+                    let q = if cur_q == 1 { 4 } else { cur_q - 1 };
+                    (*y, q)
+                }
                 (0, None) => {
                     if cur_q == 1 {
                         (d.y - 1, 4)
@@ -1848,11 +1924,31 @@ fn month_year(d: Ymd, m: u32, dir: i32, tense: Option<Tense>) -> i32 {
                 d.y - 1
             }
         }
-        _ => match tense {
-            Some(Tense::Past) if m > d.m => d.y - 1,
-            Some(Tense::Future) if m < d.m => d.y + 1,
-            _ => d.y,
-        },
+        _ => {
+            let mode = "neartense";
+            // the nearest occurrence of the month (within six months)
+            let diff = m as i32 - d.m as i32;
+            let near = if diff > 6 {
+                d.y - 1
+            } else if diff < -6 {
+                d.y + 1
+            } else {
+                d.y
+            };
+            match mode {
+                "near" => near,
+                "neartense" => match tense {
+                    Some(Tense::Past) if m > d.m + 1 => d.y - 1,
+                    Some(Tense::Future) if m + 1 < d.m => d.y + 1,
+                    _ => near,
+                },
+                _ => match tense {
+                    Some(Tense::Past) if m > d.m => d.y - 1,
+                    Some(Tense::Future) if m < d.m => d.y + 1,
+                    _ => d.y,
+                },
+            }
+        }
     }
 }
 

@@ -140,6 +140,9 @@ impl TimeTagger {
         };
         let mut out = Vec::new();
         let mut last: Option<Ymd> = None;
+        let doc_quarterly = toks
+            .iter()
+            .any(|t| t.low == "quarter" || t.low == "trimestre");
         let mut i = 0;
         while i < toks.len() {
             let Some(m) = g.parse_at(i) else {
@@ -153,7 +156,39 @@ impl TimeTagger {
                 None
             };
             let anchor = Anchor { dct, last, tense };
-            if let Some((ttype, value, day)) = resolve(&m.sem, &anchor) {
+            if let Some((ttype, mut value, day)) = resolve(&m.sem, &anchor) {
+                // "a year ago/earlier" in a sentence about quarterly results
+                // compares with the same quarter a year before (TimeBank)
+                if let (
+                    Some(d),
+                    Sem::Ago {
+                        n: Some(n),
+                        unit: grammar::Unit::Year,
+                        sign: -1,
+                        ..
+                    },
+                ) = (dct, &m.sem)
+                {
+                    let sid = sent.get(m.start).copied();
+                    let in_sentence = |f: &dyn Fn(&str) -> bool| {
+                        toks.iter()
+                            .zip(&sent)
+                            .any(|(t, s)| Some(*s) == sid && f(&t.low))
+                    };
+                    let quarter_word = |w: &str| w == "quarter" || w == "trimestre";
+                    let money = |w: &str| matches!(w, "$" | "cents" | "share" | "%" | "€");
+                    let quarterly =
+                        in_sentence(&quarter_word) || (doc_quarterly && in_sentence(&money));
+                    if quarterly && *n == 1.0 {
+                        let cur_q = (d.m - 1) / 3 + 1;
+                        let (y, q) = if cur_q == 1 {
+                            (d.y - 2, 4)
+                        } else {
+                            (d.y - 1, cur_q - 1)
+                        };
+                        value = format!("{y:04}-Q{q}");
+                    }
+                }
                 if let (Some(s), Some(e)) = (toks.get(m.start), toks.get(end - 1)) {
                     if matches!(
                         m.sem,
