@@ -12,7 +12,9 @@ check() { # name json key min
   python3 - "$1" "$2" "$3" "$4" <<'PY' || fail=1
 import json, sys
 name, js, key, lo = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], float(sys.argv[4])
-v = js[key]
+v = js
+for k in key.split("."):
+    v = v[k]
 print(f"{name}: {key} = {v} (threshold {lo})")
 sys.exit(0 if v >= lo else 1)
 PY
@@ -23,5 +25,24 @@ if [ -d "$AEB" ]; then
   out=$($BIN eval boilerplate --html "$AEB/html" --gold "$AEB/ground-truth.json" --json)
   echo "$out"
   check boilerplate "$out" f1 96.0
+fi
+GSD="$DATA/ud_spanish_gsd/es_gsd-ud-test.conllu"
+EWT="$DATA/ud_english_ewt/en_ewt-ud-test.conllu"
+if [ -f "$GSD" ]; then
+  out=$($BIN eval tokenize --gold "$GSD" --lang es --json)
+  check "tokenize es_gsd test" "$out" tokens.f1 99.0
+  check "tokenize es_gsd test" "$out" sentences.f1 95.0
+  out=$($BIN eval tagger --gold "$GSD" --model models/tagger-es.bin.gz --lexicon models/lexicon-es.tsv.gz \
+    --lemmatizer models/lemmatizer-es.bin.gz --lang es --json)
+  check "tagger es_gsd test" "$out" upos.f1 0
+  check "lemmas es_gsd test" "$out" lemmas.aligned_accuracy 96.0
+fi
+if [ -f "$EWT" ]; then
+  out=$($BIN eval tokenize --gold "$EWT" --lang en --json)
+  check "tokenize en_ewt test" "$out" tokens.f1 99.0
+  check "tokenize en_ewt test" "$out" sentences.f1 0
+  out=$($BIN eval tagger --gold "$EWT" --model models/tagger-en.bin.gz --lexicon models/lexicon-en.tsv.gz \
+    --lemmatizer models/lemmatizer-en.bin.gz --lang en --json)
+  check "tagger en_ewt test" "$out" upos_gold_words 95.0
 fi
 exit $fail

@@ -11,11 +11,11 @@
 //!
 //! Model file: gzip of `DLLM` + version + dictionary + perceptron model.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::lexicon::Lexicon;
+use crate::ml::artifact;
 use crate::ml::perceptron::{feature, feature2, Model, Trainer};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Write};
 use std::sync::Arc;
 
 const MAGIC: &[u8; 4] = b"DLLM";
@@ -184,55 +184,24 @@ impl Lemmatizer {
 
     /// Serialises (gzip-compressed, deterministic).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut raw = Vec::new();
-        raw.extend_from_slice(MAGIC);
-        raw.extend_from_slice(&VERSION.to_le_bytes());
         let dict: BTreeMap<&(String, String), &String> = self.dict.iter().collect();
-        raw.extend_from_slice(&(dict.len() as u32).to_le_bytes());
-        for ((form, upos), lemma) in dict {
-            let line = format!("{form}\t{upos}\t{lemma}");
-            raw.extend_from_slice(&(line.len() as u32).to_le_bytes());
-            raw.extend_from_slice(line.as_bytes());
-        }
-        raw.extend_from_slice(&self.model.to_bytes());
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&raw)
-            .map_err(|e| Error::Model(e.to_string()))?;
-        enc.finish().map_err(|e| Error::Model(e.to_string()))
+        let lines: Vec<String> = dict
+            .into_iter()
+            .map(|((form, upos), lemma)| format!("{form}\t{upos}\t{lemma}"))
+            .collect();
+        artifact::write(MAGIC, VERSION, &lines, &self.model)
     }
 
     /// Reads a model written by [`Lemmatizer::to_bytes`].
     pub fn from_bytes(gz: &[u8], lexicon: Option<Arc<Lexicon>>) -> Result<Lemmatizer> {
-        let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(gz)
-            .take(512 << 20)
-            .read_to_end(&mut raw)
-            .map_err(|e| Error::Model(format!("lemmatizer model: {e}")))?;
-        let bad = || Error::Model("lemmatizer model is truncated or corrupt".into());
-        if raw.get(..4) != Some(MAGIC) {
-            return Err(Error::Model("not a dateline lemmatizer model".into()));
-        }
-        let u32_at = |p: usize| -> Result<u32> {
-            let s = raw.get(p..p + 4).ok_or_else(bad)?;
-            Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        };
-        if u32_at(4)? != VERSION {
-            return Err(Error::Model("unsupported lemmatizer model version".into()));
-        }
-        let n = u32_at(8)? as usize;
-        let mut pos = 12;
-        let mut dict = HashMap::with_capacity(n.min(1 << 20));
-        for _ in 0..n {
-            let len = u32_at(pos)? as usize;
-            let line = raw.get(pos + 4..pos + 4 + len).ok_or_else(bad)?;
-            let line = std::str::from_utf8(line).map_err(|_| bad())?;
+        let (lines, model) = artifact::read(gz, MAGIC, VERSION, "lemmatizer")?;
+        let mut dict = HashMap::with_capacity(lines.len());
+        for line in &lines {
             let mut cols = line.splitn(3, '\t');
             if let (Some(f), Some(u), Some(l)) = (cols.next(), cols.next(), cols.next()) {
                 dict.insert((f.to_string(), u.to_string()), l.to_string());
             }
-            pos += 4 + len;
         }
-        let model = Model::from_bytes(raw.get(pos..).ok_or_else(bad)?)?;
         Ok(Lemmatizer {
             dict,
             model,

@@ -10,11 +10,11 @@
 //!
 //! Model file: gzip of `DLTG` + version + the MWT table + a perceptron model.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::lexicon::Lexicon;
+use crate::ml::artifact;
 use crate::ml::perceptron::{feature, feature2, Model, Trainer};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Write};
 use std::sync::Arc;
 
 const MAGIC: &[u8; 4] = b"DLTG";
@@ -282,57 +282,27 @@ impl Tagger {
 
     /// Serialises (gzip-compressed, deterministic).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut raw = Vec::new();
-        raw.extend_from_slice(MAGIC);
-        raw.extend_from_slice(&VERSION.to_le_bytes());
         let mwt: BTreeMap<&String, &Vec<String>> = self.mwt.iter().collect();
-        raw.extend_from_slice(&(mwt.len() as u32).to_le_bytes());
-        for (tok, parts) in mwt {
-            let line = format!("{tok}\t{}", parts.join(" "));
-            raw.extend_from_slice(&(line.len() as u32).to_le_bytes());
-            raw.extend_from_slice(line.as_bytes());
-        }
-        raw.extend_from_slice(&self.model.to_bytes());
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&raw)
-            .map_err(|e| Error::Model(e.to_string()))?;
-        enc.finish().map_err(|e| Error::Model(e.to_string()))
+        let lines: Vec<String> = mwt
+            .into_iter()
+            .map(|(tok, parts)| format!("{tok}\t{}", parts.join(" ")))
+            .collect();
+        artifact::write(MAGIC, VERSION, &lines, &self.model)
     }
 
     /// Reads a model written by [`Tagger::to_bytes`].
     pub fn from_bytes(gz: &[u8], lexicon: Option<Arc<Lexicon>>) -> Result<Tagger> {
-        let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(gz)
-            .take(512 << 20)
-            .read_to_end(&mut raw)
-            .map_err(|e| Error::Model(format!("tagger model: {e}")))?;
-        let bad = || Error::Model("tagger model is truncated or corrupt".into());
-        if raw.get(..4) != Some(MAGIC) {
-            return Err(Error::Model("not a dateline tagger model".into()));
-        }
-        let u32_at = |p: usize| -> Result<u32> {
-            let s = raw.get(p..p + 4).ok_or_else(bad)?;
-            Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        };
-        if u32_at(4)? != VERSION {
-            return Err(Error::Model("unsupported tagger model version".into()));
-        }
-        let n = u32_at(8)? as usize;
-        let mut pos = 12;
-        let mut mwt = HashMap::new();
-        for _ in 0..n {
-            let len = u32_at(pos)? as usize;
-            let line = raw.get(pos + 4..pos + 4 + len).ok_or_else(bad)?;
-            let line = std::str::from_utf8(line).map_err(|_| bad())?;
-            if let Some((tok, parts)) = line.split_once('\t') {
-                mwt.insert(
+        let (lines, model) = artifact::read(gz, MAGIC, VERSION, "tagger")?;
+        let mwt = lines
+            .iter()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(tok, parts)| {
+                (
                     tok.to_string(),
                     parts.split(' ').map(str::to_string).collect(),
-                );
-            }
-            pos += 4 + len;
-        }
-        let model = Model::from_bytes(raw.get(pos..).ok_or_else(bad)?)?;
+                )
+            })
+            .collect();
         Ok(Tagger {
             model,
             mwt,

@@ -1,3 +1,4 @@
 //! Machine-learning engines shared by the trainable stages.
 
+pub mod artifact;
 pub mod perceptron;

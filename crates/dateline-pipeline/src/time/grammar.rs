@@ -143,6 +143,9 @@ pub struct Match {
     pub mod_: Option<String>,
 }
 
+/// A grammar rule: the end token and meaning of a match at a token.
+type Rule<'a> = fn(&Grammar<'a>, usize) -> Option<(usize, Sem)>;
+
 pub struct Grammar<'a> {
     pub lx: &'a Lexicon,
     pub lang: Lang,
@@ -285,7 +288,7 @@ impl<'a> Grammar<'a> {
         }
         if self.es() {
             if let Some((v, n)) = number_at(self.lx, self.lang, self.toks, k) {
-                if v >= 1.0 && v <= 31.0 && v.fract() == 0.0 {
+                if (1.0..=31.0).contains(&v) && v.fract() == 0.0 {
                     return Some((v as u32, n));
                 }
             }
@@ -392,9 +395,7 @@ impl<'a> Grammar<'a> {
                 return None;
             }
             if let Some((d, n)) = self.day_at(e) {
-                if self.digits(e).is_none() {
-                    return None;
-                }
+                self.digits(e)?;
                 let mut e2 = e + n;
                 if self.low(e2) == "," && self.year_at(e2 + 1).is_some() {
                     e2 += 1;
@@ -577,6 +578,10 @@ impl<'a> Grammar<'a> {
     /// pasado", "el próximo lunes", "last Friday", "Friday morning",
     /// "el viernes 3 de octubre".
     fn r_weekday(&self, k: usize) -> Option<(usize, Sem)> {
+        if self.word_in(k, &["los", "las"]) {
+            // "los jueves": a set
+            return None;
+        }
         let mut j = self.art(k);
         let mut dir = 0;
         if let Some(d) = self.lx.get(self.lang, self.low(j), "deictic") {
@@ -662,14 +667,9 @@ impl<'a> Grammar<'a> {
         let d = match (pre, post) {
             (Some(p), None) => p,
             (None, Some(p)) => p,
-            (None, None) => {
-                // "the weekend", "el fin de semana"
-                if unit == Unit::Weekend && had_art {
-                    "0".to_string()
-                } else {
-                    return None;
-                }
-            }
+            // "the weekend", "el fin de semana"
+            (None, None) if unit == Unit::Weekend && had_art => "0".to_string(),
+            (None, None) => return None,
             _ => return None,
         };
         let es_last_span = self.es()
@@ -911,6 +911,24 @@ impl<'a> Grammar<'a> {
                     },
                 },
             ));
+        }
+        let unit_rel = p
+            .value
+            .get(1..2)
+            .filter(|c| *c == "+" || *c == "-")
+            .and_then(|_| {
+                let unit = match p.value.get(..1)? {
+                    "Y" => Unit::Year,
+                    "M" => Unit::Month,
+                    "W" => Unit::Week,
+                    "Q" => Unit::Quarter,
+                    _ => return None,
+                };
+                let off: i64 = p.value.get(1..)?.trim_start_matches('+').parse().ok()?;
+                Some(Sem::Rel { unit, off })
+            });
+        if let Some(sem) = unit_rel {
+            return Some((k + n, sem));
         }
         if p.ttype == "SET" {
             let prev = if k > 0 { self.low(k - 1) } else { "" };
@@ -1208,9 +1226,7 @@ impl<'a> Grammar<'a> {
                 if self.low(u) == "-" {
                     u += 1;
                 }
-                let Some((unit, plural, un)) = self.unit_at(u) else {
-                    return None;
-                };
+                let (unit, plural, un) = self.unit_at(u)?;
                 if amt == Some(1.0) && plural && self.lang == Lang::Es {
                     return None;
                 }
@@ -1331,10 +1347,7 @@ impl<'a> Grammar<'a> {
             if let Some(wd) = self.int(j, "weekday").or_else(|| self.int(j, "weekdays")) {
                 return Some((j + 1, Sem::Set(format!("XXXX-WXX-{wd}"))));
             }
-            let (amt, n) = self
-                .amount_at(j)
-                .map(|(a, n)| (a, n))
-                .unwrap_or((Some(1.0), 0));
+            let (amt, n) = self.amount_at(j).unwrap_or((Some(1.0), 0));
             let (unit, _, un) = self.unit_at(j + n)?;
             let v = dur_value(&[(amt, unit)]);
             return Some((j + n + un, Sem::Set(v)));
@@ -1428,7 +1441,7 @@ impl<'a> Grammar<'a> {
 
     /// The longest core expression at `k`.
     fn core(&self, k: usize) -> Option<(usize, Sem)> {
-        let rules: [fn(&Self, usize) -> Option<(usize, Sem)>; 16] = [
+        let rules: [Rule<'a>; 16] = [
             Self::r_numeric,
             Self::r_day_month,
             Self::r_day_of_month,

@@ -104,8 +104,8 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     e += 1;
                 } else if matches!(ch, '\'' | '’')
                     && chars.get(e + 1).is_some_and(|x| x.1.is_alphabetic())
-                    && !(matches!(chars.get(e + 1).map(|x| x.1), Some('s' | 'S'))
-                        && !chars.get(e + 2).is_some_and(|x| x.1.is_alphabetic()))
+                    && (!matches!(chars.get(e + 1).map(|x| x.1), Some('s' | 'S'))
+                        || chars.get(e + 2).is_some_and(|x| x.1.is_alphabetic()))
                 {
                     e += 2;
                 } else {
@@ -172,12 +172,15 @@ pub enum Tense {
     Conditional,
 }
 
+/// A modifier: its tokens and its TIMEX3 mod.
+type ModEntry = (Vec<String>, String);
+
 /// All lexicons, per language.
 #[derive(Debug, Default)]
 pub struct Lexicon {
     words: [HashMap<String, Vec<(String, String)>>; 2],
     phrases: [HashMap<String, Vec<Phrase>>; 2],
-    mods: [HashMap<String, Vec<(Vec<String>, String)>>; 2],
+    mods: [HashMap<String, Vec<ModEntry>>; 2],
     tense_words: [HashMap<String, Tense>; 2],
     tense_suffixes: [Vec<(String, Tense)>; 2],
 }
@@ -396,7 +399,7 @@ pub fn digits_value(s: &str, lang: Lang) -> Option<f64> {
         Lang::En => '.',
     };
     let (int_part, frac) = s.rsplit_once(last)?;
-    if seps.len() > 1 && seps[..seps.len() - 1].iter().any(|c| *c == last) {
+    if seps.len() > 1 && seps[..seps.len() - 1].contains(&last) {
         return None;
     }
     if last != dec && seps.len() == 1 && frac.len() == 3 {
@@ -425,7 +428,7 @@ pub fn number_at(lx: &Lexicon, lang: Lang, toks: &[Tok], i: usize) -> Option<(f6
     }
     let fits = |last: Option<f64>, v: f64, any: bool, digits: bool, current: f64| -> bool {
         match last {
-            None => !(digits && current > 0.0) && !(any && current > 0.0),
+            None => current <= 0.0 || !(digits || any),
             Some(l) => {
                 (l >= 100.0 && l % 100.0 == 0.0 && v < 100.0)
                     || (lang == Lang::En
@@ -435,8 +438,7 @@ pub fn number_at(lx: &Lexicon, lang: Lang, toks: &[Tok], i: usize) -> Option<(f6
             }
         }
     };
-    loop {
-        let Some(w) = toks.get(k) else { break };
+    while let Some(w) = toks.get(k) {
         if let Some(v) = lx.int(lang, &w.low, "num") {
             let v = v as f64;
             if !fits(last, v, any, digits, current) {
@@ -449,7 +451,7 @@ pub fn number_at(lx: &Lexicon, lang: Lang, toks: &[Tok], i: usize) -> Option<(f6
             continue;
         }
         if let Some(m) = lx.int(lang, &w.low, "mult") {
-            if !any && !(w.low == "mil" || w.low == "hundred") {
+            if !any && w.low != "mil" && w.low != "hundred" {
                 break;
             }
             let m = m as f64;

@@ -68,19 +68,56 @@ pub fn tense_near(
     let sid = *sent.get(start)?;
     let cue = |k: usize| -> Option<Tense> {
         let t = toks.get(k)?;
-        if t.kind != TokKind::Word
-            || t.cap && k > 0 && !matches!(toks[k - 1].low.as_str(), "." | "\"" | "“")
-        {
-            // capitalised words inside a sentence are names, not verbs
-            if t.cap {
-                return None;
-            }
+        if t.kind != TokKind::Word {
+            return None;
         }
-        let tense = lx.tense(lang, &t.low)?;
-        Some(tense)
+        // capitalised words inside a sentence are names, not verbs
+        let initial = k == 0 || sent.get(k - 1) != Some(&sid);
+        if t.cap && !initial {
+            return None;
+        }
+        lx.tense(lang, &t.low).filter(|t| *t != Tense::Conditional)
     };
-    let mut dist = 1;
-    loop {
+    let boundary = |k: usize| -> bool {
+        toks.get(k).is_none_or(|t| {
+            sent.get(k) != Some(&sid)
+                || matches!(
+                    t.low.as_str(),
+                    "," | ";"
+                        | ":"
+                        | "("
+                        | ")"
+                        | "and"
+                        | "but"
+                        | "while"
+                        | "which"
+                        | "who"
+                        | "y"
+                        | "pero"
+                        | "mientras"
+                        | "que"
+                        | "cuando"
+                        | "when"
+                )
+        })
+    };
+    // the governing verb is usually before the expression in its clause,
+    // then after it in the clause, then the nearest in the sentence
+    let mut k = start;
+    while k > 0 && !boundary(k - 1) {
+        k -= 1;
+        if let Some(t) = cue(k) {
+            return Some(t);
+        }
+    }
+    let mut k = end;
+    while k < toks.len() && !boundary(k) {
+        if let Some(t) = cue(k) {
+            return Some(t);
+        }
+        k += 1;
+    }
+    for dist in 1..=40 {
         let left = start
             .checked_sub(dist)
             .filter(|&k| sent.get(k) == Some(&sid));
@@ -88,21 +125,11 @@ pub fn tense_near(
         if left.is_none() && right.is_none() {
             return None;
         }
-        if let Some(t) = left.and_then(cue) {
-            if t != Tense::Conditional {
-                return Some(t);
-            }
-        }
-        if let Some(t) = right.and_then(cue) {
-            if t != Tense::Conditional {
-                return Some(t);
-            }
-        }
-        dist += 1;
-        if dist > 40 {
-            return None;
+        if let Some(t) = left.and_then(cue).or_else(|| right.and_then(cue)) {
+            return Some(t);
         }
     }
+    None
 }
 
 fn needs_tense(s: &Sem) -> bool {
@@ -273,5 +300,128 @@ impl Stage for Time {
             }
         }
         doc.timexes = timexes;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(lang: Lang, dct: &str, text: &str) -> Vec<(String, String, String, Option<String>)> {
+        let t = TimeTagger::new().unwrap_or_else(|e| panic!("{e}"));
+        t.tag(text, lang, Ymd::parse(dct))
+            .into_iter()
+            .map(|f| (text[f.start..f.end].to_string(), f.ttype, f.value, f.mod_))
+            .collect()
+    }
+
+    fn value_of(found: &[(String, String, String, Option<String>)], text: &str) -> String {
+        found
+            .iter()
+            .find(|f| f.0 == text)
+            .map(|f| f.2.clone())
+            .unwrap_or_else(|| panic!("{text:?} not found in {found:?}"))
+    }
+
+    #[test]
+    fn spanish_weekdays_follow_the_verb() {
+        // 2024-03-06 is a Wednesday
+        let f = tag(
+            Lang::Es,
+            "2024-03-06",
+            "Tras la reunión del lunes, el ministro viajó a Lima. Se reunirá el viernes con el \
+             alcalde y el próximo martes con la prensa. Este jueves firma el acuerdo.",
+        );
+        assert_eq!(value_of(&f, "del lunes"), "2024-03-04");
+        assert_eq!(value_of(&f, "el viernes"), "2024-03-08");
+        assert_eq!(value_of(&f, "el próximo martes"), "2024-03-12");
+        assert_eq!(value_of(&f, "Este jueves"), "2024-03-07");
+    }
+
+    #[test]
+    fn spanish_relative_days_and_spans() {
+        let f = tag(
+            Lang::Es,
+            "2024-03-06",
+            "Ayer llovió, anteayer nevó, mañana sale el sol y pasado mañana vuelve el frío. \
+             Hace dos semanas cerró la fábrica, que abrirá dentro de un mes. Crece desde \
+             finales del año pasado; la semana pasada subió más de un año de golpe.",
+        );
+        assert_eq!(value_of(&f, "Ayer"), "2024-03-05");
+        assert_eq!(value_of(&f, "anteayer"), "2024-03-04");
+        assert_eq!(value_of(&f, "mañana"), "2024-03-07");
+        assert_eq!(value_of(&f, "pasado mañana"), "2024-03-08");
+        assert_eq!(value_of(&f, "Hace dos semanas"), "2024-W08");
+        assert_eq!(value_of(&f, "dentro de un mes"), "2024-04");
+        let end = f.iter().find(|x| x.0 == "finales del año pasado");
+        assert_eq!(
+            end.map(|x| (x.2.as_str(), x.3.as_deref())),
+            Some(("2023", Some("END")))
+        );
+        assert_eq!(value_of(&f, "la semana pasada"), "2024-W09");
+        let more = f.iter().find(|x| x.0 == "más de un año");
+        assert_eq!(
+            more.map(|x| (x.1.as_str(), x.2.as_str(), x.3.as_deref())),
+            Some(("DURATION", "P1Y", Some("MORE_THAN")))
+        );
+    }
+
+    #[test]
+    fn clock_times_dates_and_sets() {
+        let f = tag(
+            Lang::Es,
+            "2024-03-06",
+            "La cita, a las 15:00 en Madrid, y el 19 de mayo de 2023; los jueves hay mercado \
+             y cada dos meses una feria. Durante tres días y medio no hubo luz.",
+        );
+        assert_eq!(value_of(&f, "las 15:00"), "2024-03-06T15:00");
+        assert_eq!(value_of(&f, "el 19 de mayo de 2023"), "2023-05-19");
+        assert_eq!(value_of(&f, "los jueves"), "XXXX-WXX-4");
+        assert_eq!(value_of(&f, "cada dos meses"), "P2M");
+        assert_eq!(value_of(&f, "tres días y medio"), "P3.5D");
+    }
+
+    #[test]
+    fn english_expressions() {
+        // 1999-11-10 is a Wednesday
+        let f = tag(
+            Lang::En,
+            "1999-11-10",
+            "The minister met the envoy on Monday and will fly to Paris on Friday. Talks \
+             resume at 3 p.m. EDT next week, two years ago the deal failed, and last year \
+             profits fell in the third quarter. Yesterday's vote came after a few days.",
+        );
+        assert_eq!(value_of(&f, "Monday"), "1999-11-08");
+        assert_eq!(value_of(&f, "Friday"), "1999-11-12");
+        assert_eq!(value_of(&f, "3 p.m. EDT"), "1999-11-10T15:00-04");
+        assert_eq!(value_of(&f, "next week"), "1999-W46");
+        assert_eq!(value_of(&f, "two years ago"), "1997");
+        assert_eq!(value_of(&f, "last year"), "1998");
+        assert_eq!(value_of(&f, "the third quarter"), "1999-Q3");
+        assert_eq!(value_of(&f, "Yesterday"), "1999-11-09");
+        assert_eq!(value_of(&f, "a few days"), "PXD");
+    }
+
+    #[test]
+    fn no_document_date_and_odd_input() {
+        let t = TimeTagger::new().unwrap_or_else(|e| panic!("{e}"));
+        let f = t.tag(
+            "Ayer llegó; el viernes se fue y en 2019 volvió.",
+            Lang::Es,
+            None,
+        );
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[2].value, "2019");
+        for s in [
+            "",
+            "¡¿",
+            "12:99 las 25 horas 31/02/2020",
+            "a las",
+            "hace",
+            "el día",
+        ] {
+            let _ = t.tag(s, Lang::Es, Ymd::parse("2020-01-01"));
+            let _ = t.tag(s, Lang::En, Ymd::parse("2020-01-01"));
+        }
     }
 }
