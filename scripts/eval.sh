@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${1:-../shared/data}"
 cargo build --release -q -p dateline
-BIN=target/release/dateline
+BIN="${CARGO_TARGET_DIR:-target}/release/dateline"
 fail=0
 
 check() { # name json key min
