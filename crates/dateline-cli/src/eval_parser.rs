@@ -9,8 +9,7 @@ use anyhow::{bail, Context, Result};
 use dateline_eval::conllu::{self, Sentence, Token};
 use dateline_eval::ud;
 use dateline_pipeline::parser::Parser;
-use dateline_pipeline::tagger::Tagger;
-use dateline_pipeline::text::{tokenize::Lang, Sentences};
+
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,58 +68,6 @@ fn parse_rows(parser: &Parser, rows: &mut [Token]) -> usize {
     idx.len()
 }
 
-/// The system sentences from raw text: tokens, sentences, multiword
-/// expansion and tags (as in `eval_ud::tagger`), heads not yet set.
-fn from_raw(raw: &str, lang: &str, tagger: &Tagger) -> Vec<Sentence> {
-    let splitter = Sentences::new();
-    let (toks, starts) = splitter.split(raw, Lang::from_code(lang));
-    let mut system = Vec::with_capacity(starts.len());
-    for (k, &first) in starts.iter().enumerate() {
-        let last = starts.get(k + 1).copied().unwrap_or(toks.len());
-        let mut s = Sentence::default();
-        let mut forms: Vec<String> = Vec::new();
-        let mut rows: Vec<Token> = Vec::new();
-        for i in first..last {
-            let Some(tok) = toks.get(i) else { continue };
-            let surface = raw.get(tok.start..tok.end).unwrap_or("");
-            let parts = tagger.expand(surface);
-            let id = forms.len() as u32 + 1;
-            let space = if toks.get(i + 1).is_some_and(|nx| nx.start == tok.end) {
-                "SpaceAfter=No"
-            } else {
-                "_"
-            };
-            if parts.len() > 1 {
-                let mut range = Token::word(id, surface);
-                range.id = conllu::TokenId::Range(id, id + parts.len() as u32 - 1);
-                range.misc = space.into();
-                rows.push(range);
-                for p in parts {
-                    rows.push(Token::word(forms.len() as u32 + 1, p.as_str()));
-                    forms.push(p);
-                }
-            } else {
-                let mut w = Token::word(id, surface);
-                w.misc = space.into();
-                rows.push(w);
-                forms.push(surface.to_string());
-            }
-        }
-        let refs: Vec<&str> = forms.iter().map(|f| f.as_str()).collect();
-        let tags = tagger.tag(&refs);
-        let mut wi = 0;
-        for row in rows.iter_mut() {
-            if let conllu::TokenId::Word(_) = row.id {
-                row.upos = tags.get(wi).copied().unwrap_or("X").to_string();
-                wi += 1;
-            }
-        }
-        s.tokens = rows;
-        system.push(s);
-    }
-    system
-}
-
 pub fn run(a: Args) -> Result<ExitCode> {
     let t0 = Instant::now();
     let parser = load_parser(&a.model)?;
@@ -166,7 +113,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         let Some(t) = &tagger else {
             bail!("parsing from raw text needs --tagger (or use --gold-words)");
         };
-        from_raw(&raw, &lang, t)
+        crate::eval_ud::system_from_raw(&raw, &lang, t)
     };
     let pre_secs = t_pre.elapsed().as_secs_f64();
     let t = Instant::now();

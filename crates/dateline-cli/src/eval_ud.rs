@@ -96,19 +96,64 @@ pub fn tagger(
     let sents = conllu::read_file(gold).with_context(|| format!("reading {}", gold.display()))?;
     let raw = conllu::raw_text(&sents);
     let lang = language(&raw, lang);
-    let splitter = Sentences::new();
     let t = Instant::now();
-    let (toks, starts) = splitter.split(&raw, Lang::from_code(&lang));
-    let mut system = Vec::with_capacity(starts.len());
+    let mut system = system_from_raw(&raw, &lang, &tagger);
     let mut n_words = 0usize;
+    for s in system.iter_mut() {
+        let mut wi = 0;
+        for row in s.tokens.iter_mut() {
+            if let conllu::TokenId::Word(_) = row.id {
+                if let Some(lm) = &lemmatizer {
+                    row.lemma = lm.lemma(&row.form, &row.upos);
+                }
+                // a flat tree: the first word is the root (tags and lemmas
+                // are measured here)
+                row.head = Some(if wi == 0 { 0 } else { 1 });
+                row.deprel = if wi == 0 { "root".into() } else { "dep".into() };
+                wi += 1;
+            }
+        }
+        n_words += wi;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let scores = ud::evaluate_sentences(&sents, &system).context("scoring")?;
+    let (gold_words, _) = crate::train::words_and_tags(&sents);
+    let gold_acc = crate::train::accuracy(&tagger, &gold_words);
+    let words_per_s = n_words as f64 / secs.max(1e-9);
+    let mut out = scores.to_json();
+    out["eval"] = json!("tagger");
+    out["gold"] = json!(gold.display().to_string());
+    out["lang"] = json!(lang);
+    out["upos_gold_words"] = json!((gold_acc * 100.0).round() / 100.0);
+    out["words_per_s"] = json!(words_per_s.round());
+    out["model_load_ms"] = json!((load_ms * 10.0).round() / 10.0);
+    if as_json {
+        println!("{out}");
+    } else {
+        println!("{}", scores.to_table());
+        println!("UPOS on gold words: {gold_acc:.2}; {words_per_s:.0} words/s (tokenise + tag); model loaded in {load_ms:.1} ms");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The system sentences from raw text: our tokens and sentences, multiword
+/// expansion and UPOS tags, as CoNLL-U rows (lemmas and heads not set).
+/// Shared by `eval tagger` and `eval parser`.
+pub fn system_from_raw(
+    raw: &str,
+    lang: &str,
+    tagger: &dateline_pipeline::tagger::Tagger,
+) -> Vec<Sentence> {
+    let splitter = Sentences::new();
+    let (toks, starts) = splitter.split(raw, Lang::from_code(lang));
+    let mut system = Vec::with_capacity(starts.len());
     for (k, &first) in starts.iter().enumerate() {
         let last = starts.get(k + 1).copied().unwrap_or(toks.len());
-        let mut s = Sentence::default();
         let mut forms: Vec<String> = Vec::new();
         let mut rows: Vec<Token> = Vec::new();
         for i in first..last {
-            let tok = toks[i];
-            let surface = &raw[tok.start..tok.end];
+            let Some(tok) = toks.get(i) else { continue };
+            let surface = raw.get(tok.start..tok.end).unwrap_or("");
             let parts = tagger.expand(surface);
             let id = forms.len() as u32 + 1;
             let space = if toks.get(i + 1).is_some_and(|nx| nx.start == tok.end) {
@@ -138,35 +183,13 @@ pub fn tagger(
         for row in rows.iter_mut() {
             if let conllu::TokenId::Word(_) = row.id {
                 row.upos = tags.get(wi).copied().unwrap_or("X").to_string();
-                if let Some(lm) = &lemmatizer {
-                    row.lemma = lm.lemma(&row.form, &row.upos);
-                }
-                row.head = Some(if wi == 0 { 0 } else { 1 });
-                row.deprel = if wi == 0 { "root".into() } else { "dep".into() };
                 wi += 1;
             }
         }
-        n_words += wi;
-        s.tokens = rows;
-        system.push(s);
+        system.push(Sentence {
+            tokens: rows,
+            ..Sentence::default()
+        });
     }
-    let secs = t.elapsed().as_secs_f64();
-    let scores = ud::evaluate_sentences(&sents, &system).context("scoring")?;
-    let (gold_words, _) = crate::train::words_and_tags(&sents);
-    let gold_acc = crate::train::accuracy(&tagger, &gold_words);
-    let words_per_s = n_words as f64 / secs.max(1e-9);
-    let mut out = scores.to_json();
-    out["eval"] = json!("tagger");
-    out["gold"] = json!(gold.display().to_string());
-    out["lang"] = json!(lang);
-    out["upos_gold_words"] = json!((gold_acc * 100.0).round() / 100.0);
-    out["words_per_s"] = json!(words_per_s.round());
-    out["model_load_ms"] = json!((load_ms * 10.0).round() / 10.0);
-    if as_json {
-        println!("{out}");
-    } else {
-        println!("{}", scores.to_table());
-        println!("UPOS on gold words: {gold_acc:.2}; {words_per_s:.0} words/s (tokenise + tag); model loaded in {load_ms:.1} ms");
-    }
-    Ok(ExitCode::SUCCESS)
+    system
 }
