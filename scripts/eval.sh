@@ -51,4 +51,30 @@ if [ -f "$TX" ]; then
   out=$($BIN eval timex --gold "$TX" --lang es --json)
   check "timex meantime_es" "$out" relaxed_f1 0
 fi
+# named entities (conlleval F1 on CoNLL-2002 testa, research-only data; GUM dev converted to /tmp)
+NER_ES="$DATA/conll2002_es/esp.testa"
+if [ -f "$NER_ES" ]; then
+  out=$($BIN eval ner --lang es --gold "$NER_ES" --json)
+  check "ner conll2002_es testa" "$out" f1 78.1
+fi
+GUM_DEV="$DATA/ud_english_gum/en_gum-ud-dev.conllu"
+if [ -f "$GUM_DEV" ]; then
+  gum=$(mktemp -d)
+  python3 scripts/gum_to_conll.py "$GUM_DEV" "$gum/dev.conll" 2>/dev/null
+  out=$($BIN eval ner --lang en --gold "$gum/dev.conll" --json)
+  rm -rf "$gum"
+  check "ner gum dev" "$out" f1 67.1
+fi
+# events (UD-PETRARCH Spanish protest validation: research-only AFP text, read in place)
+EV="$DATA/universal_petrarch/validation/spanish_protest_plover_validation.xml"
+if [ -f "$EV" ]; then
+  out=$($BIN eval events --gold "$EV" --lang es --json)
+  check "events es protest" "$out" correct 40.0
+  check "events es protest" "$out" crosswalk_2018.correct 55.0
+fi
+EV_EN="$DATA/universal_petrarch/validation/PETR2_GSR_validation.xml"
+if [ -f "$EV_EN" ]; then
+  out=$($BIN eval events --gold "$EV_EN" --lang en --json)
+  check "events en petr2 gsr" "$out" f1 0
+fi
 exit $fail

@@ -94,6 +94,11 @@ pub enum EvalCommand {
     /// Dependency parsing (UAS, LAS, CoNLL 2018 metrics) against a UD
     /// treebank, from raw text or on the gold words.
     Parser(crate::eval_parser::Args),
+    /// Named entities against CoNLL column gold (conlleval P/R/F1 per type).
+    Ner(crate::eval_ner::Args),
+    /// Political events against gold-coded sentences (UD-PETRARCH
+    /// validation XML or PLOVER GSR JSON): correct, missed, spurious, P/R/F1.
+    Events(crate::eval_events::Args),
 }
 
 pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
@@ -140,6 +145,8 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             crate::eval_ud::tokenize(&gold, lang.as_deref(), json)
         }
         EvalCommand::Parser(args) => crate::eval_parser::run(args),
+        EvalCommand::Ner(args) => crate::eval_ner::run(args),
+        EvalCommand::Events(args) => crate::eval_events::run(args),
     }
 }
 

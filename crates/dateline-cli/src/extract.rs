@@ -14,6 +14,10 @@ pub struct Args {
     /// Files, directories (read recursively), globs, or `-` for stdin.
     #[arg(required = true)]
     paths: Vec<String>,
+    /// Extra knowledge-base rows (TSV files in the formats of
+    /// crates/dateline-pipeline/data/kb/, see its README); repeatable.
+    #[arg(long = "kb-extra", value_name = "FILE")]
+    kb_extra: Vec<PathBuf>,
     /// Write to this file instead of stdout.
     #[arg(long, short)]
     out: Option<PathBuf>,
@@ -139,7 +143,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ..ReadOptions::default()
     };
     let t_build = std::time::Instant::now();
-    let pipeline = dateline_pipeline::default_pipeline().context("building the pipeline")?;
+    let pipeline = dateline_pipeline::pipeline_with_kb_extra(&args.kb_extra)
+        .context("building the pipeline")?;
     if args.profile {
         eprintln!(
             "pipeline built in {:.0} ms",

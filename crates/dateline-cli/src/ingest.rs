@@ -28,6 +28,10 @@ pub struct Args {
     /// `dateline.doc/v1` JSON Lines files are stored as they are.
     #[arg(required = true)]
     paths: Vec<String>,
+    /// Extra knowledge-base rows (TSV files in the formats of
+    /// crates/dateline-pipeline/data/kb/, see its README); repeatable.
+    #[arg(long = "kb-extra", value_name = "FILE")]
+    kb_extra: Vec<PathBuf>,
     /// The data folder of the store.
     #[arg(long, default_value = DEFAULT_DATA)]
     data: PathBuf,
@@ -311,7 +315,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .num_threads(n.max(1))
             .build_global();
     }
-    let pipeline = dateline_pipeline::default_pipeline().context("building the pipeline")?;
+    let pipeline = dateline_pipeline::pipeline_with_kb_extra(&args.kb_extra)
+        .context("building the pipeline")?;
     let mut store = Store::open(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
     let opts = Options {

@@ -7,6 +7,8 @@
 //! (each named on stderr, the rest still written), 2 usage errors.
 
 mod eval;
+mod eval_events;
+mod eval_ner;
 mod eval_parser;
 mod eval_timex;
 mod eval_ud;
@@ -16,6 +18,7 @@ mod ingest;
 mod query;
 mod serve;
 mod train;
+mod train_ner;
 mod train_parser;
 
 use clap::{Parser, Subcommand};

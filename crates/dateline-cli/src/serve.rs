@@ -21,7 +21,7 @@ use axum::{Json, Router};
 use dateline_core::{DocV1, Pipeline, SCHEMA};
 use dateline_read::ReadOptions;
 use dateline_store::{
-    DocFilter, EventFilter, SearchQuery, Store, TimelineGroup, MARK_END, MARK_START,
+    DocFilter, DocTable, EventFilter, SearchQuery, Store, TimelineGroup, MARK_END, MARK_START,
 };
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -68,6 +68,9 @@ pub struct Args {
 pub struct AppState {
     data: PathBuf,
     readers: Mutex<Vec<Store>>,
+    /// Document days and languages for filtered searches, loaded once and
+    /// shared by the readers.
+    table: DocTable,
     writer: Mutex<Store>,
     pipeline: Pipeline,
     token: Option<String>,
@@ -120,7 +123,7 @@ async fn read<T: Send + 'static>(
         let pooled = st.readers.lock().ok().and_then(|mut p| p.pop());
         let mut store = match pooled {
             Some(s) => s,
-            None => Store::open_read_only(&st.data)?,
+            None => Store::open_read_only_with(&st.data, &st.table)?,
         };
         store.set_time_limit(Some(timeout));
         let out = f(&mut store);
@@ -592,9 +595,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
             args.addr
         );
     }
+    // one reader ready, with the table filtered searches use loaded
+    let table = DocTable::default();
+    let first = Store::open_read_only_with(&args.data, &table)
+        .with_context(|| format!("opening the store in {}", args.data.display()))?;
+    first.warm_up().context("loading the document table")?;
     let state = Arc::new(AppState {
         data: args.data.clone(),
-        readers: Mutex::new(Vec::new()),
+        readers: Mutex::new(vec![first]),
+        table,
         writer: Mutex::new(writer),
         pipeline,
         token,

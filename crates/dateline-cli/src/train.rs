@@ -31,6 +31,8 @@ pub enum TrainCommand {
     },
     /// Dependency parser (arc-hybrid, dynamic oracle) from CoNLL-U treebanks.
     Parser(crate::train_parser::Args),
+    /// Named-entity recogniser (PER/ORG/LOC/MISC) from CoNLL column files.
+    Ner(crate::train_ner::Args),
     /// Lemmatiser (dictionary + edit rules) from CoNLL-U treebanks.
     Lemmatizer {
         /// Training CoNLL-U files.
@@ -61,6 +63,7 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
             lexicon,
         } => tagger(&train, dev.as_deref(), &out, epochs, lexicon.as_deref()),
         TrainCommand::Parser(args) => crate::train_parser::run(args),
+        TrainCommand::Ner(args) => crate::train_ner::run(args),
         TrainCommand::Lemmatizer {
             train,
             dev,

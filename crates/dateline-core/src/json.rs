@@ -96,9 +96,13 @@ pub struct EventV1 {
     pub mode: Option<String>,
     pub cameo: Option<String>,
     pub quad: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goldstein: Option<f32>,
     pub actor: Participant,
     pub recipient: Participant,
     pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<String>,
     pub location: Option<String>,
     pub modality: String,
     pub attribution: Vec<AttributionV1>,
@@ -183,9 +187,11 @@ impl Doc {
                     mode: e.mode.clone(),
                     cameo: e.cameo.clone(),
                     quad: e.quad,
+                    goldstein: e.goldstein,
                     actor: e.actor.clone(),
                     recipient: e.recipient.clone(),
                     date: e.date.clone(),
+                    date_source: e.date_source.clone(),
                     location: e.location.clone(),
                     modality: e.modality.clone(),
                     attribution: e

@@ -14,6 +14,9 @@ pub enum Error {
     /// A model file that cannot be read.
     #[error("model: {0}")]
     Model(String),
+    /// A data table (lexicon, mapping) that does not parse.
+    #[error("data: {0}")]
+    Data(String),
     #[error(transparent)]
     Core(#[from] dateline_core::Error),
 }

@@ -1,10 +1,17 @@
 //! Language identification, per document and per story segment.
 //!
-//! Design choice: whatlang (trigram profiles, no model files, ~70 languages,
-//! a confidence score) restricted to nothing: a Spanish archive holds Catalan,
-//! Portuguese and English pieces too, and we want them labelled, not forced
-//! into es/en. A declared language (HTML `lang`, JSONL `lang`) is kept when
-//! the detector is unsure. Texts too short to judge get `und` with a
+//! Design choice: two detectors that fail differently. whichlang (a linear
+//! model over character n-grams and words, 16 languages, no confidence) gives
+//! the label: on our data it is the most accurate of whatlang, whichlang and
+//! lingua restricted to 7 languages short of lingua's high-accuracy mode,
+//! which is 50-100 times slower (figures in ARCHITECTURE.md, from
+//! `scripts/bench_langid.sh`). whatlang (trigram profiles, ~70 languages, a
+//! confidence score) checks it: when both agree the label is confident;
+//! when whatlang is sure of a language whichlang does not know (Catalan,
+//! Galician...) its label wins; otherwise the label is flagged as low
+//! confidence. A text whose two halves get different labels is flagged as
+//! mixed. A declared language (HTML `lang`, JSONL `lang`) is kept when the
+//! detection is not confident. Texts too short to judge get `und` with a
 //! diagnostic instead of a silent guess.
 
 use dateline_core::{Diagnostic, Doc, Layer, Stage};
@@ -92,15 +99,57 @@ fn iso1(lang: whatlang::Lang) -> &'static str {
     }
 }
 
-/// Detects the language of `text`: (ISO code, confidence 0-1), or `None`
-/// when the text is too short or the detector finds nothing.
-pub fn detect(text: &str) -> Option<(&'static str, f64)> {
-    let letters = text
-        .chars()
+/// ISO 639-1 code of a whichlang language.
+fn which_iso1(lang: whichlang::Lang) -> &'static str {
+    use whichlang::Lang::*;
+    match lang {
+        Ara => "ar",
+        Cmn => "zh",
+        Deu => "de",
+        Eng => "en",
+        Fra => "fr",
+        Hin => "hi",
+        Ita => "it",
+        Jpn => "ja",
+        Kor => "ko",
+        Nld => "nl",
+        Por => "pt",
+        Rus => "ru",
+        Spa => "es",
+        Swe => "sv",
+        Tur => "tr",
+        Vie => "vi",
+    }
+}
+
+/// Languages whichlang can answer.
+const WHICHLANG: [&str; 16] = [
+    "ar", "zh", "de", "en", "fr", "hi", "it", "ja", "ko", "nl", "pt", "ru", "es", "sv", "tr", "vi",
+];
+
+/// What the detectors say about a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// ISO 639-1 code (639-3 where 639-1 has none).
+    pub code: &'static str,
+    /// 0-1; below 0.5 the label is a guess (detectors disagree, or mixed).
+    pub confidence: f64,
+    /// The labels of the two halves, when they differ.
+    pub mixed: Option<(&'static str, &'static str)>,
+}
+
+fn enough_letters(text: &str) -> bool {
+    text.chars()
         .filter(|c| c.is_alphabetic())
         .take(MIN_LETTERS)
-        .count();
-    if letters < MIN_LETTERS {
+        .count()
+        >= MIN_LETTERS
+}
+
+/// Identifies the language of `text`, or `None` when the text is too short
+/// to judge (fewer than 12 letters).
+pub fn identify(text: &str) -> Option<Detection> {
+    if !enough_letters(text) {
         return None;
     }
     // the first 2 KB carry the signal; longer texts only cost time
@@ -108,8 +157,51 @@ pub fn detect(text: &str) -> Option<(&'static str, f64)> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let info = whatlang::detect(&text[..end])?;
-    Some((iso1(info.lang()), info.confidence()))
+    let text = &text[..end];
+    let label = which_iso1(whichlang::detect_language(text));
+    let (code, mut confidence) = match whatlang::detect(text) {
+        Some(info) => {
+            let other = iso1(info.lang());
+            let conf = info.confidence();
+            if other == label {
+                (label, 0.5 + conf / 2.0)
+            } else if conf >= 0.5 && !WHICHLANG.contains(&other) {
+                (other, conf)
+            } else {
+                (label, 0.5 * (1.0 - conf))
+            }
+        }
+        None => (label, 0.25),
+    };
+    // mixed texts: the halves (split at a space) must agree
+    let mut mid = text.len() / 2;
+    while !text.is_char_boundary(mid) {
+        mid -= 1;
+    }
+    let mid = text[..mid].rfind(char::is_whitespace).unwrap_or(mid);
+    let (a, b) = text.split_at(mid);
+    let mut mixed = None;
+    if enough_letters(a) && enough_letters(b) {
+        let (la, lb) = (
+            which_iso1(whichlang::detect_language(a)),
+            which_iso1(whichlang::detect_language(b)),
+        );
+        if la != lb {
+            mixed = Some((la, lb));
+            confidence = confidence.min(0.25);
+        }
+    }
+    Some(Detection {
+        code,
+        confidence,
+        mixed,
+    })
+}
+
+/// Detects the language of `text`: (ISO code, confidence 0-1), or `None`
+/// when the text is too short (see [`identify`]).
+pub fn detect(text: &str) -> Option<(&'static str, f64)> {
+    identify(text).map(|d| (d.code, d.confidence))
 }
 
 impl Stage for Language {
@@ -125,16 +217,20 @@ impl Stage for Language {
 
     fn process(&self, doc: &mut Doc) {
         let declared = doc.lang.take().filter(|l| !l.is_empty() && l != "und");
-        let detected = detect(&doc.text);
+        let detected = identify(&doc.text);
         doc.lang = Some(match (detected, declared) {
-            (Some((code, conf)), _) if conf >= 0.5 => code.to_string(),
+            (Some(d), _) if d.confidence >= 0.5 => d.code.to_string(),
             (_, Some(d)) => d,
-            (Some((code, _)), None) => {
+            (Some(d), None) => {
+                let why = match d.mixed {
+                    Some((a, b)) => format!("mixed languages ({a} then {b})"),
+                    None => "low confidence".to_string(),
+                };
                 doc.diag(Diagnostic::info(
                     "language",
-                    format!("language {code} detected with low confidence"),
+                    format!("language {} detected with {why}", d.code),
                 ));
-                code.to_string()
+                d.code.to_string()
             }
             (None, None) => {
                 doc.diag(Diagnostic::warning(
@@ -173,6 +269,50 @@ mod tests {
         assert_eq!(es.map(|x| x.0), Some("es"));
         let en = detect("The president held a phone call with the North Korean leader on Tuesday.");
         assert_eq!(en.map(|x| x.0), Some("en"));
+    }
+
+    #[test]
+    fn catalan_is_not_forced_into_a_neighbour() {
+        let ca = detect(
+            "El Govern de la Generalitat ha aprovat aquest dimarts el pressupost per a l'any vinent amb el suport dels grups parlamentaris.",
+        );
+        assert_eq!(ca.map(|x| x.0), Some("ca"));
+    }
+
+    #[test]
+    fn mixed_text_is_flagged() {
+        let d = identify(
+            "El presidente ruso mantuvo una larga conversación telefónica con el líder norcoreano sobre la guerra. The president held a long phone call with the North Korean leader about the war in Ukraine.",
+        );
+        assert!(
+            d.as_ref()
+                .is_some_and(|d| d.mixed.is_some() && d.confidence < 0.5),
+            "{d:?}"
+        );
+        let mut doc = Doc::from_raw(dateline_core::RawDoc::default());
+        doc.text = "Hoy llueve mucho en la ciudad de Madrid y hace frío. Today it is raining a lot in London and it is cold.".into();
+        Language.process(&mut doc);
+        assert!(doc.lang.is_some());
+    }
+
+    #[test]
+    fn any_input_gets_an_answer_without_panicking() {
+        let pieces = [
+            "é", "ñ", "日本", " ", "a", "Z", "!", "\u{200b}", "😀", "ab cd", "\n",
+        ];
+        let mut x = 7u64;
+        for n in 0..400 {
+            let mut s = String::new();
+            for _ in 0..(n % 60) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            if let Some(d) = identify(&s) {
+                assert!((0.0..=1.0).contains(&d.confidence));
+            }
+        }
     }
 
     #[test]

@@ -65,6 +65,7 @@ impl Store {
             insert_doc(&tx, doc, now, &mut stats)?;
         }
         tx.commit()?;
+        self.inserted += stats.inserted;
         Ok(stats)
     }
 }

@@ -1,7 +1,8 @@
 //! Reading the store: search, events, entities, documents, timeline, graph.
 
+use crate::snippet::Phrases;
 use crate::text::{fts_query, normalize};
-use crate::{Error, Result, Store};
+use crate::{meta, Error, Result, Store};
 use dateline_core::json::DocV1;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
@@ -469,11 +470,32 @@ impl Store {
                 "the query has no word to search for".to_string(),
             ));
         };
+        // one read transaction: every statement below sees the same snapshot
+        let _snapshot = self.conn.unchecked_transaction()?;
         let mut w = Where::default();
         w.push("docs_fts MATCH ?", vec![text(&expr)]);
-        doc_where(&q.filter, "d", &mut w);
+        let f = &q.filter;
+        let (lang, from, to) = (some(&f.lang), some(&f.from), some(&f.to));
+        if lang.is_some() || from.is_some() || to.is_some() {
+            // day and language are tested in memory (see meta.rs), not by
+            // reading each match's row in `docs`
+            meta::refresh(&self.conn, &self.meta.0, &self.current)?;
+            let opt = |s: Option<String>| s.map(Value::Text).unwrap_or(Value::Null);
+            w.push(
+                &format!("{}(docs_fts.rowid, ?, ?, ?)", meta::DOC_OK),
+                vec![
+                    opt(lang.map(str::to_string)),
+                    opt(from.map(str::to_string)),
+                    opt(to.map(day_upper)),
+                ],
+            );
+        }
+        let source = some(&f.source);
+        if let Some(s) = source {
+            w.push("instr(d.source, ?) > 0", vec![text(s)]);
+        }
         let filtered = w.conds.len() > 1;
-        let from = if filtered {
+        let from = if source.is_some() {
             "docs_fts JOIN docs d ON d.rowid = docs_fts.rowid"
         } else {
             "docs_fts"
@@ -497,6 +519,13 @@ impl Store {
                 .map_err(|e| self.classify(e))?;
             (n, true)
         };
+        if total == 0 || (total_exact && q.offset as i64 >= total) {
+            return Ok(SearchPage {
+                total: total.max(0) as usize,
+                total_exact,
+                hits: Vec::new(),
+            });
+        }
         let limit = q.limit.clamp(1, MAX_LIMIT);
         let window = (q.offset + limit).max(RANK_WINDOW as usize) as i64;
         if total > window || !total_exact {
@@ -533,24 +562,22 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()
             .map_err(|e| self.classify(e))?;
-        // snippets only for the page shown
-        let mut snip = self.conn.prepare_cached(&format!(
-            "SELECT d.id, d.title, d.date, d.lang, d.source,
-                    snippet(docs_fts, 1, '{MARK_START}', '{MARK_END}', '…', 24)
-             FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid
-             WHERE docs_fts MATCH ?1 AND docs_fts.rowid = ?2"
-        ))?;
+        // snippets only for the page shown, made from the text (snippet.rs)
+        let phrases = Phrases::of(&q.q);
+        let mut get = self.conn.prepare_cached(
+            "SELECT id, title, date, lang, source, text FROM docs WHERE rowid = ?1",
+        )?;
         let mut hits = Vec::with_capacity(top.len());
         for (rowid, score) in top {
-            let hit = snip
-                .query_row(rusqlite::params![expr, rowid], |r| {
+            let hit = get
+                .query_row([rowid], |r| {
                     Ok(SearchHit {
                         id: r.get(0)?,
                         title: r.get(1)?,
                         date: r.get(2)?,
                         lang: r.get(3)?,
                         source: r.get(4)?,
-                        snippet: r.get(5)?,
+                        snippet: phrases.snippet(r.get_ref(5)?.as_str()?),
                         score,
                     })
                 })
@@ -567,36 +594,67 @@ impl Store {
 
     /// Events matching a filter, most recent day first.
     pub fn events(&self, f: &EventFilter, limit: usize, offset: usize) -> Result<Vec<EventRow>> {
+        let _snapshot = self.conn.unchecked_transaction()?;
         let mut w = Where::default();
         let ids = self.resolve(f)?;
         event_where(f, &ids, &mut w);
+        let limit = limit.clamp(1, MAX_LIMIT);
         // A participant filter matching many events is cheapest walking the
         // day index newest first until the page is full; one matching few is
         // cheapest through the participant indexes, sorting what it finds.
-        // SQLite cannot know which from its statistics, so count (bounded).
+        // SQLite cannot know which from its statistics, so look (bounded):
+        // when fewer than DAY_SCAN_ABOVE match, that look found them all
+        // (day and rowid, from the participant indexes), and the page is
+        // taken from them.
         let mut by_day = "";
         if ids.any(f) {
-            let many: i64 = self
+            let mut found: Vec<(Option<String>, i64)> = self
                 .conn
                 .prepare_cached(&format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM events e WHERE {} LIMIT {DAY_SCAN_ABOVE})",
+                    "SELECT e.day, e.rowid FROM events e WHERE {} LIMIT {DAY_SCAN_ABOVE}",
                     w.sql()
                 ))?
-                .query_row(params_from_iter(w.params.iter()), |r| r.get(0))
+                .query_map(params_from_iter(w.params.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()
                 .map_err(|e| self.classify(e))?;
-            if many >= DAY_SCAN_ABOVE {
-                by_day = "INDEXED BY events_day";
+            if (found.len() as i64) < DAY_SCAN_ABOVE {
+                // ORDER BY e.day DESC, e.rowid DESC (NULL days last)
+                found.sort_unstable_by(|a, b| b.cmp(a));
+                let page: Vec<i64> = found.iter().skip(offset).take(limit).map(|x| x.1).collect();
+                if page.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let list = serde_json::to_string(&page)?;
+                let rows = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT {EVENT_COLUMNS} FROM events e JOIN docs d ON d.rowid = e.doc
+                         WHERE e.rowid IN (SELECT value FROM json_each(?1))
+                         ORDER BY e.day DESC, e.rowid DESC"
+                    ))?
+                    .query_map([list], event_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map_err(|e| self.classify(e));
+                return rows;
             }
+            by_day = "INDEXED BY events_day";
         }
         let n = w.next();
+        // the page is chosen on the events alone (often from an index
+        // only); only its rows are then read whole and joined to their
+        // documents
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events e {by_day} JOIN docs d ON d.rowid = e.doc
-             WHERE {} ORDER BY e.day DESC, e.rowid DESC LIMIT ?{n} OFFSET ?{}",
+            "SELECT {EVENT_COLUMNS} FROM (SELECT e.rowid AS id FROM events e {by_day}
+                WHERE {} ORDER BY e.day DESC, e.rowid DESC LIMIT ?{n} OFFSET ?{}) AS page
+             JOIN events e ON e.rowid = page.id JOIN docs d ON d.rowid = e.doc
+             ORDER BY e.day DESC, e.rowid DESC",
             w.sql(),
             n + 1
         );
         let mut params = w.params;
-        params.push(Value::Integer(limit.clamp(1, MAX_LIMIT) as i64));
+        params.push(Value::Integer(limit as i64));
         params.push(Value::Integer(offset as i64));
         let rows = self
             .conn

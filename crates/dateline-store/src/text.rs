@@ -40,12 +40,23 @@ pub fn day_of(s: &str) -> Option<String> {
     None
 }
 
-/// Turns what a person types into a valid FTS5 query: words and
-/// `"quoted phrases"` (all required), `OR` between terms, `word*` for a
-/// prefix, `-word` to exclude. Every term is quoted, so no input is a syntax
-/// error; `None` when nothing searchable is left.
-pub fn fts_query(input: &str) -> Option<String> {
-    let mut terms: Vec<(bool, String)> = Vec::new(); // (negated, fts term)
+/// One term of a query as a person types it.
+pub(crate) struct Term {
+    /// `-word`: documents with it are excluded.
+    pub neg: bool,
+    /// The word or the words of a quoted phrase.
+    pub body: String,
+    /// `word*`: a prefix.
+    pub prefix: bool,
+    /// Joined to the previous term by `OR`.
+    pub or: bool,
+}
+
+/// Splits what a person types into terms: words and `"quoted phrases"`,
+/// `OR` between terms, `word*` for a prefix, `-word` to exclude; terms
+/// without a letter or digit are dropped.
+pub(crate) fn terms(input: &str) -> Vec<Term> {
+    let mut terms: Vec<Term> = Vec::new();
     let mut pending_or = false;
     let chars: Vec<char> = input.chars().collect();
     let mut i = 0;
@@ -84,23 +95,38 @@ pub fn fts_query(input: &str) -> Option<String> {
         if !body.chars().any(char::is_alphanumeric) {
             continue;
         }
-        let mut term = format!("\"{}\"", body.replace('"', "\"\""));
-        if prefix {
+        let or = pending_or && !neg && terms.last().is_some_and(|t| !t.neg);
+        pending_or = false;
+        terms.push(Term {
+            neg,
+            body: body.to_string(),
+            prefix,
+            or,
+        });
+    }
+    terms
+}
+
+/// Turns what a person types into a valid FTS5 query: words and
+/// `"quoted phrases"` (all required), `OR` between terms, `word*` for a
+/// prefix, `-word` to exclude. Every term is quoted, so no input is a syntax
+/// error; `None` when nothing searchable is left.
+pub fn fts_query(input: &str) -> Option<String> {
+    let mut groups: Vec<(bool, String)> = Vec::new(); // (negated, fts term)
+    for t in terms(input) {
+        let mut term = format!("\"{}\"", t.body.replace('"', "\"\""));
+        if t.prefix {
             term.push('*');
         }
-        if pending_or && !neg {
-            if let Some(last) = terms.last_mut() {
-                if !last.0 {
-                    last.1 = format!("({} OR {})", last.1, term);
-                    pending_or = false;
-                    continue;
-                }
+        if t.or {
+            if let Some(last) = groups.last_mut() {
+                last.1 = format!("({} OR {})", last.1, term);
+                continue;
             }
         }
-        pending_or = false;
-        terms.push((neg, term));
+        groups.push((t.neg, term));
     }
-    let positive: Vec<&str> = terms
+    let positive: Vec<&str> = groups
         .iter()
         .filter(|t| !t.0)
         .map(|t| t.1.as_str())
@@ -109,7 +135,7 @@ pub fn fts_query(input: &str) -> Option<String> {
         return None;
     }
     let mut q = positive.join(" AND ");
-    for (_, t) in terms.iter().filter(|t| t.0) {
+    for (_, t) in groups.iter().filter(|t| t.0) {
         q = format!("({q}) NOT {t}");
     }
     Some(q)

@@ -397,3 +397,148 @@ fn large_result_sets_take_the_bounded_paths() {
     assert!(!page.total_exact, "counted up to the cap");
     assert_eq!(page.hits.len(), 20, "pages past the window still fill");
 }
+
+/// Filtered searches (tested in memory) and event pages (chosen from the
+/// indexes) give what plain SQL over the same store gives.
+#[test]
+fn fast_paths_agree_with_plain_sql() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut w = Store::open(dir.path()).expect("open");
+    let base = fixture();
+    let batch = |from: usize, to: usize| {
+        let mut docs = Vec::new();
+        for i in from..to {
+            for (k, d) in base.iter().enumerate() {
+                let mut d = d.clone();
+                d.id = format!("{}-{i}", d.id);
+                // some documents without a date, some with another language
+                d.date = match (i + k) % 7 {
+                    0 => None,
+                    n => Some(format!(
+                        "202{}-{:02}-{:02}",
+                        3 + n % 3,
+                        1 + i % 12,
+                        1 + i % 28
+                    )),
+                };
+                if (i + k) % 5 == 0 {
+                    d.lang = Some("fr".into());
+                }
+                for e in &mut d.events {
+                    e.date = None;
+                }
+                docs.push(d);
+            }
+        }
+        docs
+    };
+    w.insert_batch(&batch(0, 400)).expect("insert");
+    let table = dateline_store::DocTable::default();
+    let r = Store::open_read_only_with(dir.path(), &table).expect("reader");
+    let r2 = Store::open_read_only_with(dir.path(), &table).expect("second reader");
+    let sql = rusqlite::Connection::open(dir.path().join(DB_FILE)).expect("sqlite");
+    let check = |s: &Store, q: &str, f: DocFilter| {
+        let mut conds = vec!["docs_fts MATCH ?1".to_string()];
+        let mut params: Vec<String> = vec![dateline_store::fts_query(q).expect("query")];
+        if let Some(l) = &f.lang {
+            params.push(l.clone());
+            conds.push(format!("d.lang = ?{}", params.len()));
+        }
+        if let Some(x) = &f.from {
+            params.push(x.clone());
+            conds.push(format!("d.day >= ?{}", params.len()));
+        }
+        if let Some(x) = &f.to {
+            params.push(format!("{x}~"));
+            conds.push(format!("d.day <= ?{}", params.len()));
+        }
+        let mut want: Vec<String> = sql
+            .prepare(&format!(
+                "SELECT d.id FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE {}",
+                conds.join(" AND ")
+            ))
+            .expect("prepare")
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        want.sort();
+        let page = s
+            .search(&SearchQuery {
+                q: q.into(),
+                filter: f.clone(),
+                limit: 1000,
+                offset: 0,
+            })
+            .expect("search");
+        assert!(want.len() <= 1000, "a test set under the count cap");
+        assert_eq!(page.total, want.len(), "{q} {f:?}");
+        assert!(page.total_exact);
+        let mut got: Vec<String> = page.hits.into_iter().map(|h| h.id).collect();
+        got.sort();
+        assert_eq!(got, want, "{q} {f:?}");
+    };
+    let f = |lang: Option<&str>, from: Option<&str>, to: Option<&str>| DocFilter {
+        lang: lang.map(Into::into),
+        from: from.map(Into::into),
+        to: to.map(Into::into),
+        ..DocFilter::default()
+    };
+    for (s, q) in [(&r, "Putin"), (&r2, "Corea"), (&r, "Kim -Putin")] {
+        check(s, q, f(Some("es"), None, None));
+        check(s, q, f(Some("fr"), Some("2024"), None));
+        check(s, q, f(None, Some("2024-03"), Some("2024-06")));
+        check(s, q, f(None, None, Some("2023-12-31")));
+        check(s, q, f(Some("en"), Some("2025-01-15"), Some("2025-02")));
+        check(s, q, f(Some("xx"), None, None));
+    }
+    // documents added later are seen by the readers (and their shared table)
+    w.insert_batch(&batch(400, 450)).expect("insert more");
+    check(&r, "Putin", f(Some("fr"), None, None));
+    check(&r2, "Zelenski", f(None, Some("2025"), None));
+
+    // event pages: the newest-first order of the export path, sliced
+    for ef in [
+        EventFilter {
+            actor: Some("putin".into()),
+            ..EventFilter::default()
+        },
+        EventFilter {
+            either: Some("kim".into()),
+            from: Some("2024-02".into()),
+            ..EventFilter::default()
+        },
+        EventFilter {
+            actor: Some("RUS".into()),
+            recipient: Some("PRK".into()),
+            ..EventFilter::default()
+        },
+        EventFilter {
+            etype: Some("CONSULT".into()),
+            ..EventFilter::default()
+        },
+    ] {
+        let mut all = Vec::new();
+        r.for_each_event(&ef, |e| {
+            all.push((e.day.clone(), e.event_id));
+            Ok(())
+        })
+        .expect("export");
+        all.sort_by(|a, b| b.cmp(a));
+        for (limit, offset) in [
+            (50, 0),
+            (7, 13),
+            (1000, 0),
+            (10, all.len().saturating_sub(3)),
+        ] {
+            let got: Vec<(Option<String>, i64)> = r
+                .events(&ef, limit, offset)
+                .expect("events")
+                .into_iter()
+                .map(|e| (e.day, e.event_id))
+                .collect();
+            let want: Vec<_> = all.iter().skip(offset).take(limit).cloned().collect();
+            assert_eq!(got, want, "{ef:?} limit {limit} offset {offset}");
+        }
+    }
+}

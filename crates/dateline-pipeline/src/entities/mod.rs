@@ -1,0 +1,701 @@
+//! Entities: mentions found in the text, linked to the knowledge base and
+//! merged into one entity per real-world actor.
+//!
+//! Design choice: linking is driven by the knowledge base first. The KB's
+//! word-level matcher ([`Kb::find_all`]) finds names, aliases, role phrases
+//! ("el presidente ruso"), demonyms and metonyms in one pass; each match is
+//! resolved with the document's date (a role phrase names whoever held the
+//! office then) and with a little context (a capital after "en"/"in" is a
+//! place, elsewhere a metonym for its government). Then the document itself
+//! adds what no KB can know: acronyms defined in parentheses ("Agencia
+//! Central de Noticias de Corea (ACNC)"), short forms of names already seen
+//! ("Putin", "Kim"), demonyms used as nouns for a leader already named ("el
+//! ruso"), and names the NER model finds that the KB lacks, which get a
+//! document-local entity. Entity ids are `e0`, `e1` ... in order of first
+//! mention, so they are stable for a given text.
+
+use crate::kb::{norm, Entry, Kb, Kind};
+use crate::Result;
+use dateline_core::{Doc, Entity, KbRef, Layer, Mention, Role, Span, Stage};
+use rustc_hash::FxHashMap;
+
+/// The entities stage.
+pub struct Entities {
+    kb: &'static Kb,
+    ner_es: Option<Box<dyn NameTagger>>,
+    ner_en: Option<Box<dyn NameTagger>>,
+}
+
+/// A name finder over one sentence's words: spans `[start, end)` in word
+/// indices with a label (PER, ORG, LOC, MISC).
+pub trait NameTagger: Send + Sync {
+    fn names(&self, forms: &[&str], upos: &[&str]) -> Vec<(usize, usize, &'static str)>;
+}
+
+impl NameTagger for crate::ner::Ner {
+    fn names(&self, forms: &[&str], upos: &[&str]) -> Vec<(usize, usize, &'static str)> {
+        self.tag(forms, upos)
+            .into_iter()
+            .filter(|s| s.score >= 0.5)
+            .map(|s| (s.start, s.end, s.label))
+            .collect()
+    }
+}
+
+impl Entities {
+    /// Uses the shared built-in knowledge base and the shipped NER models.
+    pub fn new() -> Result<Entities> {
+        Ok(Entities::with_kb(Kb::shared()?))
+    }
+
+    /// Uses `kb` (e.g. built with `--kb-extra` files) and the shipped NER models.
+    pub fn with_kb(kb: &'static Kb) -> Entities {
+        let load = |l: &str| -> Option<Box<dyn NameTagger>> {
+            crate::ner::Ner::load(l)
+                .ok()
+                .map(|n| Box::new(n) as Box<dyn NameTagger>)
+        };
+        Entities::kb_only(kb).with_taggers(load("es"), load("en"))
+    }
+
+    /// Uses `kb` (e.g. built with `--kb-extra` files) and no name tagger.
+    pub fn kb_only(kb: &'static Kb) -> Entities {
+        Entities {
+            kb,
+            ner_es: None,
+            ner_en: None,
+        }
+    }
+
+    /// Adds name taggers for Spanish and English.
+    pub fn with_taggers(
+        mut self,
+        es: Option<Box<dyn NameTagger>>,
+        en: Option<Box<dyn NameTagger>>,
+    ) -> Entities {
+        self.ner_es = es;
+        self.ner_en = en;
+        self
+    }
+}
+
+impl Stage for Entities {
+    fn name(&self) -> &'static str {
+        "entities"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Text, Layer::Language, Layer::Tags]
+    }
+    fn provides(&self) -> &'static [Layer] {
+        &[Layer::Entities, Layer::Links]
+    }
+    fn process(&self, doc: &mut Doc) {
+        let ner = match doc.lang.as_deref() {
+            Some("en") => self.ner_en.as_deref(),
+            _ => self.ner_es.as_deref(),
+        };
+        let ents = link(self.kb, ner, doc);
+        doc.entities = ents;
+    }
+}
+
+/// Locative prepositions: a capital after one of them is a place.
+const LOCATIVE: &[&str] = &[
+    "en", "a", "desde", "hacia", "hasta", "de", "in", "at", "to", "from", "near", "into",
+];
+/// Stems of Spanish verbs of motion, after which "a" is locative.
+const MOTION: &[&str] = &[
+    "lleg", "viaj", "volv", "vuelv", "regres", "envi", "traslad", "dirig", "fue", "va", "ir",
+    "vin", "ven", "acud", "march", "huy", "entr", "desplaz", "mand", "retorn", "arrib", "emigr",
+];
+const ARTICLES: &[&str] = &["el", "la", "los", "las", "del", "al"];
+
+/// One entity under construction.
+struct Builder {
+    key: String,
+    name: String,
+    etype: String,
+    kb: Option<KbRef>,
+    /// ISO code of the country the entity belongs to (for "el ruso").
+    iso3: Option<String>,
+    mentions: Vec<Span>,
+    roles: Vec<Role>,
+    first: usize,
+}
+
+#[derive(Default)]
+struct State {
+    builders: Vec<Builder>,
+    by_key: FxHashMap<String, usize>,
+    /// Byte ranges already covered by a mention.
+    covered: Vec<(usize, usize)>,
+}
+
+impl State {
+    fn entity(&mut self, key: &str, make: impl FnOnce() -> Builder) -> usize {
+        if let Some(&i) = self.by_key.get(key) {
+            return i;
+        }
+        let b = make();
+        self.builders.push(b);
+        let i = self.builders.len() - 1;
+        self.by_key.insert(key.to_string(), i);
+        i
+    }
+
+    fn mention(&mut self, ent: usize, text: &str, start: usize, end: usize) {
+        if self.is_covered(start, end) {
+            return;
+        }
+        if let (Ok(span), Some(b)) = (Span::new(text, start, end), self.builders.get_mut(ent)) {
+            b.mentions.push(span);
+            b.first = b.first.min(start);
+            self.covered.push((start, end));
+        }
+    }
+
+    fn is_covered(&self, start: usize, end: usize) -> bool {
+        self.covered.iter().any(|&(s, e)| start < e && s < end)
+    }
+}
+
+fn doc_date(doc: &Doc) -> String {
+    doc.date
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Links the document's mentions; the result is sorted by first mention.
+pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
+    let text = doc.text.as_str();
+    let date = doc_date(doc);
+    let toks = norm::tokens(text);
+    let mut st = State::default();
+    let mut pending_nominal: Vec<(usize, usize, String)> = Vec::new();
+
+    // 1. acronyms defined in parentheses: "Long Name (ACR)"
+    let acronyms = find_acronyms(text, &toks);
+
+    // 2. knowledge-base matches
+    for m in kb.find_all(text) {
+        let ents: Vec<&Entry> = m.entries.iter().filter_map(|&i| kb.entry(i)).collect();
+        if ents.is_empty() {
+            continue;
+        }
+        let ti = toks.partition_point(|t| t.start < m.start);
+        let prev = ti
+            .checked_sub(1)
+            .and_then(|j| toks.get(j))
+            .map(|t| t.folded.as_str())
+            .unwrap_or("");
+        let next_tok = toks.iter().find(|t| t.start >= m.end);
+        // Spanish "a" also marks a personal object ("situado a Moscú como
+        // prioridad", "enfrentados a Washington"): locative only after a
+        // verb of motion
+        let prev2 = ti
+            .checked_sub(2)
+            .and_then(|j| toks.get(j))
+            .map(|t| t.folded.as_str())
+            .unwrap_or("");
+        let locative = if prev == "a" {
+            MOTION.iter().any(|m| prev2.starts_with(m))
+        } else {
+            LOCATIVE.contains(&prev)
+        };
+        let choice = choose(kb, &ents, locative, &date);
+        let Some(e) = choice else { continue };
+        match e.kind {
+            Kind::Person => {
+                let i = person_entity(kb, &mut st, e, &date);
+                st.mention(i, text, m.start, m.end);
+            }
+            Kind::RolePhrase => {
+                let Some((role, iso3)) = kb.role_phrase(&text[m.start..m.end]) else {
+                    continue;
+                };
+                let phrase = text[m.start..m.end].to_string();
+                if let Some(p) = kb.role_holder(role, iso3, &date) {
+                    let Some(pe) = kb.get(Kind::Person, &p.id) else {
+                        continue;
+                    };
+                    let i = person_entity(kb, &mut st, pe, &date);
+                    add_role(&mut st.builders[i], role, iso3, &phrase);
+                    // start the mention at the article, when there is one
+                    let start = article_before(text, &toks, ti).unwrap_or(m.start);
+                    st.mention(i, text, start, m.end);
+                } else {
+                    let key = format!("role:{role}.{iso3}");
+                    let i = st.entity(&key, || Builder {
+                        key: key.clone(),
+                        name: phrase.clone(),
+                        etype: "PER".into(),
+                        kb: None,
+                        iso3: Some(iso3.to_string()),
+                        mentions: Vec::new(),
+                        roles: vec![Role {
+                            role: role.to_string(),
+                            country: Some(iso3.to_string()),
+                            text: Some(phrase.clone()),
+                        }],
+                        first: usize::MAX,
+                    });
+                    st.mention(i, text, m.start, m.end);
+                }
+            }
+            Kind::Demonym => {
+                // "el ruso" (article + demonym, not followed by a noun it
+                // modifies) names a person; resolved once people are known
+                let nominal = ARTICLES.contains(&prev)
+                    && next_tok.is_none_or(|t| {
+                        !is_lower_word(text, t.start, t.end)
+                            || FUNCTION_WORDS.contains(&t.folded.as_str())
+                    });
+                if nominal {
+                    pending_nominal.push((m.start, m.end, e.id.clone()));
+                    continue;
+                }
+                let i = country_entity(kb, &mut st, &e.id);
+                st.mention(i, text, m.start, m.end);
+            }
+            Kind::Country => {
+                let i = country_entity(kb, &mut st, &e.id);
+                st.mention(i, text, m.start, m.end);
+            }
+            Kind::Metonym => {
+                let key = format!("gov:{}", e.id);
+                let i = st.entity(&key, || Builder {
+                    key: key.clone(),
+                    name: e.name.clone(),
+                    etype: "ORG".into(),
+                    kb: Some(KbRef {
+                        qid: e.qid.clone(),
+                        code: e.cameo.clone(),
+                    }),
+                    iso3: e.iso3.clone(),
+                    mentions: Vec::new(),
+                    roles: Vec::new(),
+                    first: usize::MAX,
+                });
+                st.mention(i, text, m.start, m.end);
+            }
+            Kind::Org | Kind::Place => {
+                let key = e.key();
+                let etype = if e.kind == Kind::Org { "ORG" } else { "LOC" };
+                let i = st.entity(&key, || Builder {
+                    key: key.clone(),
+                    name: e.name.clone(),
+                    etype: etype.into(),
+                    kb: Some(KbRef {
+                        qid: e.qid.clone(),
+                        code: e.cameo.clone(),
+                    }),
+                    iso3: e.iso3.clone(),
+                    mentions: Vec::new(),
+                    roles: Vec::new(),
+                    first: usize::MAX,
+                });
+                st.mention(i, text, m.start, m.end);
+            }
+        }
+    }
+
+    // 3. acronyms: the long form's entity (or a new local one) takes every use
+    for ac in &acronyms {
+        let owner = st.builders.iter().position(|b| {
+            b.mentions.iter().any(|s| {
+                s.start() <= ac.long.0 && ac.long.1 <= s.end()
+                    || (s.start() >= ac.long.0
+                        && s.end() <= ac.long.1
+                        && s.len() * 2 > ac.long.1 - ac.long.0)
+            })
+        });
+        let i = match owner {
+            Some(i) => i,
+            None => {
+                let key = format!("local:{}", norm::normalize(&ac.acr));
+                let name = text[ac.long.0..ac.long.1].to_string();
+                let i = st.entity(&key, || Builder {
+                    key: key.clone(),
+                    name,
+                    etype: "ORG".into(),
+                    kb: None,
+                    iso3: None,
+                    mentions: Vec::new(),
+                    roles: Vec::new(),
+                    first: usize::MAX,
+                });
+                st.mention(i, text, ac.long.0, ac.long.1);
+                i
+            }
+        };
+        for t in &toks {
+            if t.cased == ac.acr && t.upper {
+                st.mention(i, text, t.start, t.end);
+            }
+        }
+    }
+
+    // 4. short forms of people already named ("Putin", "Kim")
+    short_forms(text, &toks, &mut st);
+
+    // 5. NER names the KB does not know
+    if let Some(ner) = ner {
+        ner_mentions(kb, ner, doc, &date, &mut st);
+    }
+
+    // 6. "el ruso": the person of that country most mentioned
+    for (s, e, iso3) in pending_nominal {
+        let best = st
+            .builders
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.etype == "PER" && b.iso3.as_deref() == Some(iso3.as_str()))
+            .max_by_key(|(_, b)| b.mentions.len())
+            .map(|(i, _)| i);
+        match best {
+            Some(i) => {
+                let ti = toks.partition_point(|t| t.start < s);
+                let start = article_before(text, &toks, ti).unwrap_or(s);
+                st.mention(i, text, start, e);
+            }
+            None => {
+                let i = country_entity(kb, &mut st, &iso3);
+                st.mention(i, text, s, e);
+            }
+        }
+    }
+
+    let mut out: Vec<Builder> = st
+        .builders
+        .into_iter()
+        .filter(|b| !b.mentions.is_empty())
+        .collect();
+    out.sort_by_key(|b| b.first);
+    out.into_iter()
+        .enumerate()
+        .map(|(n, mut b)| {
+            b.mentions.sort_by_key(|s| s.start());
+            let _ = &b.key;
+            Entity {
+                id: format!("e{n}"),
+                name: b.name,
+                etype: b.etype,
+                kb: b.kb,
+                mentions: b
+                    .mentions
+                    .into_iter()
+                    .map(|span| Mention { span })
+                    .collect(),
+                roles: b.roles,
+            }
+        })
+        .collect()
+}
+
+const FUNCTION_WORDS: &[&str] = &[
+    "con", "y", "de", "en", "a", "que", "por", "para", "se", "no", "ha", "fue", "es", "dijo",
+];
+
+fn is_lower_word(text: &str, s: usize, e: usize) -> bool {
+    text.get(s..e)
+        .and_then(|w| w.chars().next())
+        .is_some_and(|c| c.is_lowercase())
+}
+
+/// Start of the article right before token `ti`, if there is one.
+fn article_before(text: &str, toks: &[norm::Tok], ti: usize) -> Option<usize> {
+    let p = toks.get(ti.checked_sub(1)?)?;
+    let gap = text.get(p.end..toks.get(ti)?.start)?;
+    if gap.trim().is_empty() && matches!(p.folded.as_str(), "el" | "la" | "los" | "las") {
+        Some(p.start)
+    } else {
+        None
+    }
+}
+
+/// Picks the entry a match names, given its context.
+fn choose<'a>(kb: &Kb, ents: &[&'a Entry], locative: bool, date: &str) -> Option<&'a Entry> {
+    let rank = |e: &Entry| -> i32 {
+        match e.kind {
+            Kind::Person => {
+                let holds = kb
+                    .person(&e.id)
+                    .is_some_and(|p| p.roles.iter().any(|r| r.holds_on(date)));
+                if holds {
+                    100
+                } else {
+                    90
+                }
+            }
+            Kind::Org => 80,
+            Kind::Country => 75,
+            Kind::Metonym if !locative => 70,
+            Kind::Place if locative => 72,
+            Kind::Place => 60,
+            Kind::Metonym => 50,
+            Kind::RolePhrase => 65,
+            Kind::Demonym => 40,
+        }
+    };
+    ents.iter().copied().max_by_key(|e| rank(e))
+}
+
+fn person_entity(kb: &Kb, st: &mut State, e: &Entry, date: &str) -> usize {
+    let key = e.key();
+    st.entity(&key, || {
+        let p = kb.person(&e.id);
+        let held: Vec<&crate::kb::Role> = p
+            .map(|p| p.roles.iter().filter(|r| r.holds_on(date)).collect())
+            .unwrap_or_default();
+        let code = held
+            .iter()
+            .map(|r| r.cameo.clone())
+            .find(|c| !c.is_empty())
+            .or_else(|| e.cameo.clone());
+        let iso3 = held
+            .iter()
+            .map(|r| r.iso3.clone())
+            .find(|c| !c.is_empty())
+            .or_else(|| e.iso3.clone());
+        Builder {
+            key: key.clone(),
+            name: e.name.clone(),
+            etype: "PER".into(),
+            kb: Some(KbRef {
+                qid: e.qid.clone(),
+                code,
+            }),
+            iso3,
+            mentions: Vec::new(),
+            roles: held
+                .iter()
+                .map(|r| Role {
+                    role: r.title.clone(),
+                    country: (!r.iso3.is_empty()).then(|| r.iso3.clone()),
+                    text: None,
+                })
+                .collect(),
+            first: usize::MAX,
+        }
+    })
+}
+
+fn add_role(b: &mut Builder, role: &str, iso3: &str, phrase: &str) {
+    if let Some(r) = b
+        .roles
+        .iter_mut()
+        .find(|r| r.country.as_deref() == Some(iso3) && r.text.is_none())
+    {
+        r.text = Some(phrase.to_string());
+        return;
+    }
+    if !b.roles.iter().any(|r| r.text.as_deref() == Some(phrase)) {
+        b.roles.push(Role {
+            role: role.to_string(),
+            country: Some(iso3.to_string()),
+            text: Some(phrase.to_string()),
+        });
+    }
+}
+
+fn country_entity(kb: &Kb, st: &mut State, iso3: &str) -> usize {
+    let key = format!("country:{}", iso3.to_lowercase());
+    st.entity(&key, || {
+        let c = kb.country(iso3);
+        Builder {
+            key: key.clone(),
+            name: c
+                .map(|c| c.name_en.clone())
+                .unwrap_or_else(|| iso3.to_string()),
+            etype: "LOC".into(),
+            kb: Some(KbRef {
+                qid: c.and_then(|c| c.qid.clone()),
+                code: Some(
+                    c.map(|c| c.cameo.clone())
+                        .unwrap_or_else(|| iso3.to_string()),
+                ),
+            }),
+            iso3: Some(iso3.to_string()),
+            mentions: Vec::new(),
+            roles: Vec::new(),
+            first: usize::MAX,
+        }
+    })
+}
+
+struct Acronym {
+    acr: String,
+    long: (usize, usize),
+}
+
+/// Words that may sit inside a multi-word name ("Agencia Central de
+/// Noticias de Corea", "Bank of England").
+const NAME_JOINERS: &[&str] = &[
+    "de", "del", "la", "las", "los", "y", "e", "of", "the", "for", "and",
+];
+
+/// "Agencia Central de Noticias de Corea (ACNC)": the capitalised phrase
+/// right before a parenthesised all-capitals word.
+fn find_acronyms(text: &str, toks: &[norm::Tok]) -> Vec<Acronym> {
+    let mut out: Vec<Acronym> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let open = text
+            .get(..t.start)
+            .is_some_and(|b| b.trim_end().ends_with('('));
+        let close = text
+            .get(t.end..)
+            .is_some_and(|a| a.trim_start().starts_with(')'));
+        let len = t.cased.chars().count();
+        if !(open && close && t.upper && (2..=8).contains(&len)) || i == 0 {
+            continue;
+        }
+        // walk back over capitalised words and joiners
+        let mut j = i;
+        let mut first_cap: Option<usize> = None;
+        while j > 0 {
+            let p = &toks[j - 1];
+            let gap = text.get(p.end..toks[j].start).unwrap_or("");
+            if j < i && gap.chars().any(|c| !c.is_whitespace()) {
+                break;
+            }
+            if p.cap {
+                first_cap = Some(j - 1);
+            } else if !NAME_JOINERS.contains(&p.folded.as_str()) {
+                break;
+            }
+            j -= 1;
+        }
+        let Some(f) = first_cap else { continue };
+        // the long form ends at the word before the parenthesis
+        let last = i - 1;
+        if f > last || !toks[last].cap {
+            continue;
+        }
+        // initials of the long form's capitalised words should agree loosely
+        let words: Vec<&norm::Tok> = toks[f..=last].iter().filter(|w| w.cap).collect();
+        if words.len() < 2 {
+            continue;
+        }
+        let initials: String = words
+            .iter()
+            .filter_map(|w| w.cased.chars().next())
+            .collect::<String>()
+            .to_uppercase();
+        let acr_up = t.cased.to_uppercase();
+        let overlap = acr_up.chars().filter(|c| initials.contains(*c)).count();
+        if overlap * 2 < acr_up.chars().count() {
+            continue;
+        }
+        out.push(Acronym {
+            acr: t.cased.clone(),
+            long: (toks[f].start, toks[last].end),
+        });
+    }
+    out
+}
+
+fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
+    // token (folded) -> person entities whose name has it as first or last word
+    let mut index: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (i, b) in st.builders.iter().enumerate() {
+        if b.etype != "PER" || b.mentions.is_empty() {
+            continue;
+        }
+        let mut names: Vec<String> = vec![b.name.clone()];
+        names.extend(b.mentions.iter().map(|s| s.slice(text).to_string()));
+        for n in names {
+            let nt = norm::tokens(&n);
+            let caps: Vec<&norm::Tok> = nt.iter().filter(|t| t.cap).collect();
+            if caps.len() < 2 {
+                continue;
+            }
+            for t in [caps[0], caps[caps.len() - 1]] {
+                if t.folded.chars().count() >= 3 {
+                    let v = index.entry(t.folded.clone()).or_default();
+                    if !v.contains(&i) {
+                        v.push(i);
+                    }
+                }
+            }
+        }
+    }
+    for t in toks {
+        if !t.cap || t.upper {
+            continue;
+        }
+        if let Some(v) = index.get(&t.folded) {
+            if v.len() == 1 {
+                st.mention(v[0], text, t.start, t.end);
+            }
+        }
+    }
+}
+
+fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut State) {
+    let text = doc.text.as_str();
+    let mut start = 0;
+    while start < doc.words.len() {
+        let sent = doc
+            .tokens
+            .get(doc.words[start].token as usize)
+            .map(|t| t.sent)
+            .unwrap_or(0);
+        let mut end = start;
+        while end < doc.words.len()
+            && doc
+                .tokens
+                .get(doc.words[end].token as usize)
+                .map(|t| t.sent)
+                == Some(sent)
+        {
+            end += 1;
+        }
+        let forms: Vec<&str> = (start..end).map(|i| doc.word_form(i)).collect();
+        let upos: Vec<&str> = doc.words[start..end].iter().map(|w| &*w.upos).collect();
+        for (ws, we, label) in ner.names(&forms, &upos) {
+            let (Some(a), Some(b)) = (
+                doc.words.get(start + ws),
+                doc.words.get(start + we.saturating_sub(1)),
+            ) else {
+                continue;
+            };
+            let (Some(ta), Some(tb)) = (
+                doc.tokens.get(a.token as usize),
+                doc.tokens.get(b.token as usize),
+            ) else {
+                continue;
+            };
+            let (s, e) = (ta.span.start(), tb.span.end());
+            if st.is_covered(s, e) {
+                continue;
+            }
+            let surface = &text[s..e];
+            // a KB alias the matcher missed (case, article)
+            let linked = kb.lookup(surface).into_iter().next();
+            let i = match linked {
+                Some(en) if en.kind == Kind::Person => person_entity(kb, st, en, date),
+                Some(en) if en.kind == Kind::Country => country_entity(kb, st, &en.id),
+                _ => {
+                    let key = format!("local:{}:{}", label, norm::normalize(surface));
+                    st.entity(&key, || Builder {
+                        key: key.clone(),
+                        name: surface.to_string(),
+                        etype: label.to_string(),
+                        kb: None,
+                        iso3: None,
+                        mentions: Vec::new(),
+                        roles: Vec::new(),
+                        first: usize::MAX,
+                    })
+                }
+            };
+            st.mention(i, text, s, e);
+        }
+        start = end.max(start + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests;

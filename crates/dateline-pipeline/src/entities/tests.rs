@@ -1,0 +1,114 @@
+use super::*;
+use dateline_core::{Doc, RawDoc, Stage};
+
+fn run(date: &str, body: &str) -> Doc {
+    let raw = RawDoc {
+        date: Some(date.to_string()),
+        title: None,
+        body: body.to_string(),
+        ..RawDoc::default()
+    };
+    let mut doc = Doc::from_raw(raw);
+    let stages: Vec<Box<dyn Stage>> = vec![
+        Box::new(crate::clean::Clean::new().expect("clean")),
+        Box::new(crate::lang::Language),
+        Box::new(crate::text::Sentences::new()),
+        Box::new(crate::tags::Tags::new().expect("tags")),
+        Box::new(Entities::new().expect("kb")),
+    ];
+    for s in &stages {
+        s.process(&mut doc);
+    }
+    doc
+}
+
+fn mentions<'a>(doc: &'a Doc, name: &str) -> Vec<&'a str> {
+    doc.entities
+        .iter()
+        .filter(|e| e.name == name)
+        .flat_map(|e| e.mentions.iter().map(|m| m.span.slice(&doc.text)))
+        .collect()
+}
+
+#[test]
+fn role_phrase_resolves_on_the_date_and_merges_with_the_name() {
+    let d = run(
+        "2025-08-13",
+        "El canciller alemán Friedrich Merz habló con la prensa. Después, Merz viajó a París.",
+    );
+    let m = mentions(&d, "Friedrich Merz");
+    assert!(m.iter().any(|s| s.contains("canciller alemán")), "{m:?}");
+    assert!(m.contains(&"Merz"), "{m:?}");
+    assert_eq!(
+        d.entities
+            .iter()
+            .filter(|e| e.name == "Friedrich Merz")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn acronym_defined_in_parentheses_joins_its_long_form() {
+    let d = run(
+        "2025-08-13",
+        "Lo anunció la Oficina Nacional de Estadísticas Agrarias (ONEA) el lunes. Según la ONEA, la cosecha creció.",
+    );
+    let e = d
+        .entities
+        .iter()
+        .find(|e| e.mentions.iter().any(|m| m.span.slice(&d.text) == "ONEA"))
+        .expect("ONEA linked");
+    let texts: Vec<&str> = e.mentions.iter().map(|m| m.span.slice(&d.text)).collect();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert!(texts[0].starts_with("Oficina Nacional"), "{texts:?}");
+}
+
+#[test]
+fn demonyms_and_metonyms_resolve_to_countries_and_governments() {
+    let d = run(
+        "2025-08-13",
+        "Las tropas norcoreanas llegaron a Moscú. Washington criticó la decisión del Kremlin y el apoyo surcoreano.",
+    );
+    let code_of = |s: &str| {
+        d.entities
+            .iter()
+            .find(|e| e.mentions.iter().any(|m| m.span.slice(&d.text) == s))
+            .and_then(|e| e.kb.as_ref())
+            .and_then(|k| k.code.clone())
+    };
+    // the KB knows "tropas norcoreanas" as the army; a bare demonym is the country
+    assert_eq!(code_of("tropas norcoreanas").as_deref(), Some("PRKMIL"));
+    assert_eq!(code_of("Washington").as_deref(), Some("USAGOV"));
+    assert_eq!(code_of("Kremlin").as_deref(), Some("RUSGOV"));
+    assert_eq!(code_of("surcoreano").as_deref(), Some("KOR"));
+    // "a Moscú" is the city, not the government
+    let moscow = d
+        .entities
+        .iter()
+        .find(|e| e.mentions.iter().any(|m| m.span.slice(&d.text) == "Moscú"))
+        .expect("Moscú");
+    assert_eq!(moscow.etype, "LOC");
+}
+
+#[test]
+fn nominal_demonym_names_the_leader_already_mentioned() {
+    let d = run(
+        "2025-08-13",
+        "Vladímir Putin viajará a Alaska. La reunión del ruso con Donald Trump será el viernes.",
+    );
+    let m = mentions(&d, "Vladimir Putin");
+    assert!(m.iter().any(|s| s.ends_with("ruso")), "{m:?}");
+}
+
+#[test]
+fn empty_and_odd_documents_do_not_panic() {
+    for body in ["", "(", "(ABC)", "  ( X ) ", "el ruso", "Kim"] {
+        let d = run("2025-08-13", body);
+        for e in &d.entities {
+            assert!(!e.mentions.is_empty());
+        }
+    }
+    let d = run("", "El presidente ruso habló.");
+    assert!(d.entities.iter().all(|e| !e.mentions.is_empty()));
+}

@@ -1,0 +1,1253 @@
+//! Events: who did what to whom, when, where, according to whom, and
+//! whether it happened at all.
+//!
+//! Design choice: a reviewed trigger lexicon (lemmas and short lemma
+//! patterns with CAMEO codes, compiled from the UD-PETRARCH and PETRARCH2
+//! verb dictionaries) finds candidate events per sentence; the CAMEO code
+//! gives the PLOVER type and mode (PLOVER's own conversion table), the quad
+//! class and the Goldstein score. Arguments come from the entity layer and
+//! the clause around the trigger: the actor is the first entity of the
+//! clause before the trigger that is not governed by a preposition (the
+//! passive agent after "por"/"by" when the verb is passive, the antecedent
+//! of a relative "que"), the recipient the first entity after it; "junto a"
+//! / "together with" add co-actors. Dates come from the nearest time
+//! expression of the sentence (a "desde ..." start point is not an event
+//! date), else the document date flagged as such. Modality comes from the
+//! verb group (future and conditional forms, modal verbs, negation) and
+//! cue words ("prevista", "fijadas para"), and from the date (an event
+//! dated well before the article is historical). Attribution cues
+//! ("según", "de acuerdo con", ", informó X", "according to", "X said")
+//! attach their source to every event of the sentence.
+//!
+//! One happening is often told several times in an article ("mantuvieron
+//! una conversación telefónica" ... "durante la llamada del martes"):
+//! definite or possessive nominal mentions and mentions with the same
+//! participants and type merge into the earlier event, which takes the
+//! date, place and sources the later mentions add. This is what lets the
+//! call be dated by "del martes" two sentences later instead of by the
+//! publication date.
+
+pub mod lexicon;
+
+use crate::Result;
+use dateline_core::{Attribution, Doc, Event, Layer, Participant, Span, Stage};
+use lexicon::{Cameo, Part, Triggers};
+
+/// The events stage.
+pub struct Events {
+    es: Triggers,
+    en: Triggers,
+    cameo: Cameo,
+}
+
+impl Events {
+    pub fn new() -> Result<Events> {
+        Ok(Events {
+            es: Triggers::builtin("es")?,
+            en: Triggers::builtin("en")?,
+            cameo: Cameo::builtin()?,
+        })
+    }
+}
+
+impl Stage for Events {
+    fn name(&self) -> &'static str {
+        "events"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Tags, Layer::Entities, Layer::Timexes]
+    }
+    fn provides(&self) -> &'static [Layer] {
+        &[Layer::Attributions, Layer::Events]
+    }
+    fn process(&self, doc: &mut Doc) {
+        let en = doc.lang.as_deref() == Some("en");
+        let trig = if en { &self.en } else { &self.es };
+        let events = extract(doc, trig, &self.cameo, en);
+        doc.events = events;
+    }
+}
+
+/// A word of the document seen by the event coder.
+struct W {
+    start: usize,
+    end: usize,
+    sent: u32,
+    /// folded lemma and form
+    lemma: String,
+    form: String,
+    /// lower-cased form with its accents (tense endings: "dialogará")
+    lower: String,
+    upos: String,
+}
+
+/// An entity mention: byte range, entity index.
+#[derive(Clone, Copy)]
+struct M {
+    start: usize,
+    end: usize,
+    ent: usize,
+}
+
+/// A candidate event before merging.
+struct Cand {
+    sent: u32,
+    tw: (usize, usize),
+    cameo: String,
+    nominal: bool,
+    definite: bool,
+    actor: Vec<usize>,
+    recipient: Vec<usize>,
+    date: Option<String>,
+    location: Option<String>,
+    modality: &'static str,
+    attribution: Vec<Attribution>,
+    mentions: usize,
+}
+
+const PREPS_ES: &[&str] = &[
+    "de", "del", "a", "al", "con", "en", "contra", "por", "para", "segun", "sobre", "hacia",
+    "desde", "entre", "sin", "tras", "ante",
+];
+const PREPS_EN: &[&str] = &[
+    "of", "to", "with", "in", "at", "against", "for", "from", "about", "on", "by", "into",
+    "between", "without", "after", "before", "toward", "towards",
+];
+const DETERMINERS: &[&str] = &[
+    "el", "la", "los", "las", "del", "al", "ese", "esa", "esos", "esas", "este", "esta", "estos",
+    "estas", "dicho", "dicha", "su", "sus", "aquel", "aquella", "the", "that", "this", "these",
+    "those", "its", "their", "his", "her",
+];
+const CLAUSE_WORDS: &[&str] = &[
+    "que", "quien", "quienes", "cuando", "mientras", "aunque", "pero", "sino", "porque", "donde",
+    "that", "which", "who", "while", "but", "because", "although", "whereas",
+];
+/// Verbs whose subject takes part in the event their object names
+/// ("mantuvieron una conversación", "held talks").
+const LIGHT_VERBS: &[&str] = &[
+    "mantener",
+    "sostener",
+    "celebrar",
+    "realizar",
+    "tener",
+    "efectuar",
+    "llevar",
+    "protagonizar",
+    "iniciar",
+    "convocar",
+    "organizar",
+    "encabezar",
+    "lanzar",
+    "cumplir",
+    "declarar",
+    "emprender",
+    "comenzar",
+    "anunciar",
+    "acordar",
+    "prometer",
+    "decidir",
+    "aprobar",
+    "ofrecer",
+    "planear",
+    "ordenar",
+    "autorizar",
+    "hold",
+    "conduct",
+    "stage",
+    "launch",
+    "carry",
+    "begin",
+    "start",
+    "lead",
+    "organize",
+    "organise",
+    "call",
+    "announce",
+    "agree",
+    "decide",
+    "pledge",
+    "promise",
+    "offer",
+    "plan",
+    "order",
+    "authorize",
+    "authorise",
+];
+/// Stems of irregular light verbs, matched on the form (the lemmatiser
+/// misses some: "mantuvieron").
+const LIGHT_STEMS: &[&str] = &[
+    "mantuv", "mantien", "manten", "sostuv", "sostien", "sosten", "held", "holds", "holding",
+];
+
+fn is_light(w: &W) -> bool {
+    LIGHT_VERBS.contains(&w.lemma.as_str()) || LIGHT_STEMS.iter().any(|s| w.form.starts_with(s))
+}
+
+const FUTURE_CUES: &[&str] = &[
+    "prevista",
+    "previsto",
+    "previstas",
+    "previstos",
+    "programada",
+    "programado",
+    "programadas",
+    "programados",
+    "fijada",
+    "fijado",
+    "fijadas",
+    "fijados",
+    "proxima",
+    "proximo",
+    "proximas",
+    "proximos",
+    "planeada",
+    "planeado",
+    "prevé",
+    "preve",
+    "will",
+    "scheduled",
+    "planned",
+    "upcoming",
+    "next",
+];
+const MODAL_HYPO: &[&str] = &[
+    "podria",
+    "podrian",
+    "habria",
+    "habrian",
+    "seria",
+    "serian",
+    "would",
+    "could",
+    "might",
+    "may",
+    "presuntamente",
+    "supuestamente",
+    "allegedly",
+    "reportedly",
+];
+const NEGATION: &[&str] = &["no", "nunca", "jamas", "ni", "not", "never", "n't"];
+const SPEECH_ES: &[&str] = &[
+    "informar",
+    "indicar",
+    "decir",
+    "afirmar",
+    "asegurar",
+    "senalar",
+    "declarar",
+    "anunciar",
+    "explicar",
+    "precisar",
+    "agregar",
+    "anadir",
+    "reportar",
+    "revelar",
+    "expresar",
+    "citar",
+    "confirmar",
+    "comunicar",
+    "publicar",
+    "destacar",
+];
+const SPEECH_EN: &[&str] = &[
+    "say",
+    "said",
+    "tell",
+    "told",
+    "report",
+    "reported",
+    "announce",
+    "announced",
+    "state",
+    "stated",
+    "claim",
+    "claimed",
+    "confirm",
+    "confirmed",
+    "add",
+    "added",
+];
+
+fn fold(s: &str) -> String {
+    crate::kb::norm::normalize(s)
+}
+
+fn words(doc: &Doc) -> Vec<W> {
+    let mut out = Vec::with_capacity(doc.words.len());
+    for (i, w) in doc.words.iter().enumerate() {
+        let Some(t) = doc.tokens.get(w.token as usize) else {
+            continue;
+        };
+        out.push(W {
+            start: t.span.start(),
+            end: t.span.end(),
+            sent: t.sent,
+            lemma: fold(&w.lemma),
+            form: fold(doc.word_form(i)),
+            lower: doc.word_form(i).to_lowercase(),
+            upos: w.upos.to_string(),
+        });
+    }
+    out
+}
+
+fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
+    let ws = words(doc);
+    if ws.is_empty() {
+        return Vec::new();
+    }
+    let preps = if en { PREPS_EN } else { PREPS_ES };
+    let mut ments: Vec<M> = doc
+        .entities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| {
+            e.mentions.iter().map(move |m| M {
+                start: m.span.start(),
+                end: m.span.end(),
+                ent: i,
+            })
+        })
+        .collect();
+    ments.sort_by_key(|m| m.start);
+    let doc_date = doc
+        .date
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .map(str::to_string);
+
+    // sentence word ranges
+    let mut sents: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        let s = ws[i].sent;
+        let mut j = i;
+        while j < ws.len() && ws[j].sent == s {
+            j += 1;
+        }
+        sents.push((i, j));
+        i = j;
+    }
+
+    let mut cands: Vec<Cand> = Vec::new();
+    for &(a, b) in &sents {
+        let sent_no = ws[a].sent;
+        let attrs = attributions(doc, &ws[a..b], &ments, en);
+        let mut used = vec![false; b - a];
+        let mut local: Vec<Cand> = Vec::new();
+        for k in a..b {
+            if used[k - a] {
+                continue;
+            }
+            let Some((end, covered, code)) = match_at(trig, &ws, k, b) else {
+                continue;
+            };
+            // a cue of attribution is not an event ("de acuerdo con")
+            if attrs
+                .iter()
+                .any(|at| at.span.start() <= ws[k].start && ws[k].end <= at.span.end())
+            {
+                continue;
+            }
+            for u in used.iter_mut().take(covered - a).skip(k - a) {
+                *u = true;
+            }
+            let nominal = !matches!(ws[k].upos.as_str(), "VERB" | "AUX");
+            let c = build(
+                doc,
+                &ws,
+                a,
+                b,
+                k,
+                end,
+                code,
+                nominal,
+                &ments,
+                &attrs,
+                preps,
+                en,
+                doc_date.as_deref(),
+            );
+            if let Some(c) = c {
+                // one event per CAMEO root and participants in a sentence
+                if let Some(prev) = local.iter_mut().find(|p| {
+                    let overlap = p.actor.is_empty()
+                        || c.actor.is_empty()
+                        || p.actor.iter().any(|x| c.actor.contains(x));
+                    let rec_ok = p.recipient.is_empty()
+                        || c.recipient.is_empty()
+                        || p.recipient.iter().any(|x| c.recipient.contains(x));
+                    p.cameo.get(..2) == c.cameo.get(..2) && overlap && rec_ok
+                }) {
+                    for x in c.actor {
+                        if !prev.actor.contains(&x) {
+                            prev.actor.push(x);
+                        }
+                    }
+                    for r in c.recipient {
+                        if !prev.recipient.contains(&r) && !prev.actor.contains(&r) {
+                            prev.recipient.push(r);
+                        }
+                    }
+                    continue;
+                }
+                local.push(c);
+            }
+        }
+        let _ = sent_no;
+        cands.extend(local);
+    }
+
+    // merge mentions of one happening
+    let mut events: Vec<Cand> = Vec::new();
+    for c in cands {
+        let target = events.iter().rposition(|p| corefers(p, &c));
+        match target {
+            Some(t) => merge(&mut events[t], c),
+            None => {
+                // nominal mentions of talks and support need participants
+                let root = c.cameo.get(..2).unwrap_or("");
+                let bare = c.actor.is_empty() && c.recipient.is_empty();
+                if c.nominal
+                    && bare
+                    && c.date.is_none()
+                    && matches!(root, "03" | "04" | "05" | "06" | "07")
+                {
+                    continue;
+                }
+                events.push(c);
+            }
+        }
+    }
+
+    let sentence_span = |s: u32| doc.sentences.get(s as usize).copied();
+    let mut out = Vec::new();
+    for mut c in events {
+        // an actor is never its own recipient
+        c.recipient.retain(|r| !c.actor.contains(r));
+        let Some((etype, mode)) = cameo.plover(&c.cameo) else {
+            continue;
+        };
+        let Some(sent) = sentence_span(c.sent) else {
+            continue;
+        };
+        let (Ok(trigger), Ok(span)) = (
+            Span::new(&doc.text, ws[c.tw.0].start, ws[c.tw.1 - 1].end),
+            Span::new(&doc.text, sent.start(), sent.end()),
+        ) else {
+            continue;
+        };
+        let (date, date_source) = match c.date.clone() {
+            Some(d) => (Some(d), Some("text".to_string())),
+            None => (
+                doc_date.clone(),
+                doc_date.as_ref().map(|_| "document".to_string()),
+            ),
+        };
+        let mut modality = c.modality;
+        if modality == "asserted" {
+            if let (Some(d), Some(dd), Some("text")) = (&date, &doc_date, date_source.as_deref()) {
+                modality = date_modality(d, dd);
+            }
+        }
+        let conf: f32 = 0.4
+            + if c.actor.is_empty() { 0.0 } else { 0.25 }
+            + if c.recipient.is_empty() { 0.0 } else { 0.2 }
+            + if c.nominal { 0.0 } else { 0.1 }
+            + if c.mentions > 1 { 0.05 } else { 0.0 };
+        out.push(Event {
+            etype: etype.to_string(),
+            mode: mode.map(str::to_string),
+            cameo: Some(c.cameo.clone()),
+            quad: lexicon::quad(&c.cameo),
+            goldstein: lexicon::goldstein(&c.cameo),
+            actor: participant(doc, &c.actor),
+            recipient: participant(doc, &c.recipient),
+            date,
+            date_source,
+            location: c.location,
+            modality: modality.to_string(),
+            attribution: c.attribution,
+            sentence: sent,
+            span,
+            trigger,
+            confidence: conf.min(1.0),
+        });
+    }
+    out
+}
+
+/// Asserted events dated in the future are planned; dated more than a month
+/// before the article, historical.
+fn date_modality(date: &str, doc_date: &str) -> &'static str {
+    let d = date.get(..10).unwrap_or(date);
+    if d.len() >= 4 && d.get(..4) < doc_date.get(..4) {
+        return "historical";
+    }
+    if d.len() == 10 && d > doc_date {
+        return "future";
+    }
+    if d.len() == 10 {
+        let days = |s: &str| -> Option<i64> {
+            let y: i64 = s.get(..4)?.parse().ok()?;
+            let m: i64 = s.get(5..7)?.parse().ok()?;
+            let dd: i64 = s.get(8..10)?.parse().ok()?;
+            Some(y * 372 + m * 31 + dd)
+        };
+        if let (Some(a), Some(b)) = (days(d), days(doc_date)) {
+            if b - a > 31 {
+                return "historical";
+            }
+        }
+    }
+    "asserted"
+}
+
+fn participant(doc: &Doc, ents: &[usize]) -> Participant {
+    let mk = |i: usize| -> Participant {
+        let e = doc.entities.get(i);
+        Participant {
+            entity: e.map(|e| e.id.clone()),
+            code: e.and_then(|e| e.kb.as_ref()).and_then(|k| k.code.clone()),
+            with: Vec::new(),
+        }
+    };
+    let mut it = ents.iter();
+    let Some(&first) = it.next() else {
+        return Participant::default();
+    };
+    let mut p = mk(first);
+    p.with = it.map(|&i| mk(i)).collect();
+    p
+}
+
+/// The longest pattern starting at word `k` (within the sentence ending at
+/// `b`): its end word (exclusive) and code.
+fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usize, String)> {
+    let w = &ws[k];
+    let pats = trig
+        .by_first
+        .get(&w.lemma)
+        .or_else(|| trig.by_first.get(&w.form))?;
+    'pat: for p in pats {
+        if p.noun_only && matches!(w.upos.as_str(), "VERB" | "AUX") {
+            continue;
+        }
+        if let Some(na) = &p.not_after {
+            if k > 0 && ws[k - 1].sent == w.sent && &ws[k - 1].form == na {
+                continue;
+            }
+        }
+        let mut pos = k + 1;
+        let mut end = k + 1;
+        for part in p.parts.iter().skip(1) {
+            let limit = (pos + 8).min(b);
+            let mut found = None;
+            for (j, x) in ws.iter().enumerate().take(limit).skip(pos) {
+                if x.upos == "PUNCT" && matches!(x.form.as_str(), "") {
+                    break;
+                }
+                let ok = match part {
+                    Part::Word(s) => &x.lemma == s || &x.form == s,
+                    Part::Class(c) => trig
+                        .classes
+                        .get(c)
+                        .is_some_and(|set| set.contains(&x.lemma) || set.contains(&x.form)),
+                };
+                if ok {
+                    found = Some(j);
+                    break;
+                }
+            }
+            match found {
+                Some(j) => {
+                    pos = j + 1;
+                    // multiword triggers are contiguous; slots only extend the match
+                    if matches!(part, Part::Word(_)) {
+                        end = j + 1;
+                    }
+                }
+                None => continue 'pat,
+            }
+        }
+        return Some((end, pos.max(end), p.cameo.clone()));
+    }
+    None
+}
+
+fn is_punct_stop(w: &W, text: &str) -> bool {
+    w.upos == "PUNCT" && matches!(text.get(w.start..w.end), Some(";" | ":" | "." | "(" | ")"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    doc: &Doc,
+    ws: &[W],
+    a: usize,
+    b: usize,
+    k: usize,
+    end: usize,
+    cameo: String,
+    nominal: bool,
+    ments: &[M],
+    attrs: &[Attribution],
+    preps: &[&str],
+    en: bool,
+    doc_date: Option<&str>,
+) -> Option<Cand> {
+    let text = doc.text.as_str();
+    let prev = |j: usize, n: usize| -> Option<&W> {
+        let i = j.checked_sub(n)?;
+        (i >= a).then(|| &ws[i])
+    };
+    // nominal triggers governed by an infinitive are intentions ("para
+    // retomar el diálogo"), not events
+    if nominal {
+        for n in 1..=3 {
+            if let Some(p) = prev(k, n) {
+                if p.upos == "VERB"
+                    && p.form == p.lemma
+                    && (p.form.ends_with('r') || p.form.ends_with("rse"))
+                {
+                    return None;
+                }
+                if p.upos == "VERB" {
+                    break;
+                }
+            }
+        }
+    }
+    if !nominal && !en && is_participle(&ws[k]) {
+        let aux = (1..=2).any(|n| {
+            prev(k, n).is_some_and(|p| {
+                p.upos == "AUX" || matches!(p.lemma.as_str(), "haber" | "ser" | "estar")
+            })
+        });
+        if !aux {
+            return None;
+        }
+    }
+    let definite = nominal
+        && (1..=2).any(|n| prev(k, n).is_some_and(|p| DETERMINERS.contains(&p.form.as_str())))
+        && !(1..=2).any(|n| {
+            prev(k, n).is_some_and(|p| matches!(p.form.as_str(), "un" | "una" | "a" | "an"))
+        });
+
+    // clause bounds around the trigger
+    let mut cs = k;
+    while cs > a {
+        let p = &ws[cs - 1];
+        if is_punct_stop(p, text) || CLAUSE_WORDS.contains(&p.form.as_str()) {
+            break;
+        }
+        cs -= 1;
+    }
+    // "que" after a noun is relative; after a verb it opens a complement
+    let relative = cs > a
+        && matches!(
+            ws[cs - 1].form.as_str(),
+            "que" | "quien" | "quienes" | "which" | "who"
+        )
+        && !(cs >= a + 2 && matches!(ws[cs - 2].upos.as_str(), "VERB" | "AUX"));
+    let mut ce = end;
+    while ce < b {
+        let w = &ws[ce];
+        if is_punct_stop(w, text) || (CLAUSE_WORDS.contains(&w.form.as_str()) && ce > end + 1) {
+            break;
+        }
+        ce += 1;
+    }
+    let start_b = ws[k].start;
+    let end_b = ws[end - 1].end;
+    let in_attr = |m: &M| {
+        attrs
+            .iter()
+            .any(|at| at.span.start() <= m.start && m.end <= at.span.end())
+    };
+    let widx = |pos: usize| -> usize { a + ws[a..b].partition_point(|w| w.start < pos) };
+    // the nearest preposition governing a mention (skipping determiners and
+    // adjectives); a conjunct inherits its first conjunct's ("de Estados
+    // Unidos y Corea del Sur"); "junto a" / "together with" mark co-actors
+    fn gov(ws: &[W], a: usize, i: usize, preps: &[&str], ments: &[M], depth: u8) -> Option<String> {
+        let mut j = i;
+        for _ in 0..3 {
+            if j <= a {
+                return None;
+            }
+            j -= 1;
+            let f = ws[j].form.as_str();
+            if preps.contains(&f) || f == "with" {
+                if j > a && matches!(ws[j - 1].form.as_str(), "junto" | "together") {
+                    return Some("junto".into());
+                }
+                return Some(f.to_string());
+            }
+            if matches!(f, "y" | "e" | "and") {
+                if depth > 0 {
+                    if let Some(m) = ments
+                        .iter()
+                        .rev()
+                        .find(|m| m.end <= ws[j].start && ws[j].start - m.end <= 1)
+                    {
+                        let mi = a + ws[a..].partition_point(|w| w.start < m.start);
+                        return gov(ws, a, mi, preps, ments, depth - 1);
+                    }
+                }
+                return None;
+            }
+            if !DETERMINERS.contains(&f)
+                && ws[j].upos != "DET"
+                && ws[j].upos != "ADJ"
+                && ws[j].upos != "NUM"
+            {
+                return None;
+            }
+        }
+        None
+    }
+    let governed = |m: &M| -> Option<String> { gov(ws, a, widx(m.start), preps, ments, 3) };
+    let is_location = |m: &M| -> bool {
+        let e = doc.entities.get(m.ent);
+        let loc = e.is_some_and(|e| e.etype == "LOC");
+        loc && matches!(
+            governed(m).as_deref(),
+            Some("en" | "in" | "at" | "desde" | "from" | "near")
+        )
+    };
+    let sent_start = ws[a].start;
+    let clause_start = ws[cs].start;
+    // arguments after the trigger stop at the next verb of another clause
+    let mut stop = end;
+    while stop < ce && !(ws[stop].upos == "VERB" && stop > end && !is_participle(&ws[stop])) {
+        stop += 1;
+    }
+    if nominal {
+        stop = stop.min(end + 10);
+    }
+    let stop_b = if stop < b {
+        ws[stop].start
+    } else {
+        ws[b - 1].end
+    };
+    // the verb a nominal trigger depends on ("mantuvieron una conversación")
+    let head_verb = if nominal {
+        (cs..k)
+            .rev()
+            .find(|&j| matches!(ws[j].upos.as_str(), "VERB" | "AUX"))
+    } else {
+        Some(k)
+    };
+    let possessive = nominal
+        && k > a
+        && matches!(
+            ws[k - 1].form.as_str(),
+            "su" | "sus" | "its" | "their" | "his" | "her"
+        );
+    let after: Vec<&M> = ments
+        .iter()
+        .filter(|m| m.start >= end_b && m.end <= stop_b && !in_attr(m))
+        .collect();
+
+    // passive: "fueron atacados por X", "was attacked by X"
+    let passive = !nominal
+        && (1..=2).any(|n| {
+            prev(k, n).is_some_and(|p| {
+                matches!(p.lemma.as_str(), "ser" | "be")
+                    || matches!(p.form.as_str(), "fue" | "fueron" | "was" | "were")
+            })
+        });
+    let mut actor: Vec<usize> = Vec::new();
+    let mut recipient: Vec<usize> = Vec::new();
+    let push = |v: &mut Vec<usize>, e: usize| {
+        if !v.contains(&e) {
+            v.push(e);
+        }
+    };
+    // the subject: the first mention of [from, to) not governed by a
+    // preposition, with the mentions coordinated with it
+    let subject_of = |from: usize, to: usize| -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let cand: Vec<&M> = ments
+            .iter()
+            .filter(|m| m.start >= from && m.end <= to && !in_attr(m) && !is_location(m))
+            .collect();
+        let Some(n) = cand.iter().position(|m| governed(m).is_none()) else {
+            return out;
+        };
+        out.push(cand[n].ent);
+        let mut last = cand[n].end;
+        for m in cand.iter().skip(n + 1) {
+            let raw_gap = text.get(last..m.start).unwrap_or("");
+            let gap = fold(raw_gap);
+            if matches!(
+                gap.as_str(),
+                "y" | "e" | "and" | "y el" | "y la" | "and the" | ""
+            ) {
+                if !out.contains(&m.ent) {
+                    out.push(m.ent);
+                }
+                last = m.end;
+            } else {
+                break;
+            }
+        }
+        out
+    };
+    let first_verb_of = |from: usize| -> usize {
+        (widx(from)..b)
+            .find(|&j| matches!(ws[j].upos.as_str(), "VERB" | "AUX"))
+            .map(|j| ws[j].start)
+            .unwrap_or(start_b)
+    };
+    if passive {
+        for m in &after {
+            if matches!(governed(m).as_deref(), Some("por" | "by")) {
+                push(&mut actor, m.ent);
+                break;
+            }
+        }
+        for e in subject_of(clause_start, start_b) {
+            push(&mut recipient, e);
+        }
+    } else {
+        // nominal: "la reunión del ruso con Trump", "apoyo norcoreano a
+        // Rusia", "la cita entre el ruso y Donald Trump"
+        if nominal {
+            if let Some(m) = after.first() {
+                let g = governed(m);
+                let gap_words = fold(text.get(end_b..m.start).unwrap_or(""))
+                    .split_whitespace()
+                    .count();
+                if gap_words <= 1 && matches!(g.as_deref(), None | Some("de" | "del" | "by" | "of"))
+                {
+                    push(&mut actor, m.ent);
+                } else if g.as_deref() == Some("entre") || g.as_deref() == Some("between") {
+                    push(&mut actor, m.ent);
+                    if let Some(n) = after.get(1) {
+                        push(&mut recipient, n.ent);
+                    }
+                }
+            }
+        }
+        if actor.is_empty() && relative {
+            // antecedent of "que": the mention right before it
+            let q = ws[cs - 1].start;
+            if let Some(m) = ments
+                .iter()
+                .rev()
+                .find(|m| m.end <= q && q - m.end <= 3 && !in_attr(m))
+            {
+                push(&mut actor, m.ent);
+            }
+        }
+        if actor.is_empty() && !relative {
+            match head_verb {
+                Some(h) if !nominal || is_light(&ws[h]) => {
+                    actor = subject_of(clause_start, ws[h].start)
+                }
+                Some(_) => {}
+                None if possessive => actor = subject_of(sent_start, first_verb_of(sent_start)),
+                None => {}
+            }
+            if actor.is_empty() && possessive && clause_start > sent_start {
+                actor = subject_of(sent_start, first_verb_of(sent_start));
+            }
+        }
+    }
+    let mut after_iter = after.iter().filter(|m| !is_location(m)).peekable();
+    while let Some(m) = after_iter.next() {
+        if actor.contains(&m.ent) || recipient.contains(&m.ent) {
+            continue;
+        }
+        let g = governed(m);
+        if g.as_deref() == Some("junto") {
+            push(&mut actor, m.ent);
+            continue;
+        }
+        let conflict = cameo.as_str() >= "09";
+        let ok = g.as_deref().is_none_or(|p| {
+            matches!(
+                p,
+                "a" | "al" | "con" | "hacia" | "to" | "with" | "on" | "de" | "del" | "of" | "sobre"
+            ) || conflict && matches!(p, "contra" | "against")
+        });
+        if ok && !passive && recipient.is_empty() {
+            push(&mut recipient, m.ent);
+            // coordinated recipients ("Estados Unidos y Corea del Sur")
+            let mut last = m.end;
+            while let Some(n) = after_iter.peek() {
+                let gap = fold(text.get(last..n.start).unwrap_or(""));
+                let words: Vec<&str> = gap.split_whitespace().collect();
+                let coord = words
+                    .first()
+                    .is_some_and(|w| matches!(*w, "y" | "e" | "and"))
+                    && words.len() <= 3;
+                let appos = text.get(last..n.start).is_some_and(|g| g.trim() == ",")
+                    && doc.entities.get(n.ent).is_some_and(|e| e.etype == "PER")
+                    && recipient
+                        .last()
+                        .and_then(|&r| doc.entities.get(r))
+                        .is_some_and(|e| e.etype == "PER");
+                if coord || appos {
+                    push(&mut recipient, n.ent);
+                    last = n.end;
+                    after_iter.next();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    // "X y Y mantuvieron una conversación": a symmetric event between the
+    // members of a compound actor
+    let root = cameo.get(..2).unwrap_or("");
+    if recipient.is_empty() && actor.len() > 1 && matches!(root, "03" | "04" | "05" | "06") {
+        recipient = actor.split_off(1);
+    }
+
+    // date: the nearest DATE/TIME timex of the sentence, not a "desde" start
+    let sent_end = ws[b - 1].end;
+    let mut best: Option<(usize, &dateline_core::Timex)> = None;
+    for t in &doc.timexes {
+        if t.span.start() < sent_start || t.span.end() > sent_end {
+            continue;
+        }
+        if !matches!(t.ttype.as_str(), "DATE" | "TIME")
+            || !t.value.starts_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let ti = widx(t.span.start());
+        let since = (ti.saturating_sub(1).max(a)..=ti.min(b - 1))
+            .any(|j| matches!(ws[j].form.as_str(), "desde" | "since"));
+        if since {
+            continue;
+        }
+        // a timex inside the clause of another verb is farther away
+        let dist = if t.span.start() >= end_b {
+            t.span.start() - end_b
+        } else {
+            start_b.saturating_sub(t.span.end())
+        };
+        if best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, t));
+        }
+    }
+    let date = best.filter(|(d, _)| *d < 160).map(|(_, t)| {
+        let v = t.value.as_str();
+        if v.starts_with("PRESENT") {
+            doc_date.unwrap_or(v).to_string()
+        } else {
+            v.to_string()
+        }
+    });
+
+    // location: a place after "en"/"in"/"at" in the sentence, nearest first
+    let mut location = None;
+    let mut best_d = usize::MAX;
+    for m in ments
+        .iter()
+        .filter(|m| m.start >= clause_start && m.end <= stop_b)
+    {
+        if !is_location(m) || in_attr(m) {
+            continue;
+        }
+        let d = if m.start >= end_b {
+            m.start - end_b
+        } else {
+            start_b - m.end.min(start_b)
+        };
+        if d < best_d {
+            best_d = d;
+            location = doc.entities.get(m.ent).map(|e| e.name.clone());
+        }
+    }
+
+    let modality = modality(ws, a, k, end, b, nominal, en);
+    Some(Cand {
+        sent: ws[k].sent,
+        tw: (k, end),
+        cameo,
+        nominal,
+        definite,
+        actor,
+        recipient,
+        date,
+        location,
+        modality,
+        attribution: attrs.to_vec(),
+        mentions: 1,
+    })
+}
+
+/// Modality from the verb group around the trigger and cue words.
+fn modality(
+    ws: &[W],
+    a: usize,
+    k: usize,
+    end: usize,
+    b: usize,
+    nominal: bool,
+    en: bool,
+) -> &'static str {
+    // the verb group: the trigger (or, for a noun, the nearest verb before
+    // it) and up to three auxiliaries or modals before that
+    let mut head = k;
+    if nominal {
+        for j in (a..k).rev().take(4) {
+            if matches!(ws[j].upos.as_str(), "VERB" | "AUX") {
+                head = j;
+                break;
+            }
+        }
+    }
+    let lo = head.saturating_sub(3).max(a);
+    let group: Vec<&W> = ws[lo..=head].iter().collect();
+    let near_after: Vec<&W> = ws[end.min(b)..(end + 4).min(b)].iter().collect();
+    let near_before: Vec<&W> = ws[k.saturating_sub(3).max(a)..k].iter().collect();
+    if group.iter().any(|w| NEGATION.contains(&w.form.as_str())) {
+        return "negated";
+    }
+    let verbs: Vec<&&W> = group
+        .iter()
+        .filter(|w| matches!(w.upos.as_str(), "VERB" | "AUX"))
+        .collect();
+    if group.iter().any(|w| MODAL_HYPO.contains(&w.form.as_str()))
+        || (!en && verbs.iter().any(|w| is_conditional_es(w)))
+    {
+        return "hypothetical";
+    }
+    let future = if en {
+        group
+            .iter()
+            .any(|w| matches!(w.form.as_str(), "will" | "shall" | "ll"))
+            || (group.len() >= 2
+                && group
+                    .windows(2)
+                    .any(|p| p[0].form == "going" && p[1].form == "to"))
+    } else {
+        verbs.iter().any(|w| is_future_es(w))
+            || group
+                .windows(2)
+                .any(|p| p[0].lemma == "ir" && p[1].form == "a")
+    };
+    if future
+        || near_after
+            .iter()
+            .chain(near_before.iter())
+            .any(|w| FUTURE_CUES.contains(&w.form.as_str()))
+        || (nominal
+            && near_before
+                .windows(2)
+                .any(|p| p[0].form == "antes" && p[1].form == "de"))
+        || (nominal && near_before.iter().any(|w| w.form == "before"))
+    {
+        return "future";
+    }
+    "asserted"
+}
+
+fn is_participle(w: &W) -> bool {
+    let f = w.lower.as_str();
+    w.upos == "VERB"
+        && [
+            "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "sta", "stas", "sto",
+            "stos",
+        ]
+        .iter()
+        .any(|s| f.ends_with(s))
+        && f != w.lemma
+}
+
+fn is_future_es(w: &W) -> bool {
+    let f = w.lower.as_str();
+    w.form != w.lemma
+        && ["rá", "rán", "ré", "rás", "remos", "réis"]
+            .iter()
+            .any(|s| f.ends_with(s))
+        && f.chars().count() > 4
+        && !matches!(w.upos.as_str(), "NOUN" | "PROPN" | "ADJ")
+}
+
+fn is_conditional_es(w: &W) -> bool {
+    let f = w.lower.as_str();
+    w.form != w.lemma && (f.ends_with("ría") || f.ends_with("rían") || f.ends_with("ríamos"))
+}
+
+/// Attribution cues of a sentence and their sources.
+fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> {
+    let text = doc.text.as_str();
+    let mut out: Vec<Attribution> = Vec::new();
+    let n = ws.len();
+    let stop = |w: &W| -> bool {
+        w.upos == "PUNCT" && !matches!(text.get(w.start..w.end), Some("(" | ")"))
+            || matches!(w.form.as_str(), "que" | "that")
+    };
+    let np_from = |i: usize| -> Option<(usize, usize)> {
+        // a noun phrase from word i to the next comma or clause word
+        let mut j = i;
+        while j < n && !stop(&ws[j]) && j - i < 12 {
+            j += 1;
+        }
+        // keep "(ACNC)" with its name
+        while j < n && matches!(text.get(ws[j].start..ws[j].end), Some("(" | ")"))
+            || (j < n
+                && j > i
+                && ws[j - 1].upos == "PUNCT"
+                && text.get(ws[j - 1].start..ws[j - 1].end) == Some("("))
+        {
+            j += 1;
+        }
+        (j > i).then(|| (ws[i].start, ws[j - 1].end))
+    };
+    let mut add = |cue_start: usize, np: Option<(usize, usize)>| {
+        let Some((s, e)) = np else { return };
+        let entity = best_entity(doc, ments, s, e);
+        if let Ok(span) = Span::new(text, cue_start.min(s), e) {
+            if !out.iter().any(|a| a.span == span) {
+                out.push(Attribution { entity, span });
+            }
+        }
+    };
+    let speech = if en { SPEECH_EN } else { SPEECH_ES };
+    for i in 0..n {
+        let f = ws[i].form.as_str();
+        // "según X", "según informaron X", "de acuerdo con X", "according to X"
+        if f == "segun" {
+            let mut j = i + 1;
+            if j < n && ws[j].upos == "VERB" {
+                j += 1;
+            }
+            add(ws[i].start, np_from(j));
+        } else if f == "acuerdo"
+            && i >= 1
+            && ws[i - 1].form == "de"
+            && i + 1 < n
+            && ws[i + 1].form == "con"
+        {
+            add(ws[i - 1].start, np_from(i + 2));
+        } else if f == "according" && i + 1 < n && ws[i + 1].form == "to" {
+            add(ws[i].start, np_from(i + 2));
+        } else if ws[i].upos == "VERB" && speech.contains(&ws[i].lemma.as_str()) {
+            // post-posed: ", informó la ACNC." / ", officials said"
+            let after_comma = i >= 1 && text.get(ws[i - 1].start..ws[i - 1].end) == Some(",");
+            let np = np_from(i + 1);
+            let to_end = np
+                .is_some_and(|(_, e)| ws[i + 1..].iter().all(|w| w.end <= e || w.upos == "PUNCT"));
+            if !en && after_comma && to_end {
+                add(ws[i].start, np);
+                // "que citó al Kremlin": the cited source too
+            } else if ws[i].lemma == "citar" && i + 1 < n {
+                add(ws[i].start, np_from(i + 1));
+            } else if en && i >= 1 {
+                // "X said": the mention right before the verb
+                if let Some(m) = ments.iter().rev().find(|m| {
+                    m.end <= ws[i].start && ws[i].start - m.end <= 2 && m.start >= ws[0].start
+                }) {
+                    add(m.start, Some((m.start, ws[i].end)));
+                } else if after_comma || i + 1 == n || (i + 1 < n && ws[i + 1].upos == "PUNCT") {
+                    // ", officials said": the words before the verb back to the comma
+                    let mut j = i;
+                    while j > 0 && ws[j - 1].upos != "PUNCT" && i - j < 5 {
+                        j -= 1;
+                    }
+                    if j < i {
+                        add(ws[j].start, Some((ws[j].start, ws[i].end)));
+                    }
+                }
+            } else if !en && i + 1 < n && ws[i + 1].form == "que" {
+                // "Kim expresó que ...": the subject before the verb
+                if let Some(m) = ments.iter().rev().find(|m| {
+                    m.end <= ws[i].start && ws[i].start - m.end <= 2 && m.start >= ws[0].start
+                }) {
+                    add(m.start, Some((m.start, ws[i].end)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The entity a source phrase names: an organisation or person first, then
+/// anything else in it.
+fn best_entity(doc: &Doc, ments: &[M], s: usize, e: usize) -> Option<String> {
+    let inside: Vec<&M> = ments
+        .iter()
+        .filter(|m| m.start >= s && m.end <= e)
+        .collect();
+    let pick = inside
+        .iter()
+        .find(|m| {
+            doc.entities
+                .get(m.ent)
+                .is_some_and(|x| x.etype == "ORG" || x.etype == "PER")
+        })
+        .or_else(|| inside.first());
+    pick.and_then(|m| doc.entities.get(m.ent))
+        .map(|x| x.id.clone())
+}
+
+/// Does candidate `c` tell again the happening of event `p`?
+fn corefers(p: &Cand, c: &Cand) -> bool {
+    let (pr, cr) = (p.cameo.get(..2), c.cameo.get(..2));
+    if pr != cr {
+        return false;
+    }
+    // a dated mention does not join an event dated otherwise
+    if let (Some(a), Some(b)) = (&p.date, &c.date) {
+        if !a.starts_with(b.as_str()) && !b.starts_with(a.as_str()) {
+            return false;
+        }
+    }
+    let pset: Vec<usize> = p.actor.iter().chain(p.recipient.iter()).copied().collect();
+    let cset: Vec<usize> = c.actor.iter().chain(c.recipient.iter()).copied().collect();
+    // what one source asserts and another only supposes stay two events
+    let weak = |m: &str| matches!(m, "hypothetical" | "negated");
+    if weak(c.modality) != weak(p.modality) {
+        return false;
+    }
+    if c.nominal && c.definite {
+        // a specific mention ("la llamada": phone) needs the same code; a
+        // generic one ("el diálogo") may name any event of the type
+        let generic = c.cameo.len() == 3 && c.cameo.ends_with('0');
+        let code_ok = generic || c.cameo == p.cameo;
+        let parts_ok = cset.iter().all(|x| pset.contains(x));
+        return code_ok && parts_ok;
+    }
+    // the same participants, in any order
+    !cset.is_empty() && cset.len() == pset.len() && cset.iter().all(|x| pset.contains(x))
+}
+
+fn merge(p: &mut Cand, c: Cand) {
+    if p.cameo.len() == 3 && p.cameo.ends_with('0') && c.cameo.get(..2) == p.cameo.get(..2) {
+        p.cameo = c.cameo.clone();
+    }
+    if p.date.is_none() {
+        p.date = c.date;
+    }
+    if p.location.is_none() {
+        p.location = c.location;
+    }
+    if p.modality == "asserted" && c.modality == "future"
+        || p.modality == "asserted" && c.modality == "hypothetical" && p.mentions == 0
+    {
+        p.modality = c.modality;
+    }
+    if p.actor.is_empty() {
+        p.actor = c.actor;
+    }
+    for r in c.recipient {
+        if !p.recipient.contains(&r) && !p.actor.contains(&r) {
+            p.recipient.push(r);
+        }
+    }
+    for a in c.attribution {
+        if !p.attribution.iter().any(|x| x.span == a.span) {
+            p.attribution.push(a);
+        }
+    }
+    p.mentions += 1;
+}
+
+#[cfg(test)]
+mod tests;

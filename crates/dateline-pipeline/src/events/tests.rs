@@ -1,0 +1,146 @@
+use super::*;
+use dateline_core::{Doc, RawDoc};
+
+fn run(date: &str, body: &str) -> Doc {
+    let raw = RawDoc {
+        date: Some(date.to_string()),
+        title: None,
+        body: body.to_string(),
+        ..RawDoc::default()
+    };
+    let mut doc = Doc::from_raw(raw);
+    let p = crate::default_pipeline().expect("pipeline");
+    p.run(&mut doc);
+    doc
+}
+
+fn ent_name(doc: &Doc, id: &Option<String>) -> String {
+    id.as_ref()
+        .and_then(|i| doc.entities.iter().find(|e| &e.id == i))
+        .map(|e| e.name.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn lexicons_and_cameo_table_parse() {
+    let es = Triggers::builtin("es").expect("es");
+    let en = Triggers::builtin("en").expect("en");
+    assert!(es.by_first.len() > 100 && en.by_first.len() > 80);
+    let c = Cameo::builtin().expect("cameo");
+    assert_eq!(c.plover("041"), Some(("CONSULT", Some("phone"))));
+    assert_eq!(c.plover("0721").map(|x| x.0), Some("AID"));
+    assert_eq!(lexicon::quad("190"), Some(4));
+    assert_eq!(lexicon::quad("051"), Some(1));
+    assert!(Triggers::parse("x", "foo\tabc\n").is_err());
+    assert!(Triggers::parse("x", "foo @NOPE\t010\n").is_err());
+}
+
+#[test]
+fn later_definite_mention_dates_the_event() {
+    let d = run(
+        "2025-08-13",
+        "Vladímir Putin y Donald Trump mantuvieron una conversación telefónica. Durante la llamada del lunes, Putin elogió a Trump.",
+    );
+    let talk = d
+        .events
+        .iter()
+        .find(|e| e.etype == "CONSULT")
+        .expect("consult");
+    assert_eq!(talk.date.as_deref(), Some("2025-08-11"));
+    assert_eq!(talk.date_source.as_deref(), Some("text"));
+    assert_eq!(talk.mode.as_deref(), Some("phone"));
+    assert_eq!(d.events.iter().filter(|e| e.etype == "CONSULT").count(), 1);
+    let praise = d
+        .events
+        .iter()
+        .find(|e| e.etype == "SUPPORT")
+        .expect("support");
+    assert_eq!(ent_name(&d, &praise.actor.entity), "Vladimir Putin");
+    assert_eq!(ent_name(&d, &praise.recipient.entity), "Donald Trump");
+}
+
+#[test]
+fn modality_future_hypothetical_negated_historical() {
+    let d = run(
+        "2025-08-13",
+        "Donald Trump se reunirá con Vladímir Putin en Alaska. \
+         Rusia habría enviado tropas a Corea del Norte. \
+         Francia no condenó a Alemania. \
+         Italia atacó a Grecia en 1940.",
+    );
+    let by_type = |t: &str| {
+        d.events
+            .iter()
+            .find(|e| e.etype == t)
+            .map(|e| e.modality.as_str())
+    };
+    assert_eq!(by_type("CONSULT"), Some("future"));
+    assert_eq!(by_type("AID"), Some("hypothetical"));
+    assert_eq!(by_type("ACCUSE"), Some("negated"));
+    assert_eq!(by_type("ASSAULT"), Some("historical"));
+    let meet = d
+        .events
+        .iter()
+        .find(|e| e.etype == "CONSULT")
+        .expect("consult");
+    assert_eq!(meet.location.as_deref(), Some("Alaska"));
+    assert_eq!(meet.date_source.as_deref(), Some("document"));
+}
+
+#[test]
+fn attribution_and_passive_voice() {
+    let d = run(
+        "2025-08-13",
+        "Según la agencia TASS, Ucrania fue atacada por Rusia.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.etype == "ASSAULT")
+        .expect("assault");
+    assert_eq!(ent_name(&d, &e.actor.entity), "Russia");
+    assert_eq!(ent_name(&d, &e.recipient.entity), "Ukraine");
+    assert_eq!(e.attribution.len(), 1);
+    assert_eq!(ent_name(&d, &e.attribution[0].entity), "TASS");
+}
+
+#[test]
+fn english_events() {
+    let d = run(
+        "2025-08-14",
+        "Russian President Vladimir Putin met North Korean leader Kim Jong Un in Pyongyang on Thursday, the Kremlin said. South Korea condemned the meeting.",
+    );
+    let meet = d
+        .events
+        .iter()
+        .find(|e| e.etype == "CONSULT")
+        .expect("consult");
+    assert_eq!(meet.actor.code.as_deref(), Some("RUSGOV"));
+    assert_eq!(meet.recipient.code.as_deref(), Some("PRKGOV"));
+    assert_eq!(meet.date.as_deref(), Some("2025-08-14"));
+    let acc = d
+        .events
+        .iter()
+        .find(|e| e.etype == "ACCUSE")
+        .expect("accuse");
+    assert_eq!(acc.actor.code.as_deref(), Some("KOR"));
+    for e in &d.events {
+        assert!(e.actor.entity.is_none() || e.actor.entity != e.recipient.entity);
+    }
+}
+
+#[test]
+fn light_verb_subject_takes_part_in_the_nominal_event() {
+    let d = run(
+        "2025-08-13",
+        "El presidente ruso Vladímir Putin y el líder norcoreano Kim Jong Un mantuvieron una conversación telefónica.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.etype == "CONSULT")
+        .expect("consult");
+    assert_eq!(e.actor.code.as_deref(), Some("RUSGOV"));
+    assert_eq!(e.recipient.code.as_deref(), Some("PRKGOV"));
+    assert_eq!(e.cameo.as_deref(), Some("041"));
+}

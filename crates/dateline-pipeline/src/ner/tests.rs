@@ -1,0 +1,162 @@
+//! Unit tests with sentences written for them.
+
+use super::*;
+
+fn sent(words: &str, upos: &str, chunks: &[(usize, usize, &str)]) -> TrainSentence {
+    TrainSentence {
+        words: words.split(' ').map(String::from).collect(),
+        upos: upos.split(' ').map(String::from).collect(),
+        chunks: chunks
+            .iter()
+            .map(|(s, e, l)| Chunk {
+                start: *s,
+                end: *e,
+                label: l.to_string(),
+            })
+            .collect(),
+    }
+}
+
+fn toy() -> Vec<TrainSentence> {
+    vec![
+        sent(
+            "Marta Pérez visitó Quito ayer",
+            "PROPN PROPN VERB PROPN ADV",
+            &[(0, 2, "PER"), (3, 4, "LOC")],
+        ),
+        sent(
+            "Luis Gómez llegó a Lima",
+            "PROPN PROPN VERB ADP PROPN",
+            &[(0, 2, "PER"), (4, 5, "LOC")],
+        ),
+        sent(
+            "el Banco Andino abrió en Quito",
+            "DET PROPN PROPN VERB ADP PROPN",
+            &[(1, 3, "ORG"), (5, 6, "LOC")],
+        ),
+        sent("la casa es grande", "DET NOUN AUX ADJ", &[]),
+        sent(
+            "Ana Ruiz dirige el Banco Andino",
+            "PROPN PROPN VERB DET PROPN PROPN",
+            &[(0, 2, "PER"), (4, 6, "ORG")],
+        ),
+    ]
+}
+
+#[test]
+fn learns_toy_entities_and_round_trips() {
+    let opts = TrainOptions {
+        epochs: 8,
+        ..TrainOptions::default()
+    };
+    let ner = Ner::train(&toy(), &opts, None, None);
+    let got = ner.tag(
+        &["Luis", "Gómez", "visitó", "Lima"],
+        &["PROPN", "PROPN", "VERB", "PROPN"],
+    );
+    let spans: Vec<(usize, usize, &str)> = got.iter().map(|s| (s.start, s.end, s.label)).collect();
+    assert_eq!(spans, [(0, 2, "PER"), (3, 4, "LOC")]);
+    assert!(got.iter().all(|s| (0.0..=1.0).contains(&s.score)));
+
+    let bytes = ner.to_bytes().unwrap_or_default();
+    let again = Ner::train(&toy(), &opts, None, None)
+        .to_bytes()
+        .unwrap_or_default();
+    assert_eq!(bytes, again, "training is deterministic");
+    let back = match Ner::from_bytes(&bytes, None, None) {
+        Ok(b) => b,
+        Err(e) => panic!("round trip: {e}"),
+    };
+    assert_eq!(
+        back.tag(&["Luis", "Gómez", "visitó", "Lima"], &["PROPN"; 4]),
+        ner.tag(&["Luis", "Gómez", "visitó", "Lima"], &["PROPN"; 4])
+    );
+    assert!(Ner::from_bytes(&bytes[..bytes.len() / 2], None, None).is_err());
+    assert!(Ner::from_bytes(b"", None, None).is_err());
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let ner = Ner::train(&toy(), &TrainOptions::default(), None, None);
+    assert!(ner.tag(&[], &[]).is_empty());
+    let odd = ["", "\u{0}", "🙂🙂", "ÑÑ-ñ", "\u{301}", " ", "A"];
+    let spans = ner.tag(&odd, &[]);
+    assert!(spans.iter().all(|s| s.start < s.end && s.end <= odd.len()));
+    let long: Vec<&str> = std::iter::repeat_n("Quito", 500).collect();
+    assert!(ner.tag(&long, &["PROPN"]).iter().all(|s| s.end <= 500));
+}
+
+#[test]
+fn shipped_models_load_and_find_names() {
+    for (lang, forms, want) in [
+        (
+            "es",
+            vec![
+                "La", "ministra", "Ana", "García", "viajó", "a", "México", ".",
+            ],
+            vec![(2usize, 4usize, "PER"), (6, 7, "LOC")],
+        ),
+        (
+            "en",
+            vec![
+                "Maria", "Lopez", "flew", "to", "Canada", "on", "Monday", ".",
+            ],
+            vec![(0, 2, "PER"), (4, 5, "LOC")],
+        ),
+    ] {
+        let ner = match Ner::load(lang) {
+            Ok(n) => n,
+            Err(e) => panic!("{lang}: {e}"),
+        };
+        let upos = [
+            "DET", "NOUN", "PROPN", "PROPN", "VERB", "ADP", "PROPN", "PUNCT",
+        ];
+        let upos_en = [
+            "PROPN", "PROPN", "VERB", "ADP", "PROPN", "ADP", "PROPN", "PUNCT",
+        ];
+        let got = ner.tag(&forms, if lang == "es" { &upos } else { &upos_en });
+        let spans: Vec<(usize, usize, &str)> =
+            got.iter().map(|s| (s.start, s.end, s.label)).collect();
+        assert_eq!(spans, want, "{lang}");
+    }
+    assert!(Ner::load("xx").is_err());
+}
+
+/// Load times (not asserted: the machine is shared); run with
+/// `cargo test --release -p dateline-pipeline ner::tests::load_time -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn load_time() {
+    let _ = Kb::shared();
+    for lang in ["es", "en"] {
+        let t = std::time::Instant::now();
+        let first = Ner::load(lang).is_ok();
+        let first_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let mut later = f64::MAX;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let _ = Ner::load(lang);
+            later = later.min(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        eprintln!("{lang}: first load {first_ms:.0} ms (ok: {first}), model only {later:.0} ms");
+    }
+}
+
+#[test]
+fn clusters_keep_forms_with_bits_and_fall_back_to_lower_case() {
+    let c = Clusters::from_tsv(
+        "# form\tbits\tlemma\ncasas\t\tcasa\nRusia\t111\t\nperro\t0110\tperro\nroto\n",
+    );
+    assert_eq!(c.len(), 2);
+    assert_eq!(c.get("Rusia"), Some("111"));
+    assert_eq!(c.get("PERRO"), Some("0110"));
+    assert_eq!(c.get("casas"), None);
+    assert!(Clusters::from_lexicon_gz(b"not gzip").is_err());
+}
+
+#[test]
+fn recogniser_is_shareable_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Ner>();
+    shareable::<NerSpan>();
+}
