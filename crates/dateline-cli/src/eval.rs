@@ -99,6 +99,9 @@ pub enum EvalCommand {
     /// Political events against gold-coded sentences (UD-PETRARCH
     /// validation XML or PLOVER GSR JSON): correct, missed, spurious, P/R/F1.
     Events(crate::eval_events::Args),
+    /// Entity linking against a JSON Lines gold file of mentions and the
+    /// entities they name: accuracy.
+    Link(crate::eval_link::Args),
 }
 
 pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
@@ -147,6 +150,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Parser(args) => crate::eval_parser::run(args),
         EvalCommand::Ner(args) => crate::eval_ner::run(args),
         EvalCommand::Events(args) => crate::eval_events::run(args),
+        EvalCommand::Link(args) => crate::eval_link::run(args),
     }
 }
 

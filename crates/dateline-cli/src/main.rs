@@ -8,6 +8,7 @@
 
 mod eval;
 mod eval_events;
+mod eval_link;
 mod eval_ner;
 mod eval_parser;
 mod eval_timex;

@@ -101,7 +101,7 @@ impl Stage for Entities {
 
 /// Locative prepositions: a capital after one of them is a place.
 const LOCATIVE: &[&str] = &[
-    "en", "a", "desde", "hacia", "hasta", "de", "in", "at", "to", "from", "near", "into",
+    "en", "a", "desde", "hacia", "hasta", "in", "at", "to", "near", "into",
 ];
 /// Stems of Spanish verbs of motion, after which "a" is locative.
 const MOTION: &[&str] = &[
@@ -202,7 +202,8 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         let locative = if prev == "a" {
             MOTION.iter().any(|m| prev2.starts_with(m))
         } else {
-            LOCATIVE.contains(&prev)
+            // "visitará Kiev", "visited Moscow": the place visited
+            LOCATIVE.contains(&prev) || prev.starts_with("visit")
         };
         let choice = choose(kb, &ents, locative, &date);
         let Some(e) = choice else { continue };
