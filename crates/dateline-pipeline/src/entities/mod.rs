@@ -179,7 +179,7 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     let acronyms = find_acronyms(text, &toks);
 
     // 2. knowledge-base matches
-    for m in kb.find_all(text) {
+    for m in kb.find_all_in(&toks) {
         let ents: Vec<&Entry> = m.entries.iter().filter_map(|&i| kb.entry(i)).collect();
         if ents.is_empty() {
             continue;
@@ -652,6 +652,26 @@ fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut S
                 == Some(sent)
         {
             end += 1;
+        }
+        // names are capitalised: a sentence whose capitalised words (past
+        // the first) the KB already covers has nothing left for the model
+        let open = (start + 1..end).any(|i| {
+            let Some(t) = doc
+                .words
+                .get(i)
+                .and_then(|w| doc.tokens.get(w.token as usize))
+            else {
+                return false;
+            };
+            let (s, e) = (t.span.start(), t.span.end());
+            text.get(s..e)
+                .and_then(|w| w.chars().next())
+                .is_some_and(char::is_uppercase)
+                && !st.is_covered(s, e)
+        });
+        if !open {
+            start = end.max(start + 1);
+            continue;
         }
         let forms: Vec<&str> = (start..end).map(|i| doc.word_form(i)).collect();
         let upos: Vec<&str> = doc.words[start..end].iter().map(|w| &*w.upos).collect();

@@ -515,7 +515,11 @@ impl Kb {
 
     /// Longest-leftmost alias matches over `text`, on word boundaries.
     pub fn find_all(&self, text: &str) -> Vec<Match> {
-        let toks = norm::tokens(text);
+        self.find_all_in(&norm::tokens(text))
+    }
+
+    /// [`Kb::find_all`] over words already split by [`norm::tokens`].
+    pub fn find_all_in(&self, toks: &[norm::Tok]) -> Vec<Match> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {

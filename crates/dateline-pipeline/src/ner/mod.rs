@@ -229,8 +229,13 @@ impl Ner {
             em.extend_from_slice(&buf);
         }
         let path = decode::viterbi(&self.tags, &em, &self.trans);
+        let spans = spans_of(&self.tags, &path);
+        if spans.is_empty() {
+            // posteriors only score spans: none, no forward-backward pass
+            return Vec::new();
+        }
         let post = decode::posteriors(&self.tags, &em, &self.trans);
-        spans_of(&self.tags, &path)
+        spans
             .into_iter()
             .map(|(start, end, ty)| {
                 let score = (start..end)
