@@ -22,6 +22,9 @@ const PARSER_EN: &[u8] = include_bytes!("../../../models/parser-en.bin.gz");
 /// A lazily loaded model (the error message when it fails to load).
 type Slot = OnceLock<std::result::Result<Parser, String>>;
 
+/// Sentences longer than this are left unparsed (with a diagnostic).
+pub const MAX_SENTENCE_WORDS: usize = 1000;
+
 /// The parsing stage.
 #[derive(Default)]
 pub struct Parse {
@@ -87,12 +90,20 @@ impl Stage for Parse {
                 .map(|t| t.sent)
         };
         let mut start = 0;
+        let mut skipped = 0usize;
         let n = doc.words.len();
         while start < n {
             let sent = sent_of(doc, start);
             let mut end = start + 1;
             while end < n && sent_of(doc, end) == sent {
                 end += 1;
+            }
+            if end - start > MAX_SENTENCE_WORDS {
+                // no real sentence is this long (an unpunctuated dump, a
+                // table): parsing it costs much and tells nothing
+                skipped += 1;
+                start = end;
+                continue;
             }
             let forms: Vec<&str> = (start..end).map(|i| doc.word_form(i)).collect();
             let tags: Vec<&str> = doc.words[start..end].iter().map(|w| &*w.upos).collect();
@@ -104,6 +115,14 @@ impl Stage for Parse {
                 w.deprel = d;
             }
             start = end;
+        }
+        if skipped > 0 {
+            doc.diag(Diagnostic::info(
+                "parse",
+                format!(
+                    "{skipped} sentence(s) longer than {MAX_SENTENCE_WORDS} words left unparsed"
+                ),
+            ));
         }
     }
 }
@@ -148,6 +167,18 @@ mod tests {
             out.push((doc.word_form(i).to_string(), head, w.deprel.to_string()));
         }
         out
+    }
+
+    #[test]
+    fn overlong_sentences_are_left_unparsed_with_a_diagnostic() {
+        let text = "palabra ".repeat(MAX_SENTENCE_WORDS + 5);
+        let doc = parsed(&text, "es");
+        assert!(doc.words.len() > MAX_SENTENCE_WORDS);
+        assert!(doc.words.iter().all(|w| w.head == 0));
+        assert!(doc
+            .diagnostics
+            .iter()
+            .any(|d| d.stage == "parse" && d.message.contains("left unparsed")));
     }
 
     #[test]
