@@ -290,7 +290,12 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                     etype: etype.into(),
                     kb: Some(KbRef {
                         qid: e.qid.clone(),
-                        code: e.cameo.clone(),
+                        // a place codes as its country, as in the CAMEO
+                        // actor dictionaries ("Tokyo" -> JPN)
+                        code: e
+                            .cameo
+                            .clone()
+                            .or_else(|| (e.kind == Kind::Place).then(|| e.iso3.clone()).flatten()),
                     }),
                     iso3: e.iso3.clone(),
                     mentions: Vec::new(),

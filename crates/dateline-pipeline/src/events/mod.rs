@@ -944,6 +944,7 @@ fn build(
 
     // location: a place after "en"/"in"/"at" in the sentence, nearest first
     let mut location = None;
+    let mut loc_ent: Option<usize> = None;
     let mut best_d = usize::MAX;
     for m in ments
         .iter()
@@ -960,6 +961,24 @@ fn build(
         if d < best_d {
             best_d = d;
             location = doc.entities.get(m.ent).map(|e| e.name.clone());
+            loc_ent = Some(m.ent);
+        }
+    }
+    // conflict in a place with no named target: the place's country is the
+    // target, as PETRARCH codes "a protest in Beijing" (CHN)
+    if recipient.is_empty() && cameo.as_str() >= "09" {
+        if let Some(le) = loc_ent {
+            let code = |i: usize| {
+                doc.entities
+                    .get(i)
+                    .and_then(|e| e.kb.as_ref())
+                    .and_then(|k| k.code.as_deref())
+                    .map(|c| c.get(..3).unwrap_or(c).to_string())
+            };
+            let lc = code(le);
+            if lc.is_some() && actor.iter().all(|&a| code(a) != lc) {
+                recipient.push(le);
+            }
         }
     }
 
