@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::lexicon::Lexicon;
 use crate::ml::artifact;
 use crate::ml::perceptron::{feature, feature2, Model, Trainer};
+use crate::ml::word::{prefix, suffix};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -79,41 +80,9 @@ fn lexicon_features(lex: &Lexicon, words: &[&str], i: usize, out: &mut Vec<u64>)
     }
 }
 
-fn shape(w: &str) -> String {
-    let mut out = String::new();
-    let mut last = ' ';
-    for c in w.chars().take(12) {
-        let s = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else {
-            c
-        };
-        if s != last {
-            out.push(s);
-            last = s;
-        }
-    }
-    out
-}
-
-fn suffix(w: &str, n: usize) -> &str {
-    let count = w.chars().count();
-    if count <= n {
-        return w;
-    }
-    let skip = count - n;
-    w.char_indices()
-        .nth(skip)
-        .map(|(i, _)| &w[i..])
-        .unwrap_or(w)
-}
-
-fn prefix(w: &str, n: usize) -> &str {
-    w.char_indices().nth(n).map(|(i, _)| &w[..i]).unwrap_or(w)
+/// The tagger's word shape (12 characters, as its models were trained).
+fn shape12(w: &str) -> String {
+    crate::ml::word::shape(w, 12)
 }
 
 /// Features of word `i` given the two previous tags.
@@ -136,7 +105,7 @@ fn features(lower: &[String], words: &[&str], i: usize, p1: &str, p2: &str, out:
     out.push(feature(5, suffix(w, 4)));
     out.push(feature(6, prefix(w, 1)));
     out.push(feature(7, prefix(w, 3)));
-    out.push(feature(8, &shape(words[i])));
+    out.push(feature(8, &shape12(words[i])));
     out.push(feature(9, get(-1)));
     out.push(feature(10, get(1)));
     out.push(feature(11, get(-2)));
@@ -153,11 +122,11 @@ fn features(lower: &[String], words: &[&str], i: usize, p1: &str, p2: &str, out:
     out.push(feature(22, suffix(w, 5)));
     out.push(feature(
         23,
-        &shape(words.get(i + 1).copied().unwrap_or("</s>")),
+        &shape12(words.get(i + 1).copied().unwrap_or("</s>")),
     ));
     out.push(feature(
         24,
-        &shape(if i > 0 { words[i - 1] } else { "<s>" }),
+        &shape12(if i > 0 { words[i - 1] } else { "<s>" }),
     ));
 }
 

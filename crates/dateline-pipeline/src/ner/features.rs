@@ -12,6 +12,7 @@
 
 use crate::kb::{Kb, Kind};
 use crate::ml::perceptron::{feature, feature2};
+use crate::ml::word::{prefix, suffix};
 use crate::ner::Clusters;
 
 /// What the feature extractor may consult.
@@ -79,42 +80,9 @@ pub fn gazetteer(kb: &Kb, forms: &[&str]) -> Vec<Vec<(&'static str, char)>> {
     out
 }
 
-/// Word shape: X for upper-case, x for lower-case, d for digits, other
-/// characters as they are; runs collapsed ("McCain" → "XxXx", "15.000" → "d.d").
+/// The NER's word shape (16 characters, as its models were trained).
 pub fn shape(w: &str) -> String {
-    let mut out = String::new();
-    let mut last = '\0';
-    for c in w.chars().take(16) {
-        let s = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
-        } else {
-            c
-        };
-        if s != last {
-            out.push(s);
-            last = s;
-        }
-    }
-    out
-}
-
-fn suffix(w: &str, n: usize) -> &str {
-    let count = w.chars().count();
-    if count <= n {
-        return w;
-    }
-    w.char_indices()
-        .nth(count - n)
-        .map(|(i, _)| &w[i..])
-        .unwrap_or(w)
-}
-
-fn prefix(w: &str, n: usize) -> &str {
-    w.char_indices().nth(n).map(|(i, _)| &w[..i]).unwrap_or(w)
+    crate::ml::word::shape(w, 16)
 }
 
 fn bits(c: &str, n: usize) -> &str {
