@@ -3,19 +3,7 @@
 
 mod common;
 use common::*;
-use serde_json::{json, Value};
-
-fn seed() -> Value {
-    let out = dateline(&["extract", "examples/seed-article.txt"]);
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let docs = json_lines(&out);
-    assert_eq!(docs.len(), 1);
-    docs.into_iter().next().unwrap_or(Value::Null)
-}
+use serde_json::json;
 
 #[test]
 fn seed_document_musts() {
@@ -88,16 +76,5 @@ fn seed_golden_clean() {
         "removed": d["removed"],
         "segments": d["segments"],
     });
-    let path = root().join("tests/golden/clean/seed-article.json");
-    let pretty = serde_json::to_string_pretty(&got).unwrap_or_default() + "\n";
-    if std::env::var_os("DATELINE_BLESS").is_some() {
-        if let Err(e) = std::fs::write(&path, &pretty) {
-            panic!("writing {}: {e}", path.display());
-        }
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        pretty, want,
-        "golden file differs; re-bless with DATELINE_BLESS=1 if the change is intended"
-    );
+    assert_golden("tests/golden/clean/seed-article.json", &got);
 }

@@ -6,16 +6,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-fn seed() -> Value {
-    let out = dateline(&["extract", "examples/seed-article.txt"]);
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json_lines(&out).into_iter().next().unwrap_or(Value::Null)
-}
-
 fn entity<'a>(d: &'a Value, name: &str) -> &'a Value {
     d["entities"]
         .as_array()
@@ -189,16 +179,5 @@ fn seed_event_musts() {
 fn seed_golden_events() {
     let d = seed();
     let got = json!({"entities": d["entities"], "events": d["events"]});
-    let path = root().join("tests/golden/events/seed-article.json");
-    let pretty = serde_json::to_string_pretty(&got).unwrap_or_default() + "\n";
-    if std::env::var_os("DATELINE_BLESS").is_some() {
-        if let Err(e) = std::fs::write(&path, &pretty) {
-            panic!("writing {}: {e}", path.display());
-        }
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        pretty, want,
-        "golden file differs; re-bless with DATELINE_BLESS=1 if the change is intended"
-    );
+    assert_golden("tests/golden/events/seed-article.json", &got);
 }

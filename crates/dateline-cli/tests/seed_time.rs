@@ -7,16 +7,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-fn seed() -> Value {
-    let out = dateline(&["extract", "examples/seed-article.txt"]);
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json_lines(&out).into_iter().next().unwrap_or(Value::Null)
-}
-
 /// The timexes whose text is `text` and whose surrounding text contains `ctx`.
 fn timex<'a>(d: &'a Value, text: &str, ctx: &str) -> Option<&'a Value> {
     let body = d["text"].as_str().unwrap_or("");
@@ -113,16 +103,5 @@ fn seed_shoulds_report() {
 fn seed_golden_time() {
     let d = seed();
     let got = json!({"timexes": d["timexes"], "quantities": d["quantities"]});
-    let path = root().join("tests/golden/time/seed-article.json");
-    let pretty = serde_json::to_string_pretty(&got).unwrap_or_default() + "\n";
-    if std::env::var_os("DATELINE_BLESS").is_some() {
-        if let Err(e) = std::fs::write(&path, &pretty) {
-            panic!("writing {}: {e}", path.display());
-        }
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        pretty, want,
-        "golden file differs; re-bless with DATELINE_BLESS=1 if the change is intended"
-    );
+    assert_golden("tests/golden/time/seed-article.json", &got);
 }
