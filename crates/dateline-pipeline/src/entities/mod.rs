@@ -16,14 +16,21 @@
 
 use crate::kb::{norm, Entry, Kb, Kind};
 use crate::Result;
-use dateline_core::{Doc, Entity, KbRef, Layer, Mention, Role, Span, Stage};
+use dateline_core::{Diagnostic, Doc, Entity, KbRef, Layer, Mention, Role, Span, Stage};
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+/// A name tagger slot: loaded on the first document of its language (the
+/// error message when it fails to load).
+type TaggerSlot = OnceLock<std::result::Result<Option<Box<dyn NameTagger>>, String>>;
 
 /// The entities stage.
 pub struct Entities {
     kb: &'static Kb,
-    ner_es: Option<Box<dyn NameTagger>>,
-    ner_en: Option<Box<dyn NameTagger>>,
+    /// Load the shipped NER model of a language when a slot is first used.
+    shipped: bool,
+    ner_es: TaggerSlot,
+    ner_en: TaggerSlot,
 }
 
 /// A name finder over one sentence's words: spans `[start, end)` in word
@@ -48,34 +55,57 @@ impl Entities {
         Ok(Entities::with_kb(Kb::shared()?))
     }
 
-    /// Uses `kb` (e.g. built with `--kb-extra` files) and the shipped NER models.
+    /// Uses `kb` (e.g. built with `--kb-extra` files) and the shipped NER
+    /// models, each loaded on the first document of its language.
     pub fn with_kb(kb: &'static Kb) -> Entities {
-        let load = |l: &str| -> Option<Box<dyn NameTagger>> {
-            crate::ner::Ner::load(l)
-                .ok()
-                .map(|n| Box::new(n) as Box<dyn NameTagger>)
-        };
-        Entities::kb_only(kb).with_taggers(load("es"), load("en"))
+        Entities {
+            shipped: true,
+            ..Entities::kb_only(kb)
+        }
     }
 
     /// Uses `kb` (e.g. built with `--kb-extra` files) and no name tagger.
     pub fn kb_only(kb: &'static Kb) -> Entities {
         Entities {
             kb,
-            ner_es: None,
-            ner_en: None,
+            shipped: false,
+            ner_es: OnceLock::new(),
+            ner_en: OnceLock::new(),
         }
     }
 
-    /// Adds name taggers for Spanish and English.
+    /// Uses these name taggers for Spanish and English.
     pub fn with_taggers(
-        mut self,
+        self,
         es: Option<Box<dyn NameTagger>>,
         en: Option<Box<dyn NameTagger>>,
     ) -> Entities {
-        self.ner_es = es;
-        self.ner_en = en;
-        self
+        Entities {
+            shipped: false,
+            ner_es: OnceLock::from(Ok(es)),
+            ner_en: OnceLock::from(Ok(en)),
+            ..self
+        }
+    }
+
+    fn tagger(&self, lang: &str) -> std::result::Result<Option<&dyn NameTagger>, &str> {
+        let slot = if lang == "en" {
+            &self.ner_en
+        } else {
+            &self.ner_es
+        };
+        let loaded = slot.get_or_init(|| {
+            if !self.shipped {
+                return Ok(None);
+            }
+            crate::ner::Ner::load(lang)
+                .map(|n| Some(Box::new(n) as Box<dyn NameTagger>))
+                .map_err(|e| e.to_string())
+        });
+        match loaded {
+            Ok(t) => Ok(t.as_deref()),
+            Err(e) => Err(e.as_str()),
+        }
     }
 }
 
@@ -90,9 +120,20 @@ impl Stage for Entities {
         &[Layer::Entities, Layer::Links]
     }
     fn process(&self, doc: &mut Doc) {
-        let ner = match doc.lang.as_deref() {
-            Some("en") => self.ner_en.as_deref(),
-            _ => self.ner_es.as_deref(),
+        let lang = if doc.lang.as_deref() == Some("en") {
+            "en"
+        } else {
+            "es"
+        };
+        let ner = match self.tagger(lang) {
+            Ok(t) => t,
+            Err(e) => {
+                doc.diag(Diagnostic::warning(
+                    "entities",
+                    format!("NER model for {lang:?} failed to load ({e}): names only from the knowledge base"),
+                ));
+                None
+            }
         };
         let ents = link(self.kb, ner, doc);
         doc.entities = ents;
