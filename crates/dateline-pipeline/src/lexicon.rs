@@ -10,6 +10,10 @@
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 use std::io::Read;
+use std::sync::{Arc, OnceLock};
+
+const LEXICON_ES: &[u8] = include_bytes!("../../../models/lexicon-es.tsv.gz");
+const LEXICON_EN: &[u8] = include_bytes!("../../../models/lexicon-en.tsv.gz");
 
 /// What the lexicon knows of one form.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -32,6 +36,26 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// The shipped lexicon of `lang` ("en", anything else reads as "es"),
+    /// loaded once per process and shared by every stage that uses it (the
+    /// tagger and the NER), since it is the largest model to decompress.
+    pub fn builtin(lang: &str) -> Result<Arc<Lexicon>> {
+        static ES: OnceLock<std::result::Result<Arc<Lexicon>, String>> = OnceLock::new();
+        static EN: OnceLock<std::result::Result<Arc<Lexicon>, String>> = OnceLock::new();
+        let (cell, bytes) = if lang == "en" {
+            (&EN, LEXICON_EN)
+        } else {
+            (&ES, LEXICON_ES)
+        };
+        cell.get_or_init(|| {
+            Lexicon::from_gz(bytes)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(Error::Model)
+    }
+
     /// Reads a gzipped TSV lexicon.
     pub fn from_gz(bytes: &[u8]) -> Result<Lexicon> {
         let mut text = String::new();
@@ -67,6 +91,20 @@ impl Lexicon {
             let low = form.to_lowercase();
             self.map.get(low.as_str())
         })
+    }
+
+    /// The Brown cluster of `form`: that of the form as written when it
+    /// has one, else that of the lower-cased form.
+    pub fn cluster(&self, form: &str) -> Option<&'static str> {
+        let has = |e: &&Entry| !e.cluster.is_empty();
+        match self.map.get(form).filter(has) {
+            Some(e) => Some(e.cluster),
+            None => self
+                .map
+                .get(form.to_lowercase().as_str())
+                .filter(has)
+                .map(|e| e.cluster),
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -11,14 +11,11 @@ use crate::lemma::Lemmatizer;
 use crate::lexicon::Lexicon;
 use crate::tagger::Tagger;
 use dateline_core::{Diagnostic, Doc, Layer, Stage, Word};
-use std::sync::Arc;
 
 const TAGGER_ES: &[u8] = include_bytes!("../../../models/tagger-es.bin.gz");
 const TAGGER_EN: &[u8] = include_bytes!("../../../models/tagger-en.bin.gz");
 const LEMMA_ES: &[u8] = include_bytes!("../../../models/lemmatizer-es.bin.gz");
 const LEMMA_EN: &[u8] = include_bytes!("../../../models/lemmatizer-en.bin.gz");
-const LEXICON_ES: &[u8] = include_bytes!("../../../models/lexicon-es.tsv.gz");
-const LEXICON_EN: &[u8] = include_bytes!("../../../models/lexicon-en.tsv.gz");
 
 /// Models of one language.
 pub struct LangModels {
@@ -29,12 +26,12 @@ pub struct LangModels {
 impl LangModels {
     /// Loads the shipped models of `lang` ("es" or "en").
     pub fn builtin(lang: &str) -> Result<LangModels> {
-        let (t, l, x) = if lang == "en" {
-            (TAGGER_EN, LEMMA_EN, LEXICON_EN)
+        let (t, l) = if lang == "en" {
+            (TAGGER_EN, LEMMA_EN)
         } else {
-            (TAGGER_ES, LEMMA_ES, LEXICON_ES)
+            (TAGGER_ES, LEMMA_ES)
         };
-        let lexicon = Arc::new(Lexicon::from_gz(x)?);
+        let lexicon = Lexicon::builtin(lang)?;
         Ok(LangModels {
             tagger: Tagger::from_bytes(t, Some(lexicon))?,
             lemmatizer: Lemmatizer::from_bytes(l, None)?,

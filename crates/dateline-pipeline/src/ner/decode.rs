@@ -123,66 +123,95 @@ pub fn viterbi(tags: &[Tag], em: &[f32], trans: &[f32]) -> Vec<usize> {
     path
 }
 
-fn logsumexp(xs: impl Iterator<Item = f32>) -> f32 {
-    let v: Vec<f32> = xs.filter(|x| *x > NEG).collect();
-    let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    if !m.is_finite() {
-        return NEG;
-    }
-    m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
-}
-
 /// Posterior probability of each (word, tag) under a linear-chain model
 /// whose log-potentials are the scores (forward-backward over the legal
 /// lattice). Perceptron scores are not calibrated; these marginals still
 /// rank spans usefully (near 1 for clear names, lower where the decoder
 /// hesitated between types or boundaries).
+///
+/// Design choice: the recursion runs in probability space with one
+/// normalisation per word (Rabiner's scaled forward-backward), in f64, with
+/// each word's emissions shifted by their maximum before `exp`: `n * t`
+/// exponentials instead of `2 * n * t * t`, and no allocation per cell.
 pub fn posteriors(tags: &[Tag], em: &[f32], trans: &[f32]) -> Vec<f32> {
     let t = tags.len();
     if t == 0 || em.len() < t {
         return Vec::new();
     }
     let n = em.len() / t;
-    let tr = |p: usize, c: usize| trans.get(p * t + c).copied().unwrap_or(0.0);
-    let mut alpha = vec![NEG; n * t];
-    let mut beta = vec![NEG; n * t];
-    for c in 0..t {
-        if tags[c].may_follow(None) {
-            alpha[c] = em[c] + tr(t, c);
+    // legal transitions as potentials exp(score), 0 when illegal
+    let tmax = trans.iter().copied().fold(0f32, f32::max) as f64;
+    let pot = |p: Option<usize>, c: usize| -> f64 {
+        let row = p.unwrap_or(t);
+        if !tags[c].may_follow(p.map(|k| tags[k])) {
+            return 0.0;
         }
-    }
-    for i in 1..n {
+        let s = trans.get(row * t + c).copied().unwrap_or(0.0) as f64;
+        (s - tmax).exp()
+    };
+    let tp: Vec<f64> = (0..t * t).map(|k| pot(Some(k / t), k % t)).collect();
+    let start: Vec<f64> = (0..t).map(|c| pot(None, c)).collect();
+    // emission potentials, each word scaled by its best score
+    let mut e = vec![0f64; n * t];
+    for i in 0..n {
+        let row = &em[i * t..i * t + t];
+        let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
         for c in 0..t {
-            let a = logsumexp((0..t).filter_map(|p| {
-                let s = alpha[(i - 1) * t + p];
-                (s > NEG && tags[c].may_follow(Some(tags[p]))).then(|| s + tr(p, c))
-            }));
-            if a > NEG {
-                alpha[i * t + c] = a + em[i * t + c];
-            }
+            e[i * t + c] = (row[c] as f64 - m).exp();
         }
     }
-    for c in 0..t {
-        if tags[c].may_end() {
-            beta[(n - 1) * t + c] = 0.0;
+    let mut alpha = vec![0f64; n * t];
+    let mut scale = vec![1f64; n];
+    let normalise = |v: &mut [f64]| -> f64 {
+        let z: f64 = v.iter().sum();
+        if z > 0.0 && z.is_finite() {
+            v.iter_mut().for_each(|x| *x /= z);
+            z
+        } else {
+            1.0
         }
+    };
+    for c in 0..t {
+        alpha[c] = start[c] * e[c];
+    }
+    scale[0] = normalise(&mut alpha[..t]);
+    for i in 1..n {
+        let (prev, cur) = alpha.split_at_mut(i * t);
+        let prev = &prev[(i - 1) * t..];
+        let cur = &mut cur[..t];
+        for c in 0..t {
+            let s: f64 = (0..t).map(|p| prev[p] * tp[p * t + c]).sum();
+            cur[c] = s * e[i * t + c];
+        }
+        scale[i] = normalise(cur);
+    }
+    let mut beta = vec![0f64; n * t];
+    for c in 0..t {
+        beta[(n - 1) * t + c] = if tags[c].may_end() { 1.0 } else { 0.0 };
     }
     for i in (0..n - 1).rev() {
+        let (cur, next) = beta.split_at_mut((i + 1) * t);
+        let cur = &mut cur[i * t..];
+        let next = &next[..t];
         for p in 0..t {
-            beta[i * t + p] = logsumexp((0..t).filter_map(|c| {
-                let b = beta[(i + 1) * t + c];
-                (b > NEG && tags[c].may_follow(Some(tags[p])))
-                    .then(|| b + tr(p, c) + em[(i + 1) * t + c])
-            }));
+            cur[p] = (0..t)
+                .map(|c| tp[p * t + c] * e[(i + 1) * t + c] * next[c])
+                .sum::<f64>()
+                / scale[i + 1];
         }
     }
-    let z = logsumexp((0..t).map(|c| alpha[(n - 1) * t + c] + beta[(n - 1) * t + c]));
+    // the last word's marginals (alpha * beta) sum to the share of paths that
+    // may end there; normalising every word by it gives the marginals
+    let z: f64 = (0..t)
+        .map(|c| alpha[(n - 1) * t + c] * beta[(n - 1) * t + c])
+        .sum();
     (0..n * t)
         .map(|k| {
-            if alpha[k] <= NEG || beta[k] <= NEG {
-                0.0
+            let v = alpha[k] * beta[k];
+            if z > 0.0 && v.is_finite() {
+                (v / z).clamp(0.0, 1.0) as f32
             } else {
-                (alpha[k] + beta[k] - z).exp().clamp(0.0, 1.0)
+                0.0
             }
         })
         .collect()
@@ -216,6 +245,45 @@ mod tests {
         assert_eq!(post[2], 0.0, "I-PER cannot start a sentence");
         assert!(viterbi(&tags, &[], &trans).is_empty());
         assert!(viterbi(&[], &em, &trans).is_empty());
+    }
+
+    #[test]
+    fn posteriors_equal_brute_force_marginals() {
+        let tags = tagset();
+        let t = tags.len();
+        let n = 3;
+        // arbitrary but fixed scores, large enough to need the scaling
+        let em: Vec<f32> = (0..n * t).map(|k| ((k * 7 % 11) as f32) * 4.0 - 20.0).collect();
+        let trans: Vec<f32> = (0..(t + 1) * t).map(|k| ((k * 5 % 9) as f32) - 4.0).collect();
+        let mut marg = vec![0f64; n * t];
+        let mut z = 0f64;
+        for a in 0..t {
+            for b in 0..t {
+                for c in 0..t {
+                    let path = [a, b, c];
+                    let legal = tags[a].may_follow(None)
+                        && tags[b].may_follow(Some(tags[a]))
+                        && tags[c].may_follow(Some(tags[b]))
+                        && tags[c].may_end();
+                    if !legal {
+                        continue;
+                    }
+                    let mut s = (em[a] + trans[t * t + a]) as f64;
+                    s += (em[t + b] + trans[a * t + b]) as f64;
+                    s += (em[2 * t + c] + trans[b * t + c]) as f64;
+                    let w = s.exp();
+                    z += w;
+                    for (i, &k) in path.iter().enumerate() {
+                        marg[i * t + k] += w;
+                    }
+                }
+            }
+        }
+        let post = posteriors(&tags, &em, &trans);
+        for k in 0..n * t {
+            let want = marg[k] / z;
+            assert!((post[k] as f64 - want).abs() < 1e-4, "cell {k}: {} vs {want}", post[k]);
+        }
     }
 
     #[test]

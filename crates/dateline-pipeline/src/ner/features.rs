@@ -13,12 +13,12 @@
 use crate::kb::{Kb, Kind};
 use crate::ml::perceptron::{feature, feature2};
 use crate::ml::word::{prefix, suffix};
-use crate::ner::Clusters;
+use crate::lexicon::Lexicon;
 
 /// What the feature extractor may consult.
 #[derive(Clone, Copy, Default)]
 pub struct Resources<'a> {
-    pub lexicon: Option<&'a Clusters>,
+    pub lexicon: Option<&'a Lexicon>,
     pub kb: Option<&'a Kb>,
 }
 
@@ -127,7 +127,7 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
     };
     let clusters: Vec<&str> = forms
         .iter()
-        .map(|w| res.lexicon.and_then(|lx| lx.get(w)).unwrap_or(""))
+        .map(|w| res.lexicon.and_then(|lx| lx.cluster(w)).unwrap_or(""))
         .collect();
     // inside a quotation: after an odd number of quote marks
     let mut quoted = Vec::with_capacity(n);

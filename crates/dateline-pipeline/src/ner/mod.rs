@@ -23,24 +23,21 @@ pub mod features;
 
 use crate::error::{Error, Result};
 use crate::kb::Kb;
+use crate::lexicon::Lexicon;
 use crate::ml::artifact;
 use crate::ml::perceptron::{Model, Trainer};
 use crate::tagger::Tagger;
 use conll::Chunk;
 use decode::{Tag, TYPES};
 use features::Resources;
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
-use std::io::Read;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 const MAGIC: &[u8; 4] = b"DLNE";
 const VERSION: u32 = 1;
 
 const NER_ES: &[u8] = include_bytes!("../../../../models/ner-es.bin.gz");
 const NER_EN: &[u8] = include_bytes!("../../../../models/ner-en.bin.gz");
-const LEXICON_ES: &[u8] = include_bytes!("../../../../models/lexicon-es.tsv.gz");
-const LEXICON_EN: &[u8] = include_bytes!("../../../../models/lexicon-en.tsv.gz");
 
 /// A named entity over word indices `[start, end)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,93 +83,12 @@ pub struct Ner {
     tags: Vec<Tag>,
     /// `(tags + 1) * tags` transition scores, the last row for the start.
     trans: Vec<f32>,
-    lexicon: Option<Arc<Clusters>>,
+    lexicon: Option<Arc<Lexicon>>,
     kb: Option<&'static Kb>,
 }
 
-/// Brown clusters by form: the cluster column of `models/lexicon-<lang>`.
-///
-/// Design choice: the recogniser reads only the clusters, so it keeps the
-/// 190,000 forms that have one rather than the lexicon's 580,000 (most are
-/// lemma-only Spanish forms): the Spanish model loads three times faster.
-/// Lookup falls back to the lower case, like [`crate::lexicon::Lexicon`].
-#[derive(Debug, Default)]
-pub struct Clusters {
-    map: FxHashMap<&'static str, &'static str>,
-}
-
-impl Clusters {
-    /// Reads the clusters of a gzipped lexicon TSV (form, bits, lemma).
-    pub fn from_lexicon_gz(bytes: &[u8]) -> Result<Clusters> {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(bytes)
-            .take(256 << 20)
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Model(format!("lexicon: {e}")))?;
-        Ok(Clusters::from_tsv(&text))
-    }
-
-    /// Parses lexicon TSV text (lines starting with `#` are comments).
-    pub fn from_tsv(text: &str) -> Clusters {
-        // keep only "form\tbits" of the forms with a cluster, then index it
-        let mut kept = String::with_capacity(text.len() / 3);
-        let mut n = 0;
-        for line in text.lines().filter(|l| !l.starts_with('#')) {
-            let mut cols = line.split('\t');
-            if let (Some(form), Some(bits)) = (cols.next(), cols.next()) {
-                if !form.is_empty() && !bits.is_empty() {
-                    kept.push_str(form);
-                    kept.push('\t');
-                    kept.push_str(bits);
-                    kept.push('\n');
-                    n += 1;
-                }
-            }
-        }
-        // kept for the life of the process, like the lexicon's text
-        let kept: &'static str = Box::leak(kept.into_boxed_str());
-        let mut map = FxHashMap::default();
-        map.reserve(n);
-        for line in kept.lines() {
-            if let Some((form, bits)) = line.split_once('\t') {
-                map.insert(form, bits);
-            }
-        }
-        Clusters { map }
-    }
-
-    /// The cluster bits of `form`, as written or lower-cased.
-    pub fn get(&self, form: &str) -> Option<&'static str> {
-        self.map
-            .get(form)
-            .or_else(|| self.map.get(form.to_lowercase().as_str()))
-            .copied()
-    }
-
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-}
-
-fn builtin_lexicon(lang: &str) -> Result<Arc<Clusters>> {
-    static ES: OnceLock<std::result::Result<Arc<Clusters>, String>> = OnceLock::new();
-    static EN: OnceLock<std::result::Result<Arc<Clusters>, String>> = OnceLock::new();
-    let (cell, bytes) = if lang == "en" {
-        (&EN, LEXICON_EN)
-    } else {
-        (&ES, LEXICON_ES)
-    };
-    cell.get_or_init(|| {
-        Clusters::from_lexicon_gz(bytes)
-            .map(Arc::new)
-            .map_err(|e| e.to_string())
-    })
-    .clone()
-    .map_err(Error::Model)
+fn builtin_lexicon(lang: &str) -> Result<Arc<Lexicon>> {
+    Lexicon::builtin(lang)
 }
 
 impl Ner {
@@ -202,7 +118,7 @@ impl Ner {
 
     /// The clusters shipped for `lang`, as [`Ner::load`] uses them (for
     /// training with the same features).
-    pub fn builtin_lexicon(lang: &str) -> Result<Arc<Clusters>> {
+    pub fn builtin_lexicon(lang: &str) -> Result<Arc<Lexicon>> {
         builtin_lexicon(lang)
     }
 
@@ -257,7 +173,7 @@ impl Ner {
     pub fn train(
         data: &[TrainSentence],
         opts: &TrainOptions,
-        lexicon: Option<Arc<Clusters>>,
+        lexicon: Option<Arc<Lexicon>>,
         kb: Option<&'static Kb>,
     ) -> Ner {
         let mut types: Vec<&str> = data
@@ -391,7 +307,7 @@ impl Ner {
     /// be those it was trained with.
     pub fn from_bytes(
         gz: &[u8],
-        lexicon: Option<Arc<Clusters>>,
+        lexicon: Option<Arc<Lexicon>>,
         kb: Option<&'static Kb>,
     ) -> Result<Ner> {
         let (lines, model) = artifact::read(gz, MAGIC, VERSION, "NER")?;

@@ -143,15 +143,17 @@ fn load_time() {
 }
 
 #[test]
-fn clusters_keep_forms_with_bits_and_fall_back_to_lower_case() {
-    let c = Clusters::from_tsv(
-        "# form\tbits\tlemma\ncasas\t\tcasa\nRusia\t111\t\nperro\t0110\tperro\nroto\n",
+fn clusters_come_from_forms_with_bits_and_fall_back_to_lower_case() {
+    let c = Lexicon::from_tsv(
+        "# form\tbits\tlemma\ncasas\t\tcasa\nRusia\t111\t\nperro\t0110\tperro\nPerro\t\tperro\nroto\n"
+            .to_string(),
     );
-    assert_eq!(c.len(), 2);
-    assert_eq!(c.get("Rusia"), Some("111"));
-    assert_eq!(c.get("PERRO"), Some("0110"));
-    assert_eq!(c.get("casas"), None);
-    assert!(Clusters::from_lexicon_gz(b"not gzip").is_err());
+    assert_eq!(c.cluster("Rusia"), Some("111"));
+    assert_eq!(c.cluster("PERRO"), Some("0110"));
+    // a form written with no cluster falls back to its lower case's
+    assert_eq!(c.cluster("Perro"), Some("0110"));
+    assert_eq!(c.cluster("casas"), None);
+    assert!(Lexicon::from_gz(b"not gzip").is_err());
 }
 
 #[test]
