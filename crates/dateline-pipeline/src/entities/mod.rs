@@ -219,7 +219,11 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     // 1. acronyms defined in parentheses: "Long Name (ACR)"
     let acronyms = find_acronyms(text, &toks);
 
-    // 2. knowledge-base matches
+    // 2. coordinated plural offices: "los primeros ministros de Italia,
+    // Polonia y Finlandia" names one person per country, on the date
+    coordinated_roles(kb, text, &toks, &date, &mut st);
+
+    // 3. knowledge-base matches
     for m in kb.find_all_in(&toks) {
         let ents: Vec<&Entry> = m.entries.iter().filter_map(|&i| kb.entry(i)).collect();
         if ents.is_empty() {
@@ -348,7 +352,7 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         }
     }
 
-    // 3. acronyms: the long form's entity (or a new local one) takes every use
+    // 4. acronyms: the long form's entity (or a new local one) takes every use
     for ac in &acronyms {
         let owner = st.builders.iter().position(|b| {
             b.mentions.iter().any(|s| {
@@ -384,15 +388,15 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         }
     }
 
-    // 4. short forms of people already named ("Putin", "Kim")
+    // 5. short forms of people already named ("Putin", "Kim")
     short_forms(text, &toks, &mut st);
 
-    // 5. NER names the KB does not know
+    // 6. NER names the KB does not know
     if let Some(ner) = ner {
         ner_mentions(kb, ner, doc, &date, &mut st);
     }
 
-    // 6. "el ruso": the person of that country most mentioned
+    // 7. "el ruso": the person of that country most mentioned
     for (s, e, iso3) in pending_nominal {
         let best = st
             .builders
@@ -452,6 +456,194 @@ fn is_lower_word(text: &str, s: usize, e: usize) -> bool {
 }
 
 /// Start of the article right before token `ti`, if there is one.
+/// Plural office heads (folded), the singular that names one holder, and
+/// the office code for [`Kb::role_holder`] when no role phrase matches.
+const PLURAL_ROLES: &[(&str, &str, &str)] = &[
+    ("primeros ministros", "primer ministro", "PRIME_MINISTER"),
+    ("primeras ministras", "primera ministra", "PRIME_MINISTER"),
+    ("presidentes", "presidente", "PRESIDENT"),
+    ("presidentas", "presidenta", "PRESIDENT"),
+    ("lideres", "líder", "LEADER"),
+    ("mandatarios", "mandatario", "LEADER"),
+    ("jefes de estado", "jefe de Estado", "HEAD_OF_STATE"),
+    (
+        "jefes de gobierno",
+        "jefe de Gobierno",
+        "HEAD_OF_GOVERNMENT",
+    ),
+    ("jefes de estado y de gobierno", "líder", "LEADER"),
+    ("cancilleres", "canciller", "FOREIGN_MINISTER"),
+    (
+        "ministros de exteriores",
+        "ministro de Exteriores",
+        "FOREIGN_MINISTER",
+    ),
+    (
+        "ministros de asuntos exteriores",
+        "ministro de Asuntos Exteriores",
+        "FOREIGN_MINISTER",
+    ),
+    (
+        "ministros de relaciones exteriores",
+        "ministro de Relaciones Exteriores",
+        "FOREIGN_MINISTER",
+    ),
+    (
+        "ministros de defensa",
+        "ministro de Defensa",
+        "DEFENCE_MINISTER",
+    ),
+    ("vicepresidentes", "vicepresidente", "VICE_PRESIDENT"),
+    ("prime ministers", "Prime Minister", "PRIME_MINISTER"),
+    ("presidents", "President", "PRESIDENT"),
+    ("leaders", "leader", "LEADER"),
+    ("heads of state", "head of state", "HEAD_OF_STATE"),
+    (
+        "heads of government",
+        "head of government",
+        "HEAD_OF_GOVERNMENT",
+    ),
+    ("foreign ministers", "Foreign Minister", "FOREIGN_MINISTER"),
+    ("defence ministers", "Defence Minister", "DEFENCE_MINISTER"),
+    ("defense ministers", "Defence Minister", "DEFENCE_MINISTER"),
+    ("vice presidents", "Vice President", "VICE_PRESIDENT"),
+];
+/// Words allowed between the members of a coordinated list.
+const LIST_GLUE: &[&str] = &["y", "e", "and", "de", "del", "of", "the", "la", "el"];
+
+/// A country named at token `i` (its name or alias, up to five words):
+/// (iso3, tokens used).
+fn country_at(kb: &Kb, toks: &[norm::Tok], i: usize) -> Option<(String, usize)> {
+    (1..=5usize).rev().find_map(|n| {
+        let span = toks.get(i..i + n)?;
+        if !span.first()?.cap {
+            return None;
+        }
+        kb.lookup_toks(span)
+            .into_iter()
+            .find(|e| e.kind == Kind::Country)
+            .map(|e| (e.id.clone(), n))
+    })
+}
+
+/// The countries of a coordinated list starting at token `i`, each with its
+/// token range, read by `one` ("Italia, Polonia y Finlandia"; "italiano,
+/// polaco y finlandés"). Only commas and [`LIST_GLUE`] words may separate
+/// members.
+fn country_list(
+    text: &str,
+    toks: &[norm::Tok],
+    mut i: usize,
+    one: impl Fn(usize) -> Option<(String, usize)>,
+) -> Vec<(String, usize, usize)> {
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    while let Some((iso3, n)) = one(i) {
+        out.push((iso3, i, i + n));
+        let mut j = i + n;
+        // glue: commas in the gaps, list words between
+        let mut glued = false;
+        while let (Some(prev), Some(t)) = (toks.get(j - 1), toks.get(j)) {
+            let gap = text.get(prev.end..t.start).unwrap_or("x");
+            if !gap.chars().all(|c| c == ',' || c.is_whitespace()) {
+                break;
+            }
+            if gap.contains(',') {
+                glued = true;
+            }
+            if LIST_GLUE.contains(&t.folded.as_str()) {
+                glued = true;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if !glued {
+            break;
+        }
+        i = j;
+    }
+    out
+}
+
+/// Plural office phrases over a list of countries resolve to one person
+/// per country on the document's date: "los primeros ministros de Italia,
+/// Polonia y Finlandia", "los presidentes ruso y chino", "the prime
+/// ministers of Italy and Poland". Each person's mention is their
+/// country's word in the list and their role's text the whole phrase; the
+/// phrase is covered, so the countries in it are not actors of their own.
+fn coordinated_roles(kb: &Kb, text: &str, toks: &[norm::Tok], date: &str, st: &mut State) {
+    let mut i = 0;
+    while i < toks.len() {
+        let head = PLURAL_ROLES.iter().find_map(|&(plural, singular, role)| {
+            let n = plural.split(' ').count();
+            let words = toks.get(i..i + n)?;
+            words
+                .iter()
+                .map(|t| t.folded.as_str())
+                .eq(plural.split(' '))
+                .then_some((n, singular, role))
+        });
+        let Some((n, singular, role)) = head else {
+            i += 1;
+            continue;
+        };
+        let after = i + n;
+        let prep = toks.get(after).map(|t| t.folded.as_str());
+        let list = if matches!(prep, Some("de" | "of")) {
+            country_list(text, toks, after + 1, |k| country_at(kb, toks, k))
+        } else {
+            // "los presidentes ruso y chino": demonyms after the head
+            country_list(text, toks, after, |k| {
+                let t = toks.get(k)?;
+                kb.demonym(&t.folded)
+                    .map(|(iso3, _, _)| (iso3.to_string(), 1))
+            })
+        };
+        if list.len() < 2 {
+            i += 1;
+            continue;
+        }
+        let Some(last) = list.last() else {
+            i += 1;
+            continue;
+        };
+        let start = article_before(text, toks, i).unwrap_or(toks[i].start);
+        let end = toks.get(last.2 - 1).map(|t| t.end).unwrap_or(toks[i].end);
+        let phrase = text.get(start..end).unwrap_or("").to_string();
+        let en = singular.chars().next().is_some_and(char::is_uppercase) || prep == Some("of");
+        for (iso3, a, b) in &list {
+            let name = kb.country(iso3).map(|c| {
+                if en {
+                    c.name_en.clone()
+                } else {
+                    c.name_es.clone()
+                }
+            });
+            let linked = name
+                .and_then(|nm| {
+                    let joiner = if en { "of" } else { "de" };
+                    kb.role_phrase(&format!("{singular} {joiner} {nm}"))
+                })
+                .map(|(r, c)| (r.to_string(), c.to_string()))
+                .unwrap_or_else(|| (role.to_string(), iso3.clone()));
+            let Some(p) = kb.role_holder(&linked.0, &linked.1, date) else {
+                continue;
+            };
+            let Some(pe) = kb.get(Kind::Person, &p.id) else {
+                continue;
+            };
+            let ent = person_entity(kb, st, pe, date);
+            add_role(&mut st.builders[ent], &linked.0, &linked.1, &phrase);
+            let (Some(ta), Some(tb)) = (toks.get(*a), toks.get(b - 1)) else {
+                continue;
+            };
+            st.mention(ent, text, ta.start, tb.end);
+        }
+        st.covered.push((start, end));
+        i = last.2;
+    }
+}
+
 fn article_before(text: &str, toks: &[norm::Tok], ti: usize) -> Option<usize> {
     let p = toks.get(ti.checked_sub(1)?)?;
     let gap = text.get(p.end..toks.get(ti)?.start)?;

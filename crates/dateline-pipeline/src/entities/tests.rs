@@ -112,3 +112,51 @@ fn empty_and_odd_documents_do_not_panic() {
     let d = run("", "El presidente ruso habló.");
     assert!(d.entities.iter().all(|e| !e.mentions.is_empty()));
 }
+
+#[test]
+fn coordinated_plural_offices_name_one_person_per_country_on_the_date() {
+    let d = run(
+        "2025-08-13",
+        "A la reunión asistieron los primeros ministros de Italia, Polonia y Finlandia.",
+    );
+    for (name, country) in [
+        ("Giorgia Meloni", "Italia"),
+        ("Donald Tusk", "Polonia"),
+        ("Petteri Orpo", "Finlandia"),
+    ] {
+        let m = mentions(&d, name);
+        assert_eq!(m, vec![country], "{name}: {m:?}");
+        let e = d.entities.iter().find(|e| e.name == name).expect("entity");
+        assert!(
+            e.roles.iter().any(|r| r
+                .text
+                .as_deref()
+                .is_some_and(|t| t.contains("primeros ministros"))),
+            "{:?}",
+            e.roles
+        );
+    }
+    // the countries inside the phrase are not actors of their own
+    assert!(
+        d.entities.iter().all(|e| e.name != "Italy"),
+        "{:?}",
+        d.entities
+    );
+
+    // another date, another holder; demonyms after the head; English
+    let d = run(
+        "2021-03-01",
+        "Los primeros ministros italiano y polaco hablaron.",
+    );
+    assert_eq!(mentions(&d, "Mario Draghi"), vec!["italiano"]);
+    assert_eq!(mentions(&d, "Mateusz Morawiecki"), vec!["polaco"]);
+    let d = run(
+        "2025-08-13",
+        "The prime ministers of Italy and Poland met in Rome.",
+    );
+    assert_eq!(mentions(&d, "Giorgia Meloni"), vec!["Italy"]);
+    assert_eq!(mentions(&d, "Donald Tusk"), vec!["Poland"]);
+    // a single country is not a list
+    let d = run("2025-08-13", "Los presidentes de Rusia llegaron.");
+    assert!(mentions(&d, "Vladimir Putin").is_empty());
+}

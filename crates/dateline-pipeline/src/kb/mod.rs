@@ -389,7 +389,8 @@ impl Kb {
         out
     }
 
-    fn lookup_toks(&self, toks: &[norm::Tok]) -> Vec<&Entry> {
+    /// [`Kb::lookup`] over words already tokenised.
+    pub fn lookup_toks(&self, toks: &[norm::Tok]) -> Vec<&Entry> {
         let key = norm::join(toks.iter().map(|t| t.folded.as_str()));
         let mut out: Vec<&Entry> = Vec::new();
         if let Some(refs) = self.index.get(&key) {

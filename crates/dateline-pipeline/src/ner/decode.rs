@@ -253,8 +253,12 @@ mod tests {
         let t = tags.len();
         let n = 3;
         // arbitrary but fixed scores, large enough to need the scaling
-        let em: Vec<f32> = (0..n * t).map(|k| ((k * 7 % 11) as f32) * 4.0 - 20.0).collect();
-        let trans: Vec<f32> = (0..(t + 1) * t).map(|k| ((k * 5 % 9) as f32) - 4.0).collect();
+        let em: Vec<f32> = (0..n * t)
+            .map(|k| ((k * 7 % 11) as f32) * 4.0 - 20.0)
+            .collect();
+        let trans: Vec<f32> = (0..(t + 1) * t)
+            .map(|k| ((k * 5 % 9) as f32) - 4.0)
+            .collect();
         let mut marg = vec![0f64; n * t];
         let mut z = 0f64;
         for a in 0..t {
@@ -282,7 +286,11 @@ mod tests {
         let post = posteriors(&tags, &em, &trans);
         for k in 0..n * t {
             let want = marg[k] / z;
-            assert!((post[k] as f64 - want).abs() < 1e-4, "cell {k}: {} vs {want}", post[k]);
+            assert!(
+                (post[k] as f64 - want).abs() < 1e-4,
+                "cell {k}: {} vs {want}",
+                post[k]
+            );
         }
     }
 

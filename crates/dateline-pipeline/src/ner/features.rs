@@ -11,9 +11,9 @@
 //! computed once per sentence and the decoder only adds transitions.
 
 use crate::kb::{Kb, Kind};
+use crate::lexicon::Lexicon;
 use crate::ml::perceptron::{feature, feature2};
 use crate::ml::word::{prefix, suffix};
-use crate::lexicon::Lexicon;
 
 /// What the feature extractor may consult.
 #[derive(Clone, Copy, Default)]
