@@ -97,6 +97,10 @@ text_cpu = o["cpu"] * o["text_s"] / o["wall"]
 print(f"CPU time, load included: dateline extract {o['cpu']:.2f} s (text core share "
       f"~{text_cpu:.2f} s), spaCy {s['cpu']:.2f} s; CPU-time ratio whole extract vs spaCy "
       f"{s['cpu'] / o['cpu']:.1f}x, text core vs spaCy {s['cpu'] / text_cpu:.1f}x")
+# issue 4: NER + linking (the entities stage) against the text core
+ent = o["stages"].get("entities", 0.0)
+print(f"entities (NER + linking) {ent * 1000:.0f} ms = {100 * ent / o['text_s']:.1f}% of the "
+      f"text core's time (goal <= 50%)")
 print(f"text core vs spaCy: {text_dps / s['docs_per_s']:.1f}x (goal >= 20x); "
       f"whole extract (stage sum) vs spaCy: {docs / whole_s / s['docs_per_s']:.1f}x; "
       f"whole extract (wall, load included) vs spaCy (wall, load included): "
