@@ -572,9 +572,25 @@ fn country_list(
 /// country's word in the list and their role's text the whole phrase; the
 /// phrase is covered, so the countries in it are not actors of their own.
 fn coordinated_roles(kb: &Kb, text: &str, toks: &[norm::Tok], date: &str, st: &mut State) {
+    // the heads by first word: one hash look-up per token
+    static BY_FIRST: OnceLock<FxHashMap<&'static str, Vec<usize>>> = OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut m: FxHashMap<&'static str, Vec<usize>> = FxHashMap::default();
+        for (k, (plural, _, _)) in PLURAL_ROLES.iter().enumerate() {
+            let first = plural.split(' ').next().unwrap_or(plural);
+            m.entry(first).or_default().push(k);
+        }
+        for v in m.values_mut() {
+            v.sort_by_key(|&k| std::cmp::Reverse(PLURAL_ROLES[k].0.len()));
+        }
+        m
+    });
     let mut i = 0;
     while i < toks.len() {
-        let head = PLURAL_ROLES.iter().find_map(|&(plural, singular, role)| {
+        let cands = by_first.get(toks[i].folded.as_str());
+        // longest head first ("jefes de estado y de gobierno")
+        let head = cands.into_iter().flatten().find_map(|&k| {
+            let (plural, singular, role) = PLURAL_ROLES[k];
             let n = plural.split(' ').count();
             let words = toks.get(i..i + n)?;
             words

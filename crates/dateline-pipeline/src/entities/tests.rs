@@ -160,3 +160,14 @@ fn coordinated_plural_offices_name_one_person_per_country_on_the_date() {
     let d = run("2025-08-13", "Los presidentes de Rusia llegaron.");
     assert!(mentions(&d, "Vladimir Putin").is_empty());
 }
+
+#[test]
+fn the_longest_plural_office_wins() {
+    let d = run(
+        "2025-08-13",
+        "Los jefes de Estado y de Gobierno de Francia y Alemania se reunieron.",
+    );
+    // LEADER: the head of state in France, the head of government in Germany
+    assert_eq!(mentions(&d, "Emmanuel Macron"), vec!["Francia"]);
+    assert_eq!(mentions(&d, "Friedrich Merz"), vec!["Alemania"]);
+}
