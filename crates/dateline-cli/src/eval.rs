@@ -72,6 +72,10 @@ pub enum EvalCommand {
         /// Lemmatiser model (from `dateline train lemmatizer`): lemmas are scored too.
         #[arg(long)]
         lemmatizer: Option<PathBuf>,
+        /// Feature model (from `dateline train feats`): UFeats are scored
+        /// too (it reads the lemmatiser's lemmas).
+        #[arg(long, requires = "lemmatizer")]
+        feats: Option<PathBuf>,
         /// Language conventions (es, en); detected when absent.
         #[arg(long)]
         lang: Option<String>,
@@ -134,6 +138,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             model,
             lexicon,
             lemmatizer,
+            feats,
             lang,
             json,
         } => crate::eval_ud::tagger(
@@ -141,6 +146,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             &model,
             lexicon.as_deref(),
             lemmatizer.as_deref(),
+            feats.as_deref(),
             lang.as_deref(),
             json,
         ),

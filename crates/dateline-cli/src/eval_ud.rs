@@ -65,14 +65,16 @@ pub fn tokenize(gold: &Path, lang: Option<&str>, as_json: bool) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-/// `dateline eval tagger`: UPOS from raw text (our tokens, multiword
-/// expansion and tags, scored with the CoNLL 2018 alignment), and UPOS
-/// accuracy on the gold words.
+/// `dateline eval tagger`: UPOS (and lemmas, UFeats) from raw text (our
+/// tokens, multiword expansion and tags, scored with the CoNLL 2018
+/// alignment), and UPOS (UFeats) accuracy on the gold words.
+#[allow(clippy::too_many_arguments)]
 pub fn tagger(
     gold: &Path,
     model: &Path,
     lexicon: Option<&Path>,
     lemmatizer: Option<&Path>,
+    feats: Option<&Path>,
     lang: Option<&str>,
     as_json: bool,
 ) -> Result<ExitCode> {
@@ -82,6 +84,16 @@ pub fn tagger(
             let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
             Some(
                 dateline_pipeline::lemma::Lemmatizer::from_bytes(&b, None)
+                    .with_context(|| format!("loading {}", p.display()))?,
+            )
+        }
+        None => None,
+    };
+    let feats = match feats {
+        Some(p) => {
+            let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            Some(
+                dateline_pipeline::feats::FeatsTagger::from_bytes(&b)
                     .with_context(|| format!("loading {}", p.display()))?,
             )
         }
@@ -114,6 +126,27 @@ pub fn tagger(
             }
         }
         n_words += wi;
+        if let Some(fm) = &feats {
+            let rows: Vec<&mut Token> = s.tokens.iter_mut().filter(|r| r.is_word()).collect();
+            let forms: Vec<&str> = rows.iter().map(|r| r.form.as_str()).collect();
+            let upos: Vec<&str> = rows.iter().map(|r| r.upos.as_str()).collect();
+            let lemmas: Vec<String> = rows.iter().map(|r| r.lemma.to_lowercase()).collect();
+            let lemmas: Vec<&str> = lemmas.iter().map(|l| l.as_str()).collect();
+            let predicted: Vec<String> = fm
+                .predict(&forms, &upos, &lemmas)
+                .into_iter()
+                .map(|f| {
+                    if f.is_empty() {
+                        "_".into()
+                    } else {
+                        f.to_string()
+                    }
+                })
+                .collect();
+            for (row, f) in rows.into_iter().zip(predicted) {
+                row.feats = f;
+            }
+        }
     }
     let secs = t.elapsed().as_secs_f64();
     let scores = ud::evaluate_sentences(&sents, &system).context("scoring")?;
@@ -125,6 +158,21 @@ pub fn tagger(
     out["gold"] = json!(gold.display().to_string());
     out["lang"] = json!(lang);
     out["upos_gold_words"] = json!((gold_acc * 100.0).round() / 100.0);
+    let feats_acc = match (&feats, &lemmatizer) {
+        (Some(fm), Some(lm)) => {
+            let fsents = crate::train::feats_sentences(&sents);
+            Some(crate::train::feats_accuracy(
+                fm,
+                &fsents,
+                Some(&tagger),
+                Some(lm),
+            ))
+        }
+        _ => None,
+    };
+    if let Some(a) = feats_acc {
+        out["ufeats_gold_words"] = json!((a * 100.0).round() / 100.0);
+    }
     out["words_per_s"] = json!(words_per_s.round());
     out["model_load_ms"] = json!((load_ms * 10.0).round() / 10.0);
     if as_json {
@@ -132,6 +180,9 @@ pub fn tagger(
     } else {
         println!("{}", scores.to_table());
         println!("UPOS on gold words: {gold_acc:.2}; {words_per_s:.0} words/s (tokenise + tag); model loaded in {load_ms:.1} ms");
+        if let Some(a) = feats_acc {
+            println!("UFeats on gold words (predicted UPOS and lemmas): {a:.2}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

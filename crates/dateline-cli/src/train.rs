@@ -29,6 +29,37 @@ pub enum TrainCommand {
         #[arg(long)]
         lexicon: Option<PathBuf>,
     },
+    /// Morphological features (UD FEATS, one classifier per UPOS) from
+    /// CoNLL-U treebanks.
+    Feats {
+        /// Training CoNLL-U files.
+        #[arg(long, required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        /// Development CoNLL-U file (UFeats accuracy on gold words printed
+        /// after training, with gold UPOS and, given --tagger, predicted UPOS).
+        #[arg(long)]
+        dev: Option<PathBuf>,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = 10)]
+        epochs: usize,
+        /// A (form, UPOS) pair seen at least this often, always with the
+        /// same features, is answered from a dictionary (0 = none).
+        #[arg(long, default_value_t = 2)]
+        dict_min_count: usize,
+        /// Tagger model, for the dev figure with predicted UPOS.
+        #[arg(long)]
+        tagger: Option<PathBuf>,
+        /// The lexicon the tagger was trained with.
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
+        /// Lemmatiser model, for the dev figure with predicted lemmas
+        /// (gold lemmas otherwise).
+        #[arg(long)]
+        lemmatizer: Option<PathBuf>,
+    },
     /// Dependency parser (arc-hybrid, dynamic oracle) from CoNLL-U treebanks.
     Parser(crate::train_parser::Args),
     /// Named-entity recogniser (PER/ORG/LOC/MISC) from CoNLL column files.
@@ -62,6 +93,27 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
             epochs,
             lexicon,
         } => tagger(&train, dev.as_deref(), &out, epochs, lexicon.as_deref()),
+        TrainCommand::Feats {
+            train,
+            dev,
+            out,
+            epochs,
+            dict_min_count,
+            tagger,
+            lexicon,
+            lemmatizer,
+        } => feats(
+            &train,
+            dev.as_deref(),
+            &out,
+            dateline_pipeline::feats::FeatsOptions {
+                epochs,
+                dict_min_count,
+            },
+            tagger.as_deref(),
+            lexicon.as_deref(),
+            lemmatizer.as_deref(),
+        ),
         TrainCommand::Parser(args) => crate::train_parser::run(args),
         TrainCommand::Ner(args) => crate::train_ner::run(args),
         TrainCommand::Lemmatizer {
@@ -226,6 +278,124 @@ fn lemmatizer(
             "dev lemma accuracy on gold words and tags: {:.2}",
             100.0 * ok as f64 / dw.len().max(1) as f64
         );
+    }
+    let bytes = model.to_bytes()?;
+    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Words, UPOS and universal FEATS of each sentence.
+pub fn feats_sentences(sents: &[Sentence]) -> Vec<dateline_pipeline::feats::FeatsSentence> {
+    use dateline_pipeline::feats::{universal, FeatsSentence};
+    sents
+        .iter()
+        .map(|s| {
+            let words: Vec<&conllu::Token> = s.words().collect();
+            FeatsSentence {
+                words: words.iter().map(|w| w.form.clone()).collect(),
+                upos: words.iter().map(|w| w.upos.clone()).collect(),
+                lemmas: words.iter().map(|w| w.lemma.to_lowercase()).collect(),
+                feats: words.iter().map(|w| universal(&w.feats)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// UFeats accuracy on gold words: with gold UPOS and lemmas, or with the
+/// UPOS of `tagger` and the lemmas of `lemmatizer` when given.
+pub fn feats_accuracy(
+    model: &dateline_pipeline::feats::FeatsTagger,
+    sents: &[dateline_pipeline::feats::FeatsSentence],
+    tagger: Option<&Tagger>,
+    lemmatizer: Option<&dateline_pipeline::lemma::Lemmatizer>,
+) -> f64 {
+    let (mut ok, mut n) = (0usize, 0usize);
+    for s in sents {
+        let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();
+        let upos: Vec<&str> = match tagger {
+            Some(t) => t.tag(&words),
+            None => s.upos.iter().map(|u| u.as_str()).collect(),
+        };
+        let lemmas: Vec<String> = match lemmatizer {
+            Some(l) => words
+                .iter()
+                .zip(&upos)
+                .map(|(w, u)| l.lemma(w, u).to_lowercase())
+                .collect(),
+            None => s.lemmas.clone(),
+        };
+        let lemmas: Vec<&str> = lemmas.iter().map(|l| l.as_str()).collect();
+        for (i, (p, g)) in model
+            .predict(&words, &upos, &lemmas)
+            .iter()
+            .zip(&s.feats)
+            .enumerate()
+        {
+            ok += usize::from(p == g);
+            n += 1;
+            if p != g && std::env::var_os("DATELINE_CONFUSIONS").is_some() {
+                eprintln!("ERR\t{}\t{}\t{}\t{g}\t{p}", words[i], s.upos[i], upos[i]);
+            }
+        }
+    }
+    100.0 * ok as f64 / n.max(1) as f64
+}
+
+fn feats(
+    train: &[PathBuf],
+    dev: Option<&Path>,
+    out: &Path,
+    opts: dateline_pipeline::feats::FeatsOptions,
+    tagger: Option<&Path>,
+    lexicon: Option<&Path>,
+    lemmatizer: Option<&Path>,
+) -> Result<ExitCode> {
+    use dateline_pipeline::feats::FeatsTagger;
+    let mut sents = Vec::new();
+    for f in train {
+        sents.extend(conllu::read_file(f).with_context(|| format!("reading {}", f.display()))?);
+    }
+    let data = feats_sentences(&sents);
+    let t = Instant::now();
+    let model = FeatsTagger::train(&data, opts);
+    let (dict, models) = model.stats();
+    eprintln!(
+        "trained on {} sentences in {:.1}s ({models} UPOS classifiers, {dict} dictionary forms)",
+        data.len(),
+        t.elapsed().as_secs_f64()
+    );
+    if let Some(d) = dev {
+        let dsents = conllu::read_file(d).with_context(|| format!("reading {}", d.display()))?;
+        let ddata = feats_sentences(&dsents);
+        let t = Instant::now();
+        eprintln!(
+            "dev UFeats accuracy on gold words, gold UPOS: {:.2} ({:.0} ms)",
+            feats_accuracy(&model, &ddata, None, None),
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        if let Some(tp) = tagger {
+            let lexicon = load_lexicon(lexicon)?;
+            let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
+            let tg = Tagger::from_bytes(&b, lexicon)
+                .with_context(|| format!("loading {}", tp.display()))?;
+            let t = Instant::now();
+            let lm = match lemmatizer {
+                Some(p) => {
+                    let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+                    Some(
+                        dateline_pipeline::lemma::Lemmatizer::from_bytes(&b, None)
+                            .with_context(|| format!("loading {}", p.display()))?,
+                    )
+                }
+                None => None,
+            };
+            let acc = feats_accuracy(&model, &ddata, Some(&tg), lm.as_ref());
+            eprintln!(
+                "dev UFeats accuracy on gold words, predicted UPOS: {acc:.2} ({:.0} ms tagging + features)",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
     }
     let bytes = model.to_bytes()?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;

@@ -133,6 +133,10 @@ pub struct Word {
     /// Universal part-of-speech tag.
     pub upos: Box<str>,
     pub lemma: Box<str>,
+    /// Morphological features, the UD FEATS string with the universal
+    /// features only ("Mood=Ind|Number=Sing|Person=3|Tense=Fut|VerbForm=Fin"),
+    /// empty when the word has none.
+    pub feats: Box<str>,
     /// Head: 1-based index of the head word within the sentence, 0 = root
     /// (0 for every word until a parser runs).
     pub head: u32,

@@ -9,6 +9,7 @@ pub mod clean;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod feats;
 pub mod kb;
 pub mod lang;
 pub mod lemma;

@@ -1,12 +1,14 @@
-//! The tagging stage: multiword-token expansion, UPOS tags and lemmas for
-//! every sentence, with the shipped models of the document's language.
+//! The tagging stage: multiword-token expansion, UPOS tags, lemmas and
+//! morphological features (UD FEATS) for every sentence, with the shipped
+//! models of the document's language.
 //!
 //! Design choice: the models are embedded in the binary (`include_bytes!`,
-//! about 8 MB for es + en) and loaded once per process when the pipeline is
+//! about 9 MB for es + en) and loaded once per process when the pipeline is
 //! built, then shared read-only across threads. Languages without a model
 //! get words without tags (UPOS `X`), and a diagnostic.
 
 use crate::error::Result;
+use crate::feats::FeatsTagger;
 use crate::lemma::Lemmatizer;
 use crate::lexicon::Lexicon;
 use crate::tagger::Tagger;
@@ -16,25 +18,29 @@ const TAGGER_ES: &[u8] = include_bytes!("../../../models/tagger-es.bin.gz");
 const TAGGER_EN: &[u8] = include_bytes!("../../../models/tagger-en.bin.gz");
 const LEMMA_ES: &[u8] = include_bytes!("../../../models/lemmatizer-es.bin.gz");
 const LEMMA_EN: &[u8] = include_bytes!("../../../models/lemmatizer-en.bin.gz");
+const FEATS_ES: &[u8] = include_bytes!("../../../models/feats-es.bin.gz");
+const FEATS_EN: &[u8] = include_bytes!("../../../models/feats-en.bin.gz");
 
 /// Models of one language.
 pub struct LangModels {
     pub tagger: Tagger,
     pub lemmatizer: Lemmatizer,
+    pub feats: FeatsTagger,
 }
 
 impl LangModels {
     /// Loads the shipped models of `lang` ("es" or "en").
     pub fn builtin(lang: &str) -> Result<LangModels> {
-        let (t, l) = if lang == "en" {
-            (TAGGER_EN, LEMMA_EN)
+        let (t, l, f) = if lang == "en" {
+            (TAGGER_EN, LEMMA_EN, FEATS_EN)
         } else {
-            (TAGGER_ES, LEMMA_ES)
+            (TAGGER_ES, LEMMA_ES, FEATS_ES)
         };
         let lexicon = Lexicon::builtin(lang)?;
         Ok(LangModels {
             tagger: Tagger::from_bytes(t, Some(lexicon))?,
             lemmatizer: Lemmatizer::from_bytes(l, None)?,
+            feats: FeatsTagger::from_bytes(f)?,
         })
     }
 }
@@ -119,16 +125,44 @@ impl Stage for Tags {
                 Some(m) => m.tagger.tag(&refs),
                 None => vec!["X"; refs.len()],
             };
-            for ((form, (token, multi)), tag) in forms.iter().zip(owners).zip(tags) {
-                let lemma = match models {
+            let lemmas: Vec<String> = forms
+                .iter()
+                .zip(&tags)
+                .map(|(form, tag)| match models {
                     Some(m) => m.lemmatizer.lemma(form, tag),
                     None => form.to_lowercase(),
-                };
+                })
+                .collect();
+            let feats: Vec<&str> = match models {
+                Some(m) => {
+                    // the feature model reads lower-cased lemmas
+                    let lower: Vec<std::borrow::Cow<str>> = lemmas
+                        .iter()
+                        .map(|l| {
+                            if l.chars().any(char::is_uppercase) {
+                                l.to_lowercase().into()
+                            } else {
+                                l.as_str().into()
+                            }
+                        })
+                        .collect();
+                    let lower: Vec<&str> = lower.iter().map(|l| l.as_ref()).collect();
+                    m.feats.predict(&refs, &tags, &lower)
+                }
+                None => vec![""; refs.len()],
+            };
+            for (((form, (token, multi)), tag), (lemma, feats)) in forms
+                .iter()
+                .zip(owners)
+                .zip(&tags)
+                .zip(lemmas.into_iter().zip(feats))
+            {
                 words.push(Word {
                     token,
                     form: multi.then(|| form.as_str().into()),
-                    upos: tag.into(),
+                    upos: (*tag).into(),
                     lemma: lemma.into(),
+                    feats: feats.into(),
                     head: 0,
                     deprel: "dep".into(),
                 });
@@ -159,13 +193,14 @@ mod tests {
         doc.lang = Some("es".into());
         sentences.process(&mut doc);
         tags.process(&mut doc);
-        let got: Vec<(String, String, String)> = (0..doc.words.len())
+        let got: Vec<(String, String, String, String)> = (0..doc.words.len())
             .map(|i| {
                 let w = &doc.words[i];
                 (
                     doc.word_form(i).to_string(),
                     w.upos.to_string(),
                     w.lemma.to_string(),
+                    w.feats.to_string(),
                 )
             })
             .collect();
@@ -181,5 +216,48 @@ mod tests {
             Some(("NOUN".to_string(), "soldado".to_string()))
         );
         assert_eq!(find("Rusia").map(|g| g.1), Some("PROPN".to_string()));
+        assert_eq!(
+            find("ha").map(|g| g.3),
+            Some("Mood=Ind|Number=Sing|Person=3|Tense=Pres|VerbForm=Fin".to_string())
+        );
+        assert_eq!(
+            find("soldados").map(|g| g.3),
+            Some("Gender=Masc|Number=Plur".to_string())
+        );
+        assert_eq!(find(".").map(|g| g.3), Some(String::new()));
+    }
+
+    #[test]
+    fn features_of_future_and_conditional_verbs() {
+        let tags = match Tags::new() {
+            Ok(t) => t,
+            Err(e) => panic!("models: {e}"),
+        };
+        let sentences = crate::text::Sentences::new();
+        let mut doc = Doc::from_raw(RawDoc {
+            body:
+                "Donald Trump dialogará con líderes europeos. Dijo que habría acordado una tregua."
+                    .into(),
+            ..RawDoc::default()
+        });
+        doc.text = doc.raw.clone();
+        doc.lang = Some("es".into());
+        sentences.process(&mut doc);
+        tags.process(&mut doc);
+        let feats = |f: &str| {
+            (0..doc.words.len())
+                .find(|&i| doc.word_form(i) == f)
+                .map(|i| doc.words[i].feats.to_string())
+                .unwrap_or_default()
+        };
+        let has = |f: &str, want: &str| {
+            let got = feats(f);
+            assert!(got.split('|').any(|x| x == want), "{f}: {got}");
+        };
+        has("dialogará", "Tense=Fut");
+        has("dialogará", "Person=3");
+        has("habría", "Mood=Cnd");
+        has("acordado", "VerbForm=Part");
+        has("europeos", "Number=Plur");
     }
 }
