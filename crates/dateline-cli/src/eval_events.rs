@@ -36,6 +36,13 @@ pub struct Args {
     /// With --errors: list them under the 2018-draft crosswalk.
     #[arg(long)]
     pub crosswalk: bool,
+    /// With --errors: list every record, the found events too.
+    #[arg(long)]
+    pub all: bool,
+    /// With --errors: print the parse of each listed record (form, UPOS,
+    /// lemma, head, relation).
+    #[arg(long)]
+    pub parse: bool,
 }
 
 struct GoldEvent {
@@ -43,6 +50,8 @@ struct GoldEvent {
     cameo: Option<String>,
     source: Vec<String>,
     target: Vec<String>,
+    /// The annotated trigger, source and target text (error listing only).
+    note: Option<String>,
 }
 
 struct Record {
@@ -95,11 +104,27 @@ fn read_xml(text: &str) -> Result<Vec<Record>> {
             if attr(tag, "noevents").is_some() {
                 continue;
             }
+            // the <EventText> of the same eid: trigger, source, target
+            let eid = attr(tag, "eid");
+            let note = body
+                .split("<EventText ")
+                .skip(1)
+                .map(|t| t.split('>').next().unwrap_or(""))
+                .find(|t| eid.is_some() && attr(t, "eid") == eid)
+                .map(|t| {
+                    format!(
+                        "\"{}\" [{}] -> [{}]",
+                        attr(t, "eventtext").unwrap_or_default(),
+                        attr(t, "sourcetext").unwrap_or_default(),
+                        attr(t, "targettext").unwrap_or_default()
+                    )
+                });
             events.push(GoldEvent {
                 plover: attr(tag, "plover"),
                 cameo: attr(tag, "eventcode"),
                 source: actor_code(attr(tag, "sourcecode")),
                 target: actor_code(attr(tag, "targetcode")),
+                note,
             });
         }
         out.push(Record {
@@ -150,6 +175,7 @@ fn read_gsr(text: &str) -> Result<Vec<Record>> {
                 cameo: None,
                 source: codes(r.get("source")),
                 target: codes(r.get("target")),
+                note: None,
             }],
         });
     }
@@ -303,30 +329,63 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let (m1, s1) = score(rec, &preds, false, &mut strict);
         let (m2, s2) = score(rec, &preds, true, &mut cross);
         let (missed, spurious) = if args.crosswalk { (m2, s2) } else { (m1, s1) };
-        if args.errors && (!missed.is_empty() || !spurious.is_empty()) {
+        if args.errors && (args.all || !missed.is_empty() || !spurious.is_empty()) {
             eprintln!("== {} {}", rec.id, rec.text);
+            if args.parse {
+                let words: Vec<String> = doc
+                    .words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        format!(
+                            "{}/{}/{}/{}/{}",
+                            doc.word_form(i),
+                            w.upos,
+                            w.lemma,
+                            w.head,
+                            w.deprel
+                        )
+                    })
+                    .collect();
+                eprintln!("  parse {}", words.join(" "));
+            }
             for &g in &missed {
                 let g = &rec.events[g];
                 eprintln!(
-                    "  missed   {} {} {:?} -> {:?}",
+                    "  missed   {} {} {:?} -> {:?} {}",
                     g.plover.as_deref().unwrap_or("-"),
                     g.cameo.as_deref().unwrap_or("-"),
                     g.source,
-                    g.target
+                    g.target,
+                    g.note.as_deref().unwrap_or("")
                 );
             }
-            for &p in &spurious {
-                let p = &preds[p];
-                let e = &doc.events[spurious_index(&preds, p)];
+            for (i, p) in preds.iter().enumerate() {
+                let Some(e) = doc.events.get(i) else { continue };
+                let tag = if spurious.contains(&i) {
+                    "spurious"
+                } else {
+                    "found   "
+                };
                 eprintln!(
-                    "  spurious {} {} {:?} -> {:?} ({})",
+                    "  {tag} {} {} {:?} -> {:?} ({}) conf {:.2}",
                     p.etype,
                     p.cameo,
                     p.actors,
                     p.recipients,
-                    e.trigger.slice(&doc.text)
+                    e.trigger.slice(&doc.text),
+                    e.confidence
                 );
             }
+            let ents: Vec<String> = doc
+                .entities
+                .iter()
+                .map(|e| {
+                    let code = e.kb.as_ref().and_then(|k| k.code.as_deref());
+                    format!("{}={}", e.name, code.unwrap_or("-"))
+                })
+                .collect();
+            eprintln!("  entities {}", ents.join(" | "));
         }
     }
     let secs = started.elapsed().as_secs_f64();
@@ -357,8 +416,4 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn spurious_index(preds: &[Pred], p: &Pred) -> usize {
-    preds.iter().position(|x| std::ptr::eq(x, p)).unwrap_or(0)
 }

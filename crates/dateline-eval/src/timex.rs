@@ -368,6 +368,41 @@ pub enum TimexError {
     Mismatch { gold: TimexAnn, system: TimexAnn },
 }
 
+/// Writes a TIMEX3 value in one spelling: upper case, week numbers and
+/// hours zero-padded to two digits ("2000-W7" = "2000-W07", "T9:30" =
+/// "T09:30", "present_ref" = "PRESENT_REF"). Nothing else is changed: two
+/// values are equal only when they denote the same TIMEX3 value.
+pub fn canonical_value(v: &str) -> String {
+    let v = v.trim().to_ascii_uppercase();
+    let b = v.as_bytes();
+    let mut out = String::with_capacity(v.len() + 2);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i] as char;
+        out.push(c);
+        i += 1;
+        // a one-digit week ("-W7") or hour ("T9:" / "T9" at the end)
+        let pad = match c {
+            'W' => i >= 2 && b[i - 2] == b'-',
+            'T' => true,
+            _ => false,
+        };
+        if pad && i < b.len() && b[i].is_ascii_digit() {
+            let one_digit = b.get(i + 1).is_none_or(|n| !n.is_ascii_digit());
+            let hour_ok = c == 'W' || b.get(i + 1).is_none_or(|n| *n == b':');
+            if one_digit && hour_ok {
+                out.push('0');
+            }
+        }
+    }
+    out
+}
+
+/// Whether two TIMEX3 values are the same (see [`canonical_value`]).
+pub fn same_value(a: &str, b: &str) -> bool {
+    a.trim() == b.trim() || canonical_value(a) == canonical_value(b)
+}
+
 fn overlap(a: &TimexAnn, b: &TimexAnn) -> bool {
     a.start < b.end && b.start < a.end
 }
@@ -418,7 +453,7 @@ pub fn score_doc(
                     counts.strict += 1;
                 }
                 let tok = s.ttype.eq_ignore_ascii_case(&g.ttype);
-                let vok = s.value.trim() == g.value.trim();
+                let vok = same_value(&s.value, &g.value);
                 if tok {
                     counts.type_ok += 1;
                 }
@@ -566,6 +601,19 @@ The firm <EVENT eid="e1">said</EVENT> on <TIMEX3 tid="t1" type="DATE" value="199
             ttype: ty.into(),
             value: v.into(),
         }
+    }
+
+    #[test]
+    fn values_compare_modulo_padding_and_case() {
+        assert!(same_value("2019-12-20T3:00", "2019-12-20T03:00"));
+        assert!(same_value("T9:05", "T09:05"));
+        assert!(same_value("2000-W7", "2000-W07"));
+        assert!(same_value("present_ref", "PRESENT_REF"));
+        assert!(!same_value("2019-12-20T3:00", "2019-12-20T13:00"));
+        assert!(!same_value("P1W", "P01W"));
+        assert!(!same_value("2000-W7", "2000-W17"));
+        assert!(!same_value("1989-11-06T17", "1989-11-06T17:00"));
+        assert!(!same_value("PT3H", "PT03H"));
     }
 
     #[test]

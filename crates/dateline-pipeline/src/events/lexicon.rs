@@ -25,6 +25,16 @@ pub struct Pattern {
     pub noun_only: bool,
     /// Not when the word before the trigger is this one ("en marcha").
     pub not_after: Option<String>,
+    /// Only when one of the two words before the trigger is this one
+    /// ("se enfrentaron").
+    pub only_after: Option<String>,
+    /// Only when the subject is a crowd ("miles de personas se reunieron").
+    pub crowd: bool,
+    /// A verb only with a personal object ("detuvo a X", "fueron
+    /// detenidos"), not a thing ("detener el proceso").
+    pub person_obj: bool,
+    /// A class slot must be the first noun after the trigger.
+    pub object_slot: bool,
 }
 
 /// The triggers of one language.
@@ -92,11 +102,20 @@ impl Triggers {
                 .nth(1)
                 .and_then(|r| r.split_whitespace().next())
                 .map(norm::normalize);
+            let only_after = note
+                .split("only after ")
+                .nth(1)
+                .and_then(|r| r.split_whitespace().next())
+                .map(norm::normalize);
             t.by_first.entry(first).or_default().push(Pattern {
                 parts,
                 cameo: code.to_string(),
                 noun_only: note.contains("noun only"),
                 not_after,
+                only_after,
+                crowd: note.contains("crowd subject"),
+                person_obj: note.contains("person object"),
+                object_slot: note.contains("object slot"),
             });
         }
         for (name, v) in &t.by_first {

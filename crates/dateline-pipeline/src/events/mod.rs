@@ -79,6 +79,12 @@ struct W {
     /// lower-cased form with its accents (tense endings: "dialogará")
     lower: String,
     upos: String,
+    /// the head word (index into the word list), None for the root or
+    /// before the parser runs
+    head: Option<usize>,
+    deprel: String,
+    /// written in capitals (headlines)
+    caps: bool,
 }
 
 /// An entity mention: byte range, entity index.
@@ -126,6 +132,9 @@ const CLAUSE_WORDS: &[&str] = &[
 /// ("mantuvieron una conversación", "held talks").
 const LIGHT_VERBS: &[&str] = &[
     "mantener",
+    "participar",
+    "continuar",
+    "proseguir",
     "sostener",
     "celebrar",
     "realizar",
@@ -249,6 +258,24 @@ const SPEECH_ES: &[&str] = &[
     "publicar",
     "destacar",
 ];
+/// Verbs that are events of their own ("acusó al Gobierno de ...") but
+/// only name the source when they close the sentence (", acusó la policía").
+const SPEECH_POSTPOSED_ES: &[&str] = &[
+    "acusar",
+    "denunciar",
+    "advertir",
+    "criticar",
+    "reclamar",
+    "estimar",
+    "considerar",
+    "sostener",
+    "subrayar",
+    "recordar",
+    "insistir",
+    "reiterar",
+    "aseverar",
+    "sentenciar",
+];
 const SPEECH_EN: &[&str] = &[
     "say",
     "said",
@@ -273,11 +300,18 @@ fn fold(s: &str) -> String {
 }
 
 fn words(doc: &Doc) -> Vec<W> {
-    let mut out = Vec::with_capacity(doc.words.len());
+    let mut out: Vec<W> = Vec::with_capacity(doc.words.len());
+    // heads are 1-based within the sentence: the index of the sentence's
+    // first word turns them into word-list indices
+    let mut first = 0usize;
     for (i, w) in doc.words.iter().enumerate() {
         let Some(t) = doc.tokens.get(w.token as usize) else {
             continue;
         };
+        if out.last().is_none_or(|p| p.sent != t.sent) {
+            first = out.len();
+        }
+        let head = (w.head > 0).then(|| first + w.head as usize - 1);
         out.push(W {
             start: t.span.start(),
             end: t.span.end(),
@@ -286,15 +320,109 @@ fn words(doc: &Doc) -> Vec<W> {
             form: fold(doc.word_form(i)),
             lower: doc.word_form(i).to_lowercase(),
             upos: w.upos.to_string(),
+            head,
+            deprel: w.deprel.to_string(),
+            caps: {
+                let f = doc.word_form(i);
+                f.chars().count() > 1 && !f.chars().any(|c| c.is_lowercase())
+            },
         });
+    }
+    // a head outside its sentence (a broken parse) is no head
+    let n = out.len();
+    for i in 0..n {
+        if let Some(h) = out[i].head {
+            if h >= n || out[h].sent != out[i].sent || h == i {
+                out[i].head = None;
+            }
+        }
     }
     out
 }
 
+/// Spanish verb endings (folded), for forms the lemmatiser left alone.
+const VERB_ENDINGS_ES: &[&str] = &[
+    "ar", "er", "ir", "o", "as", "a", "amos", "an", "es", "e", "emos", "en", "imos", "aba", "abas",
+    "abamos", "aban", "ia", "ias", "iamos", "ian", "e", "aste", "aron", "i", "iste", "io", "ieron",
+    "are", "aras", "ara", "aremos", "aran", "ere", "eras", "era", "eremos", "eran", "ire", "iras",
+    "ira", "iremos", "iran", "aria", "arian", "eria", "erian", "iria", "irian", "ando", "iendo",
+    "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "aran", "ase", "asen", "iera",
+    "ieran", "iese", "iesen",
+];
+
+/// The lexicon verb a form the lemmatiser missed inflects ("PROTESTARAN",
+/// "MANIFIESTAN", "reunido"): a stem, perhaps with its vowel changed
+/// ("manifiest-" of "manifestar", "pid-" of "pedir"), plus a regular ending
+/// and perhaps a clitic ("protestarle"); or a plural noun ("MOVILIZACIONES").
+fn guess_verb(trig: &Triggers, form: &str) -> Option<String> {
+    for clitic in ["", "le", "les", "lo", "la", "los", "las", "se", "nos"] {
+        let Some(f) = form.strip_suffix(clitic) else {
+            continue;
+        };
+        // a clitic hangs on an infinitive or a gerund
+        let host = f.ends_with('r') || f.ends_with("ndo");
+        if !(clitic.is_empty() || host) {
+            continue;
+        }
+        let n = f.len();
+        // endings are at most six letters long
+        for i in (n.saturating_sub(6).max(3)..n).rev() {
+            let (Some(stem), Some(ending)) = (f.get(..i), f.get(i..)) else {
+                continue;
+            };
+            if !VERB_ENDINGS_ES.contains(&ending) {
+                continue;
+            }
+            let mut stems = vec![stem.to_string()];
+            for (from, to) in [("ie", "e"), ("ue", "o"), ("i", "e")] {
+                if let Some(p) = stem.rfind(from) {
+                    stems.push(format!("{}{}{}", &stem[..p], to, &stem[p + from.len()..]));
+                }
+            }
+            for st in &stems {
+                for inf in ["ar", "er", "ir"] {
+                    let cand = format!("{st}{inf}");
+                    if trig.by_first.contains_key(&cand) {
+                        return Some(cand);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The singular of a plural noun in the lexicon ("MOVILIZACIONES").
+fn guess_noun(trig: &Triggers, form: &str) -> Option<String> {
+    ["es", "s"]
+        .iter()
+        .filter_map(|p| form.strip_suffix(p))
+        .find(|s| trig.by_first.contains_key(*s))
+        .map(str::to_string)
+}
+
 fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
-    let ws = words(doc);
+    let mut ws = words(doc);
     if ws.is_empty() {
         return Vec::new();
+    }
+    // headlines in capitals defeat the tagger: read their verbs off the form
+    if !en {
+        for w in ws.iter_mut() {
+            let known = trig.by_first.contains_key(&w.lemma) || trig.by_first.contains_key(&w.form);
+            if known || !(w.caps || w.upos == "VERB") {
+                continue;
+            }
+            if let Some(v) = guess_verb(trig, &w.form) {
+                w.lemma = v;
+                w.upos = "VERB".to_string();
+            } else if w.caps {
+                if let Some(n) = guess_noun(trig, &w.form) {
+                    w.lemma = n;
+                    w.upos = "NOUN".to_string();
+                }
+            }
+        }
     }
     let preps = if en { PREPS_EN } else { PREPS_ES };
     let mut ments: Vec<M> = doc
@@ -331,10 +459,9 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
 
     let mut cands: Vec<Cand> = Vec::new();
     for &(a, b) in &sents {
-        let sent_no = ws[a].sent;
         let attrs = attributions(doc, &ws[a..b], &ments, en);
         let mut used = vec![false; b - a];
-        let mut local: Vec<Cand> = Vec::new();
+        let mut raw: Vec<Cand> = Vec::new();
         for k in a..b {
             if used[k - a] {
                 continue;
@@ -368,33 +495,29 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
                 en,
                 doc_date.as_deref(),
             );
-            if let Some(c) = c {
-                // one event per CAMEO root and participants in a sentence
-                if let Some(prev) = local.iter_mut().find(|p| {
-                    let overlap = p.actor.is_empty()
-                        || c.actor.is_empty()
-                        || p.actor.iter().any(|x| c.actor.contains(x));
-                    let rec_ok = p.recipient.is_empty()
-                        || c.recipient.is_empty()
-                        || p.recipient.iter().any(|x| c.recipient.contains(x));
-                    p.cameo.get(..2) == c.cameo.get(..2) && overlap && rec_ok
-                }) {
-                    for x in c.actor {
-                        if !prev.actor.contains(&x) {
-                            prev.actor.push(x);
-                        }
-                    }
-                    for r in c.recipient {
-                        if !prev.recipient.contains(&r) && !prev.actor.contains(&r) {
-                            prev.recipient.push(r);
-                        }
-                    }
-                    continue;
-                }
-                local.push(c);
-            }
+            raw.extend(c);
         }
-        let _ = sent_no;
+        let raw = drop_subordinate(&ws, raw);
+        let mut local: Vec<Cand> = Vec::new();
+        for c in raw {
+            // one event per PLOVER type and participants in a sentence
+            if let Some(prev) = local.iter_mut().find(|p| {
+                let overlap = p.actor.is_empty()
+                    || c.actor.is_empty()
+                    || p.actor.iter().any(|x| c.actor.contains(x));
+                let rec_ok = p.recipient.is_empty()
+                    || c.recipient.is_empty()
+                    || p.recipient.iter().any(|x| c.recipient.contains(x));
+                let ty = |x: &str| cameo.plover(x).map(|t| t.0);
+                let same = p.cameo.get(..2) == c.cameo.get(..2)
+                    || (ty(&p.cameo).is_some() && ty(&p.cameo) == ty(&c.cameo));
+                same && overlap && rec_ok
+            }) {
+                absorb(prev, c);
+                continue;
+            }
+            local.push(c);
+        }
         cands.extend(local);
     }
 
@@ -412,6 +535,16 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
                     && bare
                     && c.date.is_none()
                     && matches!(root, "03" | "04" | "05" | "06" | "07")
+                {
+                    continue;
+                }
+                // a talk named by a noun with no one holding it, not told
+                // before ("la visita de los dirigentes", "las
+                // negociaciones"), is background to its sentence
+                if c.nominal
+                    && root == "04"
+                    && c.actor.is_empty()
+                    && (c.recipient.is_empty() || c.date.is_none())
                 {
                     continue;
                 }
@@ -477,6 +610,187 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
     out
 }
 
+/// Add the participants of `c` to `p` (two mentions of one event in a
+/// sentence).
+fn absorb(p: &mut Cand, c: Cand) {
+    for x in c.actor {
+        if !p.actor.contains(&x) && !p.recipient.contains(&x) {
+            p.actor.push(x);
+        }
+    }
+    for r in c.recipient {
+        if !p.recipient.contains(&r) && !p.actor.contains(&r) {
+            p.recipient.push(r);
+        }
+    }
+}
+
+/// Roots of verbal events whose complements are their content, not events
+/// of their own: statements, appeals, agreements, support, demands,
+/// accusations, rejections, threats ("exigen el derecho a desfilar",
+/// "amenazaron con bloquear", "condenó la detención").
+fn speech_act(cameo: &str) -> bool {
+    matches!(
+        cameo.get(..2),
+        Some("01" | "02" | "03" | "04" | "05" | "09" | "10" | "11" | "12" | "13")
+    )
+}
+
+/// The candidate of the sentence whose trigger governs candidate `i` in the
+/// dependency parse, and the word heading the branch `i` hangs from.
+fn governor(ws: &[W], cands: &[Cand], live: &[bool], i: usize) -> Option<(usize, usize)> {
+    // the words each candidate stands on: its trigger, and for a noun the
+    // light verb it is the object of ("realizaron una marcha")
+    let anchored = |j: usize, w: usize| -> bool {
+        let c = &cands[j];
+        if (c.tw.0..c.tw.1).contains(&w) {
+            return true;
+        }
+        c.nominal && ws[c.tw.0].head == Some(w) && is_light(&ws[w])
+    };
+    let mut cur = cands[i].tw.0;
+    for _ in 0..16 {
+        let h = ws[cur].head?;
+        if !anchored(i, h) {
+            if let Some(j) = (0..cands.len()).find(|&j| j != i && live[j] && anchored(j, h)) {
+                return Some((j, cur));
+            }
+        }
+        cur = h;
+    }
+    None
+}
+
+/// Candidates that are part of another event of their sentence rather than
+/// events of their own, read off the dependency parse: a second mention of
+/// the same event ("realizaron una manifestación de protesta"), the
+/// content of a demand or threat ("amenazaron con bloquear"), the topic of
+/// a protest or accusation ("protestaron contra el bombardeo"), the light
+/// verb that frames a noun trigger ("acordaron una huelga"), and the claims
+/// of a protest ("marcharon exigiendo aumentos").
+fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>) -> Vec<Cand> {
+    let n = cands.len();
+    if n < 2 {
+        return cands;
+    }
+    let mut live = vec![true; n];
+    // "acordaron una huelga", "anunciaron un paro": the protest is the
+    // event, the light verb that is a trigger of its own only frames it
+    for i in 0..n {
+        let k = cands[i].tw.0;
+        if cands[i].nominal || !is_light(&ws[k]) {
+            continue;
+        }
+        let frames = (0..n).any(|j| {
+            j != i
+                && cands[j].nominal
+                && cands[j].cameo.starts_with("14")
+                && ws[cands[j].tw.0].head == Some(k)
+                && matches!(ws[cands[j].tw.0].deprel.as_str(), "obj" | "nsubj:pass")
+        });
+        if frames {
+            live[i] = false;
+        }
+    }
+    for i in 0..n {
+        if !live[i] {
+            continue;
+        }
+        let Some((j, branch)) = governor(ws, &cands, &live, i) else {
+            continue;
+        };
+        let rel = ws[branch].deprel.split(':').next().unwrap_or("");
+        if matches!(rel, "conj" | "parataxis") {
+            continue;
+        }
+        let (ci, cj) = (&cands[i], &cands[j]);
+        let same_root = ci.cameo.get(..2) == cj.cameo.get(..2);
+        // a clause introduced like a complement ("amenazaron con
+        // bloquear", "llamó a protestar"), not a purpose ("para ...")
+        let complement_clause = rel == "advcl"
+            && sentence_of(ws, branch).any(|c| {
+                ws[c].head == Some(branch)
+                    && matches!(ws[c].deprel.as_str(), "mark" | "case")
+                    && matches!(ws[c].form.as_str(), "con" | "a" | "de" | "en")
+            });
+        // an oblique is content when introduced like a complement
+        // ("amenazaron con la huelga"), not a circumstance ("durante la
+        // llamada, elogió")
+        let complement_case = sentence_of(ws, branch).any(|c| {
+            ws[c].head == Some(branch)
+                && ws[c].deprel == "case"
+                && matches!(
+                    ws[c].form.as_str(),
+                    "con" | "a" | "al" | "de" | "del" | "en" | "sobre" | "contra" | "por" | "ante"
+                )
+        });
+        let content = speech_act(&cj.cameo)
+            && (matches!(rel, "xcomp" | "ccomp" | "obj" | "csubj")
+                || (matches!(rel, "obl" | "nmod") && complement_case)
+                || complement_clause);
+        // "contra el bombardeo", "por la detención"; not a circumstance
+        // ("durante la llamada", "tras la reunión")
+        let topic_case = sentence_of(ws, branch).any(|c| {
+            ws[c].head == Some(branch)
+                && ws[c].deprel == "case"
+                && matches!(
+                    ws[c].form.as_str(),
+                    "contra" | "por" | "sobre" | "de" | "del" | "a" | "al" | "ante"
+                )
+        });
+        let topic = ci.nominal
+            && (speech_act(&cj.cameo) || cj.cameo.starts_with("14"))
+            && matches!(rel, "obl" | "nmod")
+            && topic_case;
+        if same_root || content || topic {
+            live[i] = false;
+            if same_root {
+                let (act, rec) = (cands[i].actor.clone(), cands[i].recipient.clone());
+                let p = &mut cands[j];
+                if p.actor.is_empty() {
+                    p.actor = act;
+                }
+                if p.recipient.is_empty() {
+                    p.recipient = rec;
+                }
+            }
+        }
+    }
+    // the claims of a protest ("marcharon exigiendo aumentos", "protestó
+    // y exigió explicaciones") are its issue, not events of their own
+    // (support, demands, accusations and rejections voiced by the
+    // protesters, or by no one the sentence names)
+    for i in 0..n {
+        if !live[i] || !matches!(cands[i].cameo.get(..2), Some("05" | "10" | "11" | "12")) {
+            continue;
+        }
+        // an explicit subject of its own ("el gobierno rechazó ...") makes
+        // it someone else's act
+        let subj = |k: usize| {
+            sentence_of(ws, k).find(|&c| ws[c].head == Some(k) && ws[c].deprel.starts_with("nsubj"))
+        };
+        let absorbed = (0..n).any(|j| {
+            let p = &cands[j];
+            let (si, sj) = (subj(cands[i].tw.0), subj(p.tw.0));
+            live[j]
+                && j != i
+                && p.cameo.starts_with("14")
+                && !(si.is_some() && sj.is_some() && si != sj)
+                && (cands[i].actor.is_empty()
+                    || p.actor.is_empty()
+                    || cands[i].actor.iter().any(|a| p.actor.contains(a)))
+        });
+        if absorbed {
+            live[i] = false;
+        }
+    }
+    cands
+        .into_iter()
+        .zip(live)
+        .filter_map(|(c, l)| l.then_some(c))
+        .collect()
+}
+
 /// Asserted events dated in the future are planned; dated more than a month
 /// before the article, historical.
 fn date_modality(date: &str, doc_date: &str) -> &'static str {
@@ -538,10 +852,29 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
                 continue;
             }
         }
+        if let Some(oa) = &p.only_after {
+            // "se reunieron", or the clitic on the verb: "reunirse"
+            let near = (1..=2).any(|n| {
+                k.checked_sub(n)
+                    .is_some_and(|j| ws[j].sent == w.sent && &ws[j].form == oa)
+            }) || (w.form.ends_with(oa.as_str()) && w.form.len() > oa.len() + 3);
+            if !near {
+                continue;
+            }
+        }
+        if p.crowd && !crowd_subject(ws, k) {
+            continue;
+        }
+        if p.person_obj && w.upos == "VERB" && thing_object(ws, k) {
+            continue;
+        }
         let mut pos = k + 1;
         let mut end = k + 1;
         for part in p.parts.iter().skip(1) {
-            let limit = (pos + 8).min(b);
+            // a preposition of a multiword trigger follows at once ("negar
+            // a", "votar en contra"); other words within a few
+            let short = matches!(part, Part::Word(x) if x.len() <= 3);
+            let limit = (pos + if short { 2 } else { 8 }).min(b);
             let mut found = None;
             for (j, x) in ws.iter().enumerate().take(limit).skip(pos) {
                 if x.upos == "PUNCT" && matches!(x.form.as_str(), "") {
@@ -556,6 +889,10 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
                 };
                 if ok {
                     found = Some(j);
+                    break;
+                }
+                // the slot names the object: the first noun
+                if p.object_slot && matches!(part, Part::Class(_)) && x.upos == "NOUN" {
                     break;
                 }
             }
@@ -573,6 +910,165 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
         return Some((end, pos.max(end), p.cameo.clone()));
     }
     None
+}
+
+/// Nouns of people in numbers: the subject of a gathering that is a
+/// demonstration rather than a meeting.
+const CROWD: &[&str] = &[
+    "persona",
+    "personas",
+    "manifestante",
+    "manifestantes",
+    "mil",
+    "miles",
+    "millar",
+    "millares",
+    "cientos",
+    "centenar",
+    "centenares",
+    "decena",
+    "decenas",
+    "docena",
+    "docenas",
+    "multitud",
+    "muchedumbre",
+    "estudiante",
+    "estudiantes",
+    "trabajador",
+    "trabajadores",
+    "obrero",
+    "obreros",
+    "campesino",
+    "campesinos",
+    "agricultor",
+    "agricultores",
+    "habitante",
+    "habitantes",
+    "vecino",
+    "vecinos",
+    "militante",
+    "militantes",
+    "simpatizante",
+    "simpatizantes",
+    "partidario",
+    "partidarios",
+    "huelguista",
+    "huelguistas",
+    "indigena",
+    "indigenas",
+    "jubilado",
+    "jubilados",
+    "maestro",
+    "maestros",
+    "profesor",
+    "profesores",
+    "desempleado",
+    "desempleados",
+    "pacifista",
+    "pacifistas",
+    "activista",
+    "activistas",
+    "ciudadano",
+    "ciudadanos",
+    "fiel",
+    "fieles",
+    "joven",
+    "jovenes",
+    "mujer",
+    "mujeres",
+    "colono",
+    "colonos",
+    "refugiado",
+    "refugiados",
+    "hincha",
+    "hinchas",
+    "aficionado",
+    "aficionados",
+    "cocalero",
+    "cocaleros",
+    "transportista",
+    "transportistas",
+    "camionero",
+    "camioneros",
+    "minero",
+    "mineros",
+    "pescador",
+    "pescadores",
+    "productor",
+    "productores",
+    "comerciante",
+    "comerciantes",
+    "sindicalista",
+    "sindicalistas",
+    "funcionario",
+    "funcionarios",
+    "empleado",
+    "empleados",
+    "medico",
+    "medicos",
+    "opositor",
+    "opositores",
+];
+
+/// The words of the sentence of word `k`.
+fn sentence_of(ws: &[W], k: usize) -> std::ops::Range<usize> {
+    let s = ws[k].sent;
+    let lo = (0..=k)
+        .rev()
+        .take_while(|&j| ws[j].sent == s)
+        .last()
+        .unwrap_or(k);
+    let hi = (k..ws.len())
+        .take_while(|&j| ws[j].sent == s)
+        .last()
+        .unwrap_or(k);
+    lo..hi + 1
+}
+
+/// Does the verb at `k` take a direct object that is a thing: a noun not
+/// introduced by the personal "a" ("detener el proceso", not "detuvo a
+/// Pinochet", "los detuvo")?
+fn thing_object(ws: &[W], k: usize) -> bool {
+    let r = sentence_of(ws, k);
+    r.clone().any(|o| {
+        ws[o].head == Some(k)
+            && ws[o].deprel == "obj"
+            && matches!(ws[o].upos.as_str(), "NOUN")
+            && !CROWD.contains(&ws[o].form.as_str())
+            && !r.clone().any(|c| {
+                ws[c].head == Some(o)
+                    && ws[c].deprel == "case"
+                    && matches!(ws[c].form.as_str(), "a" | "al")
+            })
+    })
+}
+
+/// Is the subject of the trigger at `k` a crowd ("unos 100.000
+/// manifestantes", "miles de personas", "cientos de estudiantes")?
+fn crowd_subject(ws: &[W], k: usize) -> bool {
+    let s = ws[k].sent;
+    let lo = (0..=k)
+        .rev()
+        .take_while(|&j| ws[j].sent == s)
+        .last()
+        .unwrap_or(k);
+    let hi = (k..ws.len())
+        .take_while(|&j| ws[j].sent == s)
+        .last()
+        .unwrap_or(k);
+    let crowdish = |j: usize| -> bool {
+        CROWD.contains(&ws[j].form.as_str())
+            || CROWD.contains(&ws[j].lemma.as_str())
+            || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nummod")
+            || ws[j].upos == "NUM"
+    };
+    (lo..=hi).any(|j| {
+        ws[j].head == Some(k) && ws[j].deprel.starts_with("nsubj") && {
+            // "miles de personas": the head or its "de" dependent
+            crowdish(j)
+                || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nmod" && crowdish(c))
+        }
+    })
 }
 
 fn is_punct_stop(w: &W, text: &str) -> bool {
@@ -602,7 +1098,9 @@ fn build(
     };
     // nominal triggers governed by an infinitive are intentions ("para
     // retomar el diálogo"), not events
-    if nominal {
+    // (a protest or strike named so is one that was called: "contener la
+    // huelga", "realizar protestas")
+    if nominal && !cameo.starts_with("14") {
         for n in 1..=3 {
             if let Some(p) = prev(k, n) {
                 if p.upos == "VERB"
@@ -1068,10 +1566,12 @@ fn modality(
 
 fn is_participle(w: &W) -> bool {
     let f = w.lower.as_str();
+    // irregular participles in -sto ("puesto", "visto"), not present forms
+    // in -sta/-sto ("protesta", "protesto")
     w.upos == "VERB"
         && [
-            "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "sta", "stas", "sto",
-            "stos",
+            "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "uesta", "uestas", "uesto",
+            "uestos", "ista", "istas", "isto", "istos",
         ]
         .iter()
         .any(|s| f.ends_with(s))
@@ -1147,6 +1647,16 @@ fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> 
             add(ws[i - 1].start, np_from(i + 2));
         } else if f == "according" && i + 1 < n && ws[i + 1].form == "to" {
             add(ws[i].start, np_from(i + 2));
+        } else if !en && ws[i].upos == "VERB" && SPEECH_POSTPOSED_ES.contains(&ws[i].lemma.as_str())
+        {
+            // ", acusó la policía." closing the sentence names a source
+            let after_comma = i >= 1 && text.get(ws[i - 1].start..ws[i - 1].end) == Some(",");
+            let np = np_from(i + 1);
+            let to_end = np
+                .is_some_and(|(_, e)| ws[i + 1..].iter().all(|w| w.end <= e || w.upos == "PUNCT"));
+            if after_comma && to_end {
+                add(ws[i].start, np);
+            }
         } else if ws[i].upos == "VERB" && speech.contains(&ws[i].lemma.as_str()) {
             // post-posed: ", informó la ACNC." / ", officials said"
             let after_comma = i >= 1 && text.get(ws[i - 1].start..ws[i - 1].end) == Some(",");

@@ -144,3 +144,106 @@ fn light_verb_subject_takes_part_in_the_nominal_event() {
     assert_eq!(e.recipient.code.as_deref(), Some("PRKGOV"));
     assert_eq!(e.cameo.as_deref(), Some("041"));
 }
+
+#[test]
+fn forms_the_lemmatiser_missed_are_read_off_the_form() {
+    let es = Triggers::builtin("es").expect("es");
+    let v = |f: &str| guess_verb(&es, f);
+    assert_eq!(v("protestaran").as_deref(), Some("protestar"));
+    assert_eq!(v("manifiestan").as_deref(), Some("manifestar"));
+    assert_eq!(v("pidieron").as_deref(), Some("pedir"));
+    assert_eq!(v("protestarle").as_deref(), Some("protestar"));
+    assert_eq!(v("reunido").as_deref(), Some("reunir"));
+    assert_eq!(v("mesa"), None);
+    assert_eq!(
+        guess_noun(&es, "movilizaciones").as_deref(),
+        Some("movilizacion")
+    );
+}
+
+#[test]
+fn present_tense_in_sta_is_no_participle() {
+    let w = |form: &str, lemma: &str| W {
+        start: 0,
+        end: form.len(),
+        sent: 0,
+        lemma: lemma.to_string(),
+        form: form.to_string(),
+        lower: form.to_string(),
+        upos: "VERB".to_string(),
+        head: None,
+        deprel: String::new(),
+        caps: false,
+    };
+    assert!(!is_participle(&w("protesta", "protestar")));
+    assert!(!is_participle(&w("protesto", "protestar")));
+    assert!(is_participle(&w("propuesto", "proponer")));
+    assert!(is_participle(&w("detenidos", "detener")));
+}
+
+#[test]
+fn the_claims_of_a_march_are_its_issue() {
+    let d = run(
+        "2025-03-05",
+        "Miles de maestros marcharon el martes por el centro de Quito exigiendo aumentos salariales.",
+    );
+    let types: Vec<&str> = d.events.iter().map(|e| e.etype.as_str()).collect();
+    assert_eq!(types, vec!["PROTEST"], "{types:?}");
+    // someone else's answer is an event of its own
+    let d = run(
+        "2025-03-05",
+        "Miles de maestros protestaron frente al Congreso mientras el gobierno rechazó sus demandas.",
+    );
+    let types: Vec<&str> = d.events.iter().map(|e| e.etype.as_str()).collect();
+    assert!(
+        types.contains(&"PROTEST") && types.contains(&"REJECT"),
+        "{types:?}"
+    );
+}
+
+#[test]
+fn a_threat_is_not_the_act_it_threatens() {
+    let d = run(
+        "2025-03-05",
+        "Los transportistas amenazaron el lunes con bloquear las carreteras del sur del país.",
+    );
+    let types: Vec<&str> = d.events.iter().map(|e| e.etype.as_str()).collect();
+    assert_eq!(types, vec!["THREATEN"], "{types:?}");
+}
+
+#[test]
+fn a_crowd_gathering_is_a_rally_and_officials_meet() {
+    let d = run(
+        "2025-03-05",
+        "Unas 5.000 personas se reunieron el sábado en la plaza central de Lima.",
+    );
+    assert_eq!(
+        d.events.first().map(|e| e.etype.as_str()),
+        Some("PROTEST"),
+        "{:?}",
+        d.events
+    );
+    let d = run(
+        "2025-03-05",
+        "El canciller de Chile se reunió el lunes con su homólogo de Perú en Santiago.",
+    );
+    assert_eq!(
+        d.events.first().map(|e| e.etype.as_str()),
+        Some("CONSULT"),
+        "{:?}",
+        d.events
+    );
+}
+
+#[test]
+fn stopping_a_process_is_no_arrest() {
+    let d = run(
+        "2025-03-05",
+        "El ministro dijo que el gobierno quiere detener el deterioro de la economía.",
+    );
+    assert!(
+        d.events.iter().all(|e| e.etype != "COERCE"),
+        "{:?}",
+        d.events
+    );
+}

@@ -73,6 +73,11 @@ pub enum Sem {
     },
     /// "el día 13"
     DayOfMonth(u32),
+    /// Day `d` of the month `off` months from the document date.
+    DayInMonth {
+        d: u32,
+        off: i64,
+    },
     /// Days from the document date.
     RelDay(i64),
     /// This (0), next (1), last (-1) year/month/week ... of the document date.
@@ -85,7 +90,8 @@ pub enum Sem {
         unit: Unit,
         off: i64,
     },
-    /// dir: 0 by tense, 1 next, -1 last, 2 this week.
+    /// dir: 0 by tense, 1 next, -1 last, 2 this week, 3 / -3 the next /
+    /// previous one after the last date mentioned.
     Weekday {
         wd: u32,
         dir: i32,
@@ -132,6 +138,14 @@ pub enum Sem {
         base: Box<Sem>,
         pod: String,
     },
+    /// A month, day, quarter, half or season in a year given relative to
+    /// the document date (or, anaphoric, to the last date): "septiembre
+    /// del año pasado", "el primer trimestre del año anterior", "June last year".
+    InYear {
+        base: Box<Sem>,
+        off: i64,
+        anaphoric: bool,
+    },
 }
 
 /// A found expression: token range and meaning.
@@ -156,6 +170,7 @@ fn is_day_level(s: &Sem) -> bool {
     matches!(
         s,
         Sem::Day(_)
+            | Sem::DayInMonth { .. }
             | Sem::MonthDay { .. }
             | Sem::DayOfMonth(_)
             | Sem::RelDay(_)
@@ -218,6 +233,37 @@ impl<'a> Grammar<'a> {
         Some(y)
     }
 
+    /// A year written in words: "mil novecientos cuarenta y ocho", "dos
+    /// mil", "nineteen ninety-four", "two thousand": (year, tokens).
+    fn word_year(&self, k: usize) -> Option<(i32, usize)> {
+        let t = self.tok(k)?;
+        if t.kind != TokKind::Word {
+            return None;
+        }
+        if self.lang == Lang::En {
+            // "nineteen ninety-four", "nineteen hundred"
+            let a = self.int(k, "num")?;
+            if (10..=20).contains(&a) {
+                if self.low(k + 1) == "hundred" {
+                    return Some(((a * 100) as i32, 2));
+                }
+                let (b, n) = number_at(self.lx, self.lang, self.toks, k + 1)?;
+                let words = (k + 1..k + 1 + n)
+                    .all(|j| self.tok(j).is_some_and(|t| t.kind != TokKind::Digits));
+                if words && b.fract() == 0.0 && (10.0..100.0).contains(&b) {
+                    return Some(((a as f64 * 100.0 + b) as i32, 1 + n));
+                }
+                return None;
+            }
+        }
+        let (v, n) = number_at(self.lx, self.lang, self.toks, k)?;
+        let words = (k..k + n).all(|j| self.tok(j).is_some_and(|t| t.kind == TokKind::Word));
+        if !words || v.fract() != 0.0 || !(1000.0..=2199.0).contains(&v) {
+            return None;
+        }
+        Some((v as i32, n))
+    }
+
     /// A unit word (or "fin de semana"): (unit, plural, tokens).
     fn unit_at(&self, k: usize) -> Option<(Unit, bool, usize)> {
         let w = self.low(k);
@@ -239,6 +285,25 @@ impl<'a> Grammar<'a> {
         let t = self.tok(k)?;
         let m = self.int(k, "month")? as u32;
         let mut used = 1;
+        if self.es() && t.cap && k > 0 {
+            // Spanish writes months in lower case: a capitalised one inside a
+            // sentence, after a word that does not introduce a date, is a name
+            let prev = self.tok(k - 1);
+            let mid = prev.is_some_and(|p| p.kind == TokKind::Word && !p.cap);
+            if mid
+                && !self.word_in(
+                    k - 1,
+                    &[
+                        "de", "del", "en", "desde", "hasta", "entre", "y", "e", "o", "a", "para",
+                        "hacia", "durante", "el", "pasado", "próximo", "último", "todo",
+                    ],
+                )
+                && !self.word_in(k + 1, &["de", "del", ","])
+                && self.year_at(k + 1).is_none()
+            {
+                return None;
+            }
+        }
         if self.lang == Lang::En {
             let short = t.low.len() <= 4 && t.low != "june" && t.low != "july";
             if (short || t.low == "may" || t.low == "march") && !t.cap {
@@ -305,11 +370,116 @@ impl<'a> Grammar<'a> {
         if self.word_in(j, &["año"]) {
             j += 1;
         }
+        if let Some((y, n)) = self.word_year(j) {
+            return Some((y, j + n - k));
+        }
         let y = self.year_at(j)?;
         Some((y, j + 1 - k))
     }
 
     // ---------------------------------------------------------------- rules
+
+    /// A bare day number 1-31 at `k` (not a time, an amount or a year).
+    fn list_day(&self, k: usize) -> Option<u32> {
+        let d = self.digits(k)?;
+        if !(1..=31).contains(&d) || self.tok(k)?.low.len() > 2 {
+            return None;
+        }
+        if self.unit_at(k + 1).is_some() || self.word_in(k + 1, &["%", ":", "horas", "h"]) {
+            return None;
+        }
+        Some(d)
+    }
+
+    /// The next item of a list of days after token `k` ("y 2", "al 5", ",
+    /// el 7") when no month follows it: (start, end, day).
+    pub fn next_list_day(&self, k: usize) -> Option<(usize, usize, u32)> {
+        if !self.es() || !self.word_in(k, &[",", "y", "e", "al", "a", "hasta"]) {
+            return None;
+        }
+        let a = k + 1;
+        let mut f = a;
+        if self.word_in(f, &["el", "día"]) {
+            f += 1;
+            if self.low(f) == "día" {
+                f += 1;
+            }
+        }
+        if self.low(k) == "," && f == a {
+            return None;
+        }
+        let d = self.list_day(f)?;
+        let next_ok = match self.tok(f + 1) {
+            None => true,
+            Some(t) => {
+                t.kind == TokKind::Punct
+                    || self.word_in(
+                        f + 1,
+                        &["y", "e", "o", "al", "a", "en", "hasta", "por", "para"],
+                    )
+            }
+        };
+        if !next_ok {
+            return None;
+        }
+        Some((a, f + 1, d))
+    }
+
+    /// A day of a list or range whose month comes at its end: "el 1, el 2 y
+    /// el 3 de enero", "los días 4, 5 y 6 de marzo", "del 2 al 15 de agosto":
+    /// the item at `k` takes the month and year of the last one.
+    fn r_list_day(&self, k: usize) -> Option<(usize, Sem)> {
+        if !self.es() {
+            return None;
+        }
+        let mut j = k;
+        if self.word_in(j, &["el", "del", "al"]) {
+            j += 1;
+            if self.low(j) == "día" {
+                j += 1;
+            }
+        } else if self.word_in(j, &["los", "días"]) {
+            if self.low(j) == "los" {
+                j += 1;
+            }
+            if self.low(j) != "días" {
+                return None;
+            }
+            j += 1;
+        } else if self.low(j) == "día" {
+            j += 1;
+        }
+        let d = self.list_day(j)?;
+        let end = j + 1;
+        // walk the list to its month
+        let mut e = end;
+        let mut items = 0;
+        while items < 12 {
+            if !self.word_in(e, &[",", "y", "e", "o", "al", "a", "hasta"]) {
+                break;
+            }
+            let mut f = e + 1;
+            if self.word_in(f, &["el", "día"]) {
+                f += 1;
+                if self.low(f) == "día" {
+                    f += 1;
+                }
+            }
+            if self.list_day(f).is_none() {
+                break;
+            }
+            e = f + 1;
+            items += 1;
+        }
+        if items == 0 || !self.word_in(e, &["de", "del"]) {
+            return None;
+        }
+        let (m, mn) = self.month_at(e + 1)?;
+        if let Some((y, _)) = self.year_tail(e + 1 + mn) {
+            return Some((end, Sem::Day(Ymd::new(y, m, d)?)));
+        }
+        Some((end, Sem::MonthDay { m, d, dir: 0 }))
+    }
 
     /// dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd (mm/dd/yyyy in English).
     fn r_numeric(&self, k: usize) -> Option<(usize, Sem)> {
@@ -423,12 +593,29 @@ impl<'a> Grammar<'a> {
         if self.low(j) != "día" {
             return None;
         }
-        let d = self.digits(j + 1)?;
+        let (d, n) = match self.digits(j + 1) {
+            Some(d) => (d, 1),
+            None => self.day_at(j + 1)?,
+        };
         if !(1..=31).contains(&d) {
             return None;
         }
         let _ = dir;
-        Some((j + 2, Sem::DayOfMonth(d)))
+        let e = j + 1 + n;
+        // "el día uno del próximo mes", "el día 5 del mes pasado"
+        if self.low(e) == "del" {
+            if let Some((
+                g,
+                Sem::Rel {
+                    unit: Unit::Month,
+                    off,
+                },
+            )) = self.r_rel_unit(e)
+            {
+                return Some((g, Sem::DayInMonth { d, off }));
+            }
+        }
+        Some((e, Sem::DayOfMonth(d)))
     }
 
     /// "abril de 1991", "July 1997", "mayo", "junio pasado", "last June".
@@ -446,7 +633,7 @@ impl<'a> Grammar<'a> {
         if !self.es() {
             if let Some(d) = self.int(j, "deictic") {
                 if self.low(j) != "past" {
-                    dir = if d == 0 { 0 } else { d as i32 };
+                    dir = if d == 0 { 2 } else { d as i32 };
                     j += 1;
                 }
             }
@@ -455,6 +642,22 @@ impl<'a> Grammar<'a> {
         let e = j + mn;
         if let Some((y, yn)) = self.year_tail(e) {
             return Some((e + yn, Sem::Month { y, m }));
+        }
+        // "octubre, noviembre y diciembre de 2018": a list shares its year
+        if dir == 0 {
+            let mut f = e;
+            for _ in 0..11 {
+                if !self.word_in(f, &[",", "y", "e", "and", "or", "o"]) {
+                    break;
+                }
+                let Some((_, n)) = self.month_at(f + 1) else {
+                    break;
+                };
+                f += 1 + n;
+                if let Some((y, _)) = self.year_tail(f) {
+                    return Some((e, Sem::Month { y, m }));
+                }
+            }
         }
         if self.es() {
             if let Some(d) = self.int(e, "deictic") {
@@ -479,6 +682,37 @@ impl<'a> Grammar<'a> {
             let y = self.year_at(j + 1)?;
             return Some((j + 2, Sem::Year(y)));
         }
+        // "el año mil novecientos", "the year two thousand", "nineteen ninety-six"
+        // "el 999 a.C.", "en el año 44 antes de Cristo"
+        if let Some(n) = self.digits(j) {
+            if let Some((bce, en)) = self.era_at(j + 1) {
+                if n >= 1 {
+                    let value = if bce {
+                        format!("BCE{n:04}")
+                    } else {
+                        format!("{n:04}")
+                    };
+                    return Some((
+                        j + 1 + en,
+                        Sem::Literal {
+                            ttype: "DATE".into(),
+                            value,
+                        },
+                    ));
+                }
+            }
+        }
+        let year_word = j > k && self.word_in(j - 1, &["año", "year"]);
+        if year_word || self.lang == Lang::En {
+            if let Some((y, n)) = self.word_year(j) {
+                let english_pair = self.lang == Lang::En
+                    && self.int(j, "num").is_some_and(|a| (10..=20).contains(&a))
+                    && self.low(j + 1) != "hundred";
+                if year_word || english_pair {
+                    return Some((j + n, Sem::Year(y)));
+                }
+            }
+        }
         let y = self.year_at(j)?;
         // 1990s
         if self.low(j + 1) == "s" && self.tok(j + 1).is_some_and(|t| !t.space_before) {
@@ -498,6 +732,26 @@ impl<'a> Grammar<'a> {
             }
             if ["$", "€", "£", "us$"].contains(&prev) {
                 return None;
+            }
+            // "2000 personas", "los 2029 capítulos": a count of things
+            if self.es() {
+                if let Some(nx) = self.tok(j + 1) {
+                    let w = nx.low.as_str();
+                    if nx.kind == TokKind::Word
+                        && !nx.cap
+                        && w.chars().count() > 3
+                        && w.ends_with('s')
+                        && self.lx.tense(self.lang, w).is_none()
+                        && ![
+                            "además", "después", "antes", "entonces", "pues", "menos", "más",
+                            "tras", "mientras", "apenas", "jamás", "quizás", "ellos", "ellas",
+                            "todos", "todas", "unos", "unas", "otros", "otras", "estos", "estas",
+                        ]
+                        .contains(&w)
+                    {
+                        return None;
+                    }
+                }
             }
         }
         Some((j + 1, Sem::Year(y)))
@@ -546,16 +800,66 @@ impl<'a> Grammar<'a> {
         None
     }
 
-    /// "el siglo XX", "the 20th century".
+    /// An era after a year or century: "a.C.", "AC", "antes de Cristo"
+    /// (before: true), "d.C.", "después de Cristo" (false): (bce, tokens).
+    fn era_at(&self, k: usize) -> Option<(bool, usize)> {
+        if !self.es() {
+            return None;
+        }
+        let w = self.low(k);
+        match w {
+            "ac" | "a.c." | "a.c" | "aec" | "a.e.c." => return Some((true, 1)),
+            "dc" | "d.c." | "d.c" => return Some((false, 1)),
+            _ => {}
+        }
+        if self.word_in(k, &["antes", "después"]) && self.low(k + 1) == "de" {
+            if self.word_in(k + 2, &["cristo", "jesucristo"]) {
+                return Some((w == "antes", 3));
+            }
+            if self.low(k + 2) == "nuestra" && self.low(k + 3) == "era" {
+                return Some((w == "antes", 4));
+            }
+        }
+        None
+    }
+
+    /// "el siglo XX", "el siglo primero", "el siglo II a.C.", "el XI AC",
+    /// "the 20th century".
     fn r_century(&self, k: usize) -> Option<(usize, Sem)> {
-        let j = self.art(k);
-        if self.low(j) == "siglo" {
-            let w = self.low(j + 1);
-            let n = roman(w).or_else(|| w.parse().ok())?;
+        let mut j = self.art(k);
+        if j == k && self.is(k, "deictic") && self.low(k + 1) == "siglo" {
+            // "este siglo XX"
+            j += 1;
+        }
+        let siglo = self.low(j) == "siglo";
+        if siglo || (j > k && self.es()) {
+            let w = self.low(j + usize::from(siglo));
+            let n = roman(w)
+                .or_else(|| if siglo { w.parse().ok() } else { None })
+                .or_else(|| if siglo { self.int(j + 1, "ord") } else { None })?;
             if !(1..=30).contains(&n) {
                 return None;
             }
-            return Some((j + 2, Sem::Century(n as i32 - 1)));
+            let e = j + 1 + usize::from(siglo);
+            if let Some((bce, en)) = self.era_at(e) {
+                let value = if bce {
+                    format!("BCE{:02}", n - 1)
+                } else {
+                    format!("{:02}", n - 1)
+                };
+                return Some((
+                    e + en,
+                    Sem::Literal {
+                        ttype: "DATE".into(),
+                        value,
+                    },
+                ));
+            }
+            // a bare roman numeral needs its era ("el XI AC")
+            if !siglo {
+                return None;
+            }
+            return Some((e, Sem::Century(n as i32 - 1)));
         }
         if self.lang == Lang::En {
             let (n, used) = if let Some(d) = self.digits(j) {
@@ -589,6 +893,9 @@ impl<'a> Grammar<'a> {
                 "0" => 2,
                 "1" => 1,
                 "-1" => -1,
+                // "the previous Friday", "el viernes siguiente": from the last date
+                "-1a" => -3,
+                "+1a" => 3,
                 _ => return None,
             };
             j += 1;
@@ -599,10 +906,17 @@ impl<'a> Grammar<'a> {
         let wd = self.int(j, "weekday")? as u32;
         let mut e = j + 1;
         if dir == 0 {
-            if let Some(d) = self.int(e, "deictic") {
-                if d == 1 || d == -1 {
-                    dir = d as i32;
-                    e += 1;
+            if let Some(d) = self.lx.get(self.lang, self.low(e), "deictic") {
+                match d {
+                    "1" | "-1" => {
+                        dir = if d == "1" { 1 } else { -1 };
+                        e += 1;
+                    }
+                    "+1a" | "-1a" => {
+                        dir = if d == "+1a" { 3 } else { -3 };
+                        e += 1;
+                    }
+                    _ => {}
                 }
             } else if self.low(e) == "que" && self.low(e + 1) == "viene" {
                 dir = 1;
@@ -928,6 +1242,18 @@ impl<'a> Grammar<'a> {
                 Some(Sem::Rel { unit, off })
             });
         if let Some(sem) = unit_rel {
+            // "for the year ended March 31": a year-long period, not this year
+            if matches!(
+                sem,
+                Sem::Rel {
+                    unit: Unit::Year,
+                    off: 0
+                }
+            ) && self.lang == Lang::En
+                && self.word_in(k + n, &["ended", "ending"])
+            {
+                return Some((k + n, Sem::Dur(vec![(Some(1.0), Unit::Year)])));
+            }
             return Some((k + n, sem));
         }
         if p.ttype == "SET" {
@@ -964,6 +1290,7 @@ impl<'a> Grammar<'a> {
         let t = self.tok(j)?;
         let (mut h, mut mi, mut e);
         let mut strong = false;
+        let mut word_over_12 = false;
         if t.kind == TokKind::Number && (t.low.contains(':') || (las && t.low.contains('.'))) {
             let (a, b) = t.low.split_once([':', '.'])?;
             if b.len() != 2 || b.contains([':', '.']) {
@@ -982,12 +1309,14 @@ impl<'a> Grammar<'a> {
             e = j + 1;
         } else if las {
             let (v, n) = number_at(self.lx, self.lang, self.toks, j)?;
-            if v.fract() != 0.0 || !(1.0..=12.0).contains(&v) || n != 1 {
+            if v.fract() != 0.0 || !(1.0..=24.0).contains(&v) || n != 1 {
                 return None;
             }
             h = v as u32;
             mi = 0;
             e = j + n;
+            // "las dieciocho (que ...)": a 24-hour word needs a clock cue
+            word_over_12 = v > 12.0;
         } else {
             return None;
         }
@@ -1047,7 +1376,10 @@ impl<'a> Grammar<'a> {
                 e += 3;
                 strong = true;
             }
-        } else if self.low(e) == "en" && self.low(e + 1) == "punto" {
+        } else if (self.es() && self.low(e) == "del" && self.low(e + 1) == "mediodía")
+            || (self.low(e) == "en" && self.low(e + 1) == "punto")
+        {
+            // "las 12 del mediodía", "las 5 en punto"
             e += 2;
             strong = true;
         }
@@ -1070,6 +1402,9 @@ impl<'a> Grammar<'a> {
             e += 2;
             strong = true;
         }
+        if !strong && word_over_12 {
+            return None;
+        }
         if !strong {
             // "las 10" alone: only before punctuation or a preposition
             let next_ok = match self.tok(e) {
@@ -1084,6 +1419,26 @@ impl<'a> Grammar<'a> {
             };
             if !(las && next_ok) {
                 return None;
+            }
+        }
+        // "cuarto para las 5", "diez para las 11": minutes before the hour
+        if self.es() && las && k >= 2 && self.low(k - 1) == "para" && mi == 0 {
+            let before = if self.low(k - 2) == "cuarto" {
+                Some(15)
+            } else {
+                self.tok(k - 2)
+                    .filter(|t| t.kind != TokKind::Punct)
+                    .and_then(|_| {
+                        self.lx
+                            .int(self.lang, self.low(k - 2), "num")
+                            .or_else(|| self.digits(k - 2).map(i64::from))
+                    })
+                    .filter(|v| (1..30).contains(v))
+                    .map(|v| v as u32)
+            };
+            if let Some(b) = before {
+                mi = 60 - b;
+                h = if h == 0 { 23 } else { h - 1 };
             }
         }
         // attached day: "las 15:00 del viernes"
@@ -1226,6 +1581,25 @@ impl<'a> Grammar<'a> {
                 if self.low(u) == "-" {
                     u += 1;
                 }
+                // "tres cuartos de hora": quarters of the unit
+                let mut amt = amt;
+                if self.es()
+                    && self.word_in(u, &["cuarto", "cuartos"])
+                    && self.low(u + 1) == "de"
+                    && self.unit_at(u + 2).is_some()
+                {
+                    amt = amt.map(|v| v * 0.25);
+                    u += 2;
+                }
+                // "de tres a cinco horas", "tres o cuatro días": the first
+                // number is a duration of the same unit (TimeBank-es)
+                if self.es() && amt.is_some() && !had_art && self.word_in(u, &["a", "o", "u"]) {
+                    if let Some((Some(_), n2)) = self.amount_at(u + 1) {
+                        if let Some((unit, _, _)) = self.unit_at(u + 1 + n2) {
+                            return Some((u, Sem::Dur(vec![(amt, unit)])));
+                        }
+                    }
+                }
                 let (unit, plural, un) = self.unit_at(u)?;
                 if amt == Some(1.0) && plural && self.lang == Lang::Es {
                     return None;
@@ -1267,6 +1641,23 @@ impl<'a> Grammar<'a> {
                 e += 2;
                 continue;
             }
+            // "tres horas y cuarto", "dos días y tres cuartos"
+            if self.es() && self.low(e) == "y" {
+                let frac = if self.low(e + 1) == "cuarto" {
+                    Some((0.25, 2))
+                } else if self.low(e + 1) == "tres" && self.low(e + 2) == "cuartos" {
+                    Some((0.75, 3))
+                } else {
+                    None
+                };
+                if let (Some((f, n)), Some(last)) = (frac, parts.last_mut()) {
+                    if let Some(v) = last.0 {
+                        last.0 = Some(v + f);
+                        e += n;
+                        continue;
+                    }
+                }
+            }
             if self.word_in(e, &["y", "and", ","]) {
                 let f = if self.low(e) == "," && self.word_in(e + 1, &["y", "and"]) {
                     e + 2
@@ -1275,7 +1666,9 @@ impl<'a> Grammar<'a> {
                 };
                 if let Some((amt, n)) = self.amount_at(f) {
                     if let Some((unit, _, un)) = self.unit_at(f + n) {
-                        if amt.is_some() {
+                        // a unit already counted starts another duration
+                        // ("un año y 2 meses, y dos años y 3 meses")
+                        if amt.is_some() && parts.iter().all(|p| p.1 != unit) {
                             parts.push((amt, unit));
                             e = f + n + un;
                             continue;
@@ -1345,6 +1738,26 @@ impl<'a> Grammar<'a> {
         {
             let j = if w == "todos" { k + 2 } else { k + 1 };
             if let Some(wd) = self.int(j, "weekday").or_else(|| self.int(j, "weekdays")) {
+                // "cada lunes a las 10", "every Monday at 9 a.m."
+                let t = if self.word_in(j + 1, &["a", "at"]) {
+                    j + 2
+                } else {
+                    j + 1
+                };
+                if let Some((
+                    e,
+                    Sem::Time {
+                        base: None,
+                        h,
+                        mi,
+                        zone: None,
+                    },
+                )) = self.r_time(t)
+                {
+                    if e > t {
+                        return Some((e, Sem::Set(format!("XXXX-WXX-{wd}T{h:02}:{mi:02}"))));
+                    }
+                }
                 return Some((j + 1, Sem::Set(format!("XXXX-WXX-{wd}"))));
             }
             let (amt, n) = self.amount_at(j).unwrap_or((Some(1.0), 0));
@@ -1441,8 +1854,9 @@ impl<'a> Grammar<'a> {
 
     /// The longest core expression at `k`.
     fn core(&self, k: usize) -> Option<(usize, Sem)> {
-        let rules: [Rule<'a>; 16] = [
+        let rules: [Rule<'a>; 17] = [
             Self::r_numeric,
+            Self::r_list_day,
             Self::r_day_month,
             Self::r_day_of_month,
             Self::r_month,
@@ -1468,6 +1882,67 @@ impl<'a> Grammar<'a> {
             }
         }
         best
+    }
+
+    /// A year after a month, day, quarter, half or season at `e`: "del año
+    /// pasado", "de este año", "del 2009", "last year" (English: adjacent).
+    fn in_year(&self, base: &Sem, e: usize) -> Option<(usize, Sem)> {
+        let yearless = match base {
+            Sem::MonthOnly { dir: 0, .. } | Sem::MonthDay { dir: 0, .. } => true,
+            Sem::Quarter { y: None, .. } | Sem::HalfYear { y: None, .. } => true,
+            Sem::Season {
+                y: None, dir: 0, ..
+            } => true,
+            Sem::Rel {
+                unit: Unit::Quarter,
+                off: -1,
+            } => self.es(),
+            _ => false,
+        };
+        if !yearless {
+            return None;
+        }
+        let f = match self.lang {
+            Lang::Es if self.word_in(e, &["del", "de"]) => {
+                if self.low(e) == "del" {
+                    e
+                } else {
+                    e + 1
+                }
+            }
+            Lang::En if self.word_in(e, &["last", "this", "next"]) => e,
+            _ => return None,
+        };
+        // "el último trimestre del 2009": the fourth quarter
+        if let Sem::Rel { .. } = base {
+            let g = if self.low(f) == "del" {
+                f + 1
+            } else {
+                self.art(f)
+            };
+            let y = self.year_at(g)?;
+            return Some((g + 1, Sem::Quarter { q: 4, y: Some(y) }));
+        }
+        let (g, rel) = self.r_rel_unit(f)?;
+        let (off, anaphoric) = match rel {
+            Sem::Rel {
+                unit: Unit::Year,
+                off,
+            } => (off, false),
+            Sem::Anaph {
+                unit: Unit::Year,
+                off,
+            } => (off, true),
+            _ => return None,
+        };
+        Some((
+            g,
+            Sem::InYear {
+                base: Box::new(base.clone()),
+                off,
+                anaphoric,
+            },
+        ))
     }
 
     /// The expression starting at token `k`, with modifiers and attachments.
@@ -1527,6 +2002,50 @@ impl<'a> Grammar<'a> {
             }
         }
         let mut m = best?;
+        // "el 3 de octubre de 1932 antes de Cristo"
+        if let Sem::Day(d) = m.sem {
+            if let Some((bce, en)) = self.era_at(m.end) {
+                m.end += en;
+                if bce {
+                    m.sem = Sem::Literal {
+                        ttype: "DATE".into(),
+                        value: format!("BCE{}", d.fmt_day()),
+                    };
+                }
+            }
+        } else if let Sem::Year(y) = m.sem {
+            if let Some((bce, en)) = self.era_at(m.end) {
+                m.end += en;
+                if bce {
+                    m.sem = Sem::Literal {
+                        ttype: "DATE".into(),
+                        value: format!("BCE{y:04}"),
+                    };
+                }
+            }
+        }
+        // "dos días cada semana", "tres días a la semana": a set
+        if let Sem::Dur(parts) = &m.sem {
+            if self.es() && parts.len() == 1 && parts[0].0.is_some() {
+                let set = self.r_set(m.end).or_else(|| {
+                    let (p, n) = self.lx.phrase(self.lang, self.toks, m.end)?;
+                    (p.ttype == "SET" && n > 1).then(|| (m.end + n, Sem::Set(p.value.clone())))
+                });
+                if let Some((e, sem @ Sem::Set(_))) = set {
+                    m.sem = sem;
+                    m.end = e;
+                    m.mod_ = None;
+                }
+            }
+        }
+        // "septiembre del año pasado", "el primer trimestre del año que
+        // viene", "June last year", "el último trimestre del 2009"
+        if m.mod_.is_none() || matches!(m.sem, Sem::MonthOnly { .. } | Sem::Quarter { .. }) {
+            if let Some((e, sem)) = self.in_year(&m.sem, m.end) {
+                m.sem = sem;
+                m.end = e;
+            }
+        }
         // attachments to a day: ", jueves", ", 19 de diciembre", "a las 15:00", "por la mañana"
         if is_day_level(&m.sem) && m.mod_.is_none() {
             let e = m.end;
@@ -1567,7 +2086,8 @@ impl<'a> Grammar<'a> {
             }
             let e = m.end;
             if self.lx.get(self.lang, self.low(e), "pod").is_some() {
-                // TempEval-3: "Friday night" is the date of Friday
+                // TempEval-3: "Friday night" is the date of Friday (its
+                // annotators add the part of the day about half the time)
                 if self.lang == Lang::En && !matches!(m.sem, Sem::Time { .. }) {
                     m.end = e + 1;
                 }
@@ -1622,7 +2142,27 @@ fn fmt_num(v: f64) -> String {
 pub fn dur_value(parts: &[(Option<f64>, Unit)]) -> String {
     let mut date = String::new();
     let mut time = String::new();
-    for (n, u) in parts {
+    // largest unit first: "dos días y una semana" is P1W2D
+    let rank = |u: &Unit| match u {
+        Unit::Millennium => 0,
+        Unit::Century => 1,
+        Unit::Decade => 2,
+        Unit::Lustrum => 3,
+        Unit::Year => 4,
+        Unit::Half => 5,
+        Unit::Quarter => 6,
+        Unit::Month => 7,
+        Unit::Fortnight => 8,
+        Unit::Week => 9,
+        Unit::Weekend => 10,
+        Unit::Day => 11,
+        Unit::Hour => 12,
+        Unit::Minute => 13,
+        Unit::Second => 14,
+    };
+    let mut parts = parts.to_vec();
+    parts.sort_by_key(|p| rank(&p.1));
+    for (n, u) in &parts {
         let (mult, des, is_time) = match u {
             Unit::Year => (1.0, "Y", false),
             Unit::Month => (1.0, "M", false),
@@ -1645,7 +2185,8 @@ pub fn dur_value(parts: &[(Option<f64>, Unit)]) -> String {
             (Unit::Decade, None) => (1.0, "Y", false),
             (Unit::Century, Some(_)) => (100.0, "Y", false),
             (Unit::Quarter, Some(_)) => (3.0, "M", false),
-            (Unit::Hour, Some(v)) if *v < 1.0 => (60.0, "M", true),
+            // "media hora" is PT30M; other fractions stay in hours (PT0.75H)
+            (Unit::Hour, Some(v)) if *v == 0.5 => (60.0, "M", true),
             _ => (mult, des, is_time),
         };
         let num = match n {
@@ -1718,9 +2259,25 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
                 return date(format!("XXXX-{m:02}-{dd:02}"));
             };
             let mut y = month_year(d, *m, *dir, a.tense);
+            // a dated day two months ahead is usually announced, not past
+            if *dir == 0 && a.tense == Some(Tense::Past) && *m == d.m + 2 {
+                y = d.y;
+            }
             if *dir == 0 && *m == d.m {
                 // same month: the tense decides only when it contradicts the day
                 y = d.y;
+            }
+            if *dir == 1 || *dir == -1 {
+                // "el próximo 21 de diciembre": the next (last) such day,
+                // compared by day, not by month
+                let this = (*m, *dd) > (d.m, d.d);
+                let before = (*m, *dd) < (d.m, d.d);
+                y = match (*dir, this, before) {
+                    (1, true, _) => d.y,
+                    (1, false, _) => d.y + 1,
+                    (_, _, true) => d.y,
+                    _ => d.y - 1,
+                };
             }
             match Ymd::new(y, *m, *dd) {
                 Some(x) => day(x),
@@ -1747,6 +2304,21 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
                 None => date(format!("{}-{dd:02}", target.fmt_month())),
             }
         }
+        Sem::DayInMonth { d: dd, off } => {
+            let Some(d) = dct else {
+                return date(format!("XXXX-XX-{dd:02}"));
+            };
+            let m = Ymd {
+                y: d.y,
+                m: d.m,
+                d: 1,
+            }
+            .add_months(*off);
+            match Ymd::new(m.y, m.m, *dd) {
+                Some(x) => day(x),
+                None => date(format!("{}-{dd:02}", m.fmt_month())),
+            }
+        }
         Sem::RelDay(n) => match dct {
             Some(d) => day(d.add_days(*n)),
             None => date("XXXX-XX-XX".into()),
@@ -1771,9 +2343,11 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
             }
         }
         Sem::Weekday { wd, dir } => {
-            let Some(d) = dct else {
+            let base = if dir.abs() == 3 { a.last.or(dct) } else { dct };
+            let Some(d) = base else {
                 return date(format!("XXXX-WXX-{wd}"));
             };
+            let dir = &(if dir.abs() == 3 { dir.signum() } else { *dir });
             let cur = d.weekday() as i64;
             let w = *wd as i64;
             let delta = match dir {
@@ -1828,7 +2402,8 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
                 }
                 (q, Some(y)) => (*y, *q),
                 (q, None) => {
-                    if *q <= cur_q {
+                    // a later quarter is last year's, unless the verb looks ahead
+                    if *q <= cur_q || a.tense == Some(Tense::Future) {
                         (d.y, *q)
                     } else {
                         (d.y - 1, *q)
@@ -1918,6 +2493,31 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
             let (_, b, dd) = resolve(base, a)?;
             Some(("TIME".to_string(), format!("{b}T{pod}"), dd))
         }
+        Sem::InYear {
+            base,
+            off,
+            anaphoric,
+        } => {
+            let anchor = if *anaphoric { a.last.or(dct) } else { dct };
+            let Some(d) = anchor else {
+                return resolve(base, a);
+            };
+            let y = d.y + *off as i32;
+            let concrete = match base.as_ref() {
+                Sem::MonthOnly { m, .. } => Sem::Month { y, m: *m },
+                Sem::MonthDay { m, d, .. } => Sem::Day(Ymd::new(y, *m, *d)?),
+                Sem::Quarter { q: 0, .. } => return date(format!("{y:04}")),
+                Sem::Quarter { q, .. } => Sem::Quarter { q: *q, y: Some(y) },
+                Sem::HalfYear { h, .. } => Sem::HalfYear { h: *h, y: Some(y) },
+                Sem::Season { s, .. } => Sem::Season {
+                    s: s.clone(),
+                    y: Some(y),
+                    dir: 0,
+                },
+                other => other.clone(),
+            };
+            resolve(&concrete, a)
+        }
     }
 }
 
@@ -1937,31 +2537,29 @@ fn month_year(d: Ymd, m: u32, dir: i32, tense: Option<Tense>) -> i32 {
                 d.y - 1
             }
         }
-        _ => {
-            let mode = "neartense";
-            // the nearest occurrence of the month (within six months)
-            let diff = m as i32 - d.m as i32;
-            let near = if diff > 6 {
-                d.y - 1
-            } else if diff < -6 {
-                d.y + 1
-            } else {
-                d.y
-            };
-            match mode {
-                "near" => near,
-                "neartense" => match tense {
-                    Some(Tense::Past) if m > d.m + 1 => d.y - 1,
-                    Some(Tense::Future) if m + 1 < d.m => d.y + 1,
-                    _ => near,
-                },
-                _ => match tense {
-                    Some(Tense::Past) if m > d.m => d.y - 1,
-                    Some(Tense::Future) if m < d.m => d.y + 1,
-                    _ => d.y,
-                },
+        // "this September": the month of the document's year
+        2 => d.y,
+        _ => match tense {
+            // the latest occurrence (the next month still counts as this
+            // year: "aplazó la cita a septiembre" written in late August)
+            Some(Tense::Past) if m > d.m + 1 => d.y - 1,
+            Some(Tense::Past) => d.y,
+            // the next occurrence (last month still this year)
+            Some(Tense::Future) if m + 1 < d.m => d.y + 1,
+            Some(Tense::Future) => d.y,
+            // no verb to go by: the nearest occurrence, leaning to the
+            // past as news does (up to nine months back, two ahead)
+            _ => {
+                let diff = m as i32 - d.m as i32;
+                if diff > 3 {
+                    d.y - 1
+                } else if diff < -9 {
+                    d.y + 1
+                } else {
+                    d.y
+                }
             }
-        }
+        },
     }
 }
 

@@ -76,7 +76,27 @@ pub fn tense_near(
         if t.cap && !initial {
             return None;
         }
-        lx.tense(lang, &t.low).filter(|t| *t != Tense::Conditional)
+        // English: "set to resume Monday", "planned to leave on Thursday",
+        // "is to be paid in January": an infinitive after a verb of
+        // intention points forward
+        if lang == Lang::En
+            && k > 1
+            && toks[k - 1].low == "to"
+            && is_infinitive(&t.low)
+            && FORWARD_GOVERNORS.contains(&toks[k - 2].low.as_str())
+        {
+            return Some(Tense::Future);
+        }
+        // "will be paid", "to be held": the auxiliary before the participle decides
+        if lang == Lang::En && k > 0 && toks[k - 1].low == "be" {
+            return None;
+        }
+        // a conditional in news reports what is expected ("debería
+        // completarse en octubre"): it looks ahead
+        match lx.tense(lang, &t.low) {
+            Some(Tense::Conditional) => Some(Tense::Future),
+            t => t,
+        }
     };
     let boundary = |k: usize| -> bool {
         toks.get(k).is_none_or(|t| {
@@ -132,12 +152,127 @@ pub fn tense_near(
     None
 }
 
+/// Words after which "to" + verb is an intention or a schedule.
+const FORWARD_GOVERNORS: &[&str] = &[
+    "set",
+    "plans",
+    "planned",
+    "planning",
+    "plan",
+    "is",
+    "are",
+    "was",
+    "were",
+    "expected",
+    "expects",
+    "scheduled",
+    "going",
+    "hopes",
+    "hoped",
+    "hope",
+    "wants",
+    "wanted",
+    "want",
+    "agreed",
+    "decided",
+    "intends",
+    "intended",
+    "ready",
+    "likely",
+    "due",
+    "prepared",
+    "preparing",
+    "promised",
+    "vowed",
+    "threatened",
+    "seeks",
+    "sought",
+    "aims",
+    "aimed",
+    "trying",
+    "tried",
+    "asked",
+    "allowed",
+    "able",
+    "unable",
+    "needs",
+    "need",
+    "has",
+    "have",
+    "be",
+];
+
+/// Whether a lower-case word after "to" can be an infinitive (not an
+/// article, a pronoun or a participle).
+fn is_infinitive(w: &str) -> bool {
+    w.len() > 1
+        && w.chars().all(|c| c.is_ascii_lowercase())
+        && !w.ends_with("ed")
+        && !w.ends_with("ing")
+        && !matches!(
+            w,
+            "the"
+                | "an"
+                | "his"
+                | "her"
+                | "its"
+                | "their"
+                | "our"
+                | "my"
+                | "your"
+                | "this"
+                | "that"
+                | "these"
+                | "those"
+                | "some"
+                | "all"
+                | "any"
+                | "about"
+                | "date"
+                | "what"
+                | "which"
+                | "whom"
+                | "more"
+                | "less"
+                | "as"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "ten"
+                | "him"
+                | "them"
+                | "us"
+                | "me"
+                | "it"
+                | "last"
+                | "next"
+                | "early"
+                | "late"
+                | "mid"
+                | "nearly"
+                | "almost"
+                | "around"
+                | "only"
+                | "over"
+                | "under"
+                | "near"
+                | "no"
+                | "each"
+                | "every"
+                | "both"
+        )
+}
+
 fn needs_tense(s: &Sem) -> bool {
     match s {
         Sem::Weekday { dir: 0, .. }
         | Sem::MonthOnly { dir: 0, .. }
         | Sem::MonthDay { dir: 0, .. } => true,
         Sem::DayOfMonth(_) => true,
+        Sem::Quarter { q, y: None } => *q > 0,
         Sem::Time { base: Some(b), .. } | Sem::Pod { base: b, .. } => needs_tense(b),
         _ => false,
     }
@@ -177,7 +312,30 @@ impl TimeTagger {
                 continue;
             };
             let end = m.end.max(i + 1).min(toks.len());
-            let tense = if needs_tense(&m.sem) {
+            let possessive = lang == Lang::En
+                && matches!(m.sem, Sem::Weekday { dir: 0, .. })
+                && toks
+                    .get(end)
+                    .is_some_and(|t| t.low == "'" || t.low == "’" || t.low == "'s")
+                && toks
+                    .get(end + 1)
+                    .is_none_or(|t| t.low == "s" || t.kind != TokKind::Word);
+            let deadline = lang == Lang::En
+                && m.start > 0
+                && matches!(toks[m.start - 1].low.as_str(), "by" | "until" | "till")
+                && matches!(
+                    m.sem,
+                    Sem::MonthDay { dir: 0, .. }
+                        | Sem::MonthOnly { dir: 0, .. }
+                        | Sem::Weekday { dir: 0, .. }
+                );
+            let tense = if possessive {
+                // "Wednesday's ruling": an event already reported
+                Some(Tense::Past)
+            } else if deadline {
+                // "completed by Dec. 15": a deadline lies ahead
+                Some(Tense::Future)
+            } else if needs_tense(&m.sem) {
                 tense_near(&self.lx, lang, &toks, &sent, m.start, end)
             } else {
                 None
@@ -233,6 +391,29 @@ impl TimeTagger {
                         value,
                         mod_: m.mod_.clone(),
                     });
+                    // "del día 3 al 5", "el día 1 y el 2": the next days of
+                    // the same month
+                    if let (Sem::DayOfMonth(_), Some(d0)) = (&m.sem, day) {
+                        let mut k = end;
+                        while let Some((a, b, dd)) = g.next_list_day(k) {
+                            let Some(x) = Ymd::new(d0.y, d0.m, dd) else {
+                                break;
+                            };
+                            if let (Some(s), Some(e)) = (toks.get(a), toks.get(b - 1)) {
+                                out.push(Found {
+                                    start: s.start,
+                                    end: e.end,
+                                    ttype: "DATE".into(),
+                                    value: x.fmt_day(),
+                                    mod_: None,
+                                });
+                            }
+                            last = Some(x);
+                            k = b;
+                        }
+                        i = k.max(end);
+                        continue;
+                    }
                 }
             }
             i = end;
@@ -321,6 +502,137 @@ mod tests {
             .find(|f| f.0 == text)
             .map(|f| f.2.clone())
             .unwrap_or_else(|| panic!("{text:?} not found in {found:?}"))
+    }
+
+    #[test]
+    fn day_lists_share_their_month() {
+        let f = tag(
+            Lang::Es,
+            "2023-06-14",
+            "La feria abrió el 2, el 3 y el 4 de junio. Habrá talleres los días 5, 6 y 7 de \
+             julio de 2024, y ensayos del 10 al 12 de julio. Los turnos son del día 20 al 22.",
+        );
+        assert_eq!(value_of(&f, "el 2"), "2023-06-02");
+        assert_eq!(value_of(&f, "el 3"), "2023-06-03");
+        assert_eq!(value_of(&f, "el 4 de junio"), "2023-06-04");
+        assert_eq!(value_of(&f, "los días 5"), "2024-07-05");
+        assert_eq!(value_of(&f, "6"), "2024-07-06");
+        assert_eq!(value_of(&f, "del 10"), "2023-07-10");
+        assert_eq!(value_of(&f, "del día 20"), "2023-06-20");
+        assert_eq!(value_of(&f, "22"), "2023-06-22");
+    }
+
+    #[test]
+    fn years_in_words_eras_and_centuries() {
+        let f = tag(
+            Lang::Es,
+            "2023-06-14",
+            "La ciudad se fundó en el año mil novecientos doce, sobre ruinas del siglo II \
+             a.C. y de el 350 antes de Cristo; el siglo primero dejó monedas.",
+        );
+        assert_eq!(value_of(&f, "el año mil novecientos doce"), "1912");
+        assert_eq!(value_of(&f, "del siglo II a.C."), "BCE01");
+        assert_eq!(value_of(&f, "el 350 antes de Cristo"), "BCE0350");
+        assert_eq!(value_of(&f, "el siglo primero"), "00");
+        let f = tag(
+            Lang::En,
+            "1999-05-04",
+            "Prices last peaked in nineteen eighty-seven and may recover by the year two thousand.",
+        );
+        assert_eq!(value_of(&f, "nineteen eighty-seven"), "1987");
+        assert_eq!(value_of(&f, "the year two thousand"), "2000");
+    }
+
+    #[test]
+    fn months_and_quarters_in_a_relative_year() {
+        let f = tag(
+            Lang::Es,
+            "2015-05-20",
+            "Las ventas del primer trimestre del año pasado cayeron, y en marzo del año que \
+             viene se revisarán; abril, mayo y junio de 2013 fueron peores.",
+        );
+        assert_eq!(
+            value_of(&f, "del primer trimestre del año pasado"),
+            "2014-Q1"
+        );
+        assert_eq!(value_of(&f, "marzo del año que viene"), "2016-03");
+        assert_eq!(value_of(&f, "abril"), "2013-04");
+        assert_eq!(value_of(&f, "mayo"), "2013-05");
+        let f = tag(
+            Lang::En,
+            "2015-05-20",
+            "Output fell in July last year and this September it will rise.",
+        );
+        assert_eq!(value_of(&f, "July last year"), "2014-07");
+        assert_eq!(value_of(&f, "this September"), "2015-09");
+    }
+
+    #[test]
+    fn month_names_lean_on_the_verb_then_the_past() {
+        // a past verb: March is this year's, not the next one
+        let f = tag(
+            Lang::En,
+            "2012-11-07",
+            "The mill closed in March. A new owner takes over by January.",
+        );
+        assert_eq!(value_of(&f, "March"), "2012-03");
+        assert_eq!(value_of(&f, "January"), "2013-01");
+        // no verb: up to nine months back
+        let f = tag(Lang::Es, "2012-11-07", "Informe de abril.");
+        assert_eq!(value_of(&f, "abril"), "2012-04");
+        // "el próximo 8 de noviembre" is tomorrow, not next year
+        let f = tag(Lang::Es, "2012-11-07", "Votarán el próximo 8 de noviembre.");
+        assert_eq!(value_of(&f, "el próximo 8 de noviembre"), "2012-11-08");
+        // a capitalised month inside a sentence is a name
+        let f = tag(Lang::Es, "2012-11-07", "Vino con Julio a la cena.");
+        assert!(f.iter().all(|x| x.0 != "Julio"), "{f:?}");
+    }
+
+    #[test]
+    fn english_weekdays_look_ahead_after_an_intention() {
+        // 2010-06-09 is a Wednesday
+        let f = tag(
+            Lang::En,
+            "2010-06-09",
+            "The board said it planned to vote on Friday. Talks are set to resume Monday. \
+             Critics attacked Tuesday's decision.",
+        );
+        assert_eq!(value_of(&f, "Friday"), "2010-06-11");
+        assert_eq!(value_of(&f, "Monday"), "2010-06-14");
+        assert_eq!(value_of(&f, "Tuesday"), "2010-06-08");
+    }
+
+    #[test]
+    fn spanish_durations_with_fractions_ranges_and_sets() {
+        let f = tag(
+            Lang::Es,
+            "2020-02-03",
+            "La prueba duró tres horas y cuarto; la otra, unos tres cuartos de hora. Tardará \
+             de dos a tres semanas. Ensayan dos días a la semana. Pasaron diez días y un año.",
+        );
+        assert_eq!(value_of(&f, "tres horas y cuarto"), "PT3.25H");
+        assert_eq!(value_of(&f, "unos tres cuartos de hora"), "PT0.75H");
+        assert_eq!(value_of(&f, "dos"), "P2W");
+        assert_eq!(value_of(&f, "tres semanas"), "P3W");
+        assert_eq!(value_of(&f, "dos días a la semana"), "P1W");
+        assert_eq!(value_of(&f, "diez días y un año"), "P1Y10D");
+    }
+
+    #[test]
+    fn spanish_clock_words() {
+        let f = tag(
+            Lang::Es,
+            "2020-02-03",
+            "Abren a las diecisiete de la tarde. Llegó a las 12 del mediodía y a las \
+             dieciocho personas les gustó. Cierran cada viernes a las 9.",
+        );
+        assert_eq!(
+            value_of(&f, "las diecisiete de la tarde"),
+            "2020-02-03T17:00"
+        );
+        assert_eq!(value_of(&f, "las 12 del mediodía"), "2020-02-03T12:00");
+        assert!(f.iter().all(|x| !x.0.contains("dieciocho")), "{f:?}");
+        assert_eq!(value_of(&f, "cada viernes a las 9"), "XXXX-WXX-5T09:00");
     }
 
     #[test]
