@@ -55,7 +55,7 @@ fi
 NER_ES="$DATA/conll2002_es/esp.testa"
 if [ -f "$NER_ES" ]; then
   out=$($BIN eval ner --lang es --gold "$NER_ES" --json)
-  check "ner conll2002_es testa" "$out" f1 78.1
+  check "ner conll2002_es testa" "$out" f1 80.0
 fi
 GUM_DEV="$DATA/ud_english_gum/en_gum-ud-dev.conllu"
 if [ -f "$GUM_DEV" ]; then

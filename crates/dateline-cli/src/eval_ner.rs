@@ -41,6 +41,10 @@ pub struct Args {
     /// for conlleval or error analysis.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Tag each sentence on its own, as the entities stage does, instead of
+    /// the file as one document (no non-local features).
+    #[arg(long)]
+    pub per_sentence: bool,
 }
 
 /// Reads a column file.
@@ -57,13 +61,28 @@ pub fn score_model(
     tagger: &Tagger,
     gold: &[Sentence],
     mut out: Option<&mut String>,
+    per_sentence: bool,
 ) -> Score {
     let mut score = Score::default();
-    for s in gold {
-        let w = words_of(tagger, &s.words);
-        let forms: Vec<&str> = w.words.iter().map(|x| x.as_str()).collect();
-        let upos: Vec<&str> = w.upos.iter().map(|x| x.as_str()).collect();
-        let pred = w.spans_to_tokens(&ner.tag(&forms, &upos));
+    let words: Vec<_> = gold.iter().map(|s| words_of(tagger, &s.words)).collect();
+    let sents: Vec<(Vec<&str>, Vec<&str>)> = words
+        .iter()
+        .map(|w| {
+            (
+                w.words.iter().map(|x| x.as_str()).collect(),
+                w.upos.iter().map(|x| x.as_str()).collect(),
+            )
+        })
+        .collect();
+    // the file as one document: the non-local features see the preceding
+    // sentences (CoNLL-2002 has no document boundaries)
+    let tagged: Vec<_> = if per_sentence {
+        sents.iter().map(|(f, u)| ner.tag(f, u)).collect()
+    } else {
+        ner.tag_document(&sents)
+    };
+    for ((s, w), spans) in gold.iter().zip(&words).zip(&tagged) {
+        let pred = w.spans_to_tokens(spans);
         let gold_chunks = conll::chunks(&s.tags);
         if let Some(o) = out.as_deref_mut() {
             let g = conll::iob2(&gold_chunks, s.words.len());
@@ -175,6 +194,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 &tagger,
                 &gold,
                 args.output.as_ref().map(|_| &mut text),
+                args.per_sentence,
             );
             if let Some(o) = &args.output {
                 std::fs::write(o, text).with_context(|| format!("writing {}", o.display()))?;

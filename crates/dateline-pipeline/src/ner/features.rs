@@ -20,6 +20,350 @@ use crate::ml::word::{prefix, suffix};
 pub struct Resources<'a> {
     pub lexicon: Option<&'a Lexicon>,
     pub kb: Option<&'a Kb>,
+    /// Optional feature groups (`F_*`) the model was trained with.
+    pub flags: u32,
+}
+
+/// Previous word × capitalisation conjunctions.
+pub const F_PREVCAP: u32 = 1;
+/// Inside-parentheses features.
+pub const F_PARENS: u32 = 2;
+/// Non-local features: labels given to the same word in preceding sentences.
+pub const F_HIST: u32 = 4;
+/// All-caps words also read as their title-case form (word, cluster).
+pub const F_CAPSNORM: u32 = 8;
+/// More cluster prefixes for the window.
+pub const F_MORECLU: u32 = 16;
+/// Context aggregation: the neighbours of the same capitalised form in the
+/// surrounding sentences, and whether it also occurs in lower case.
+pub const F_CTX: u32 = 32;
+
+/// Gazetteer of the names of the training data.
+pub const F_NAMES: u32 = 64;
+
+/// The names of the training data with their types, stored as hashes of
+/// their lower-cased words (no text of the data is kept).
+#[derive(Default, Clone, Debug, PartialEq)]
+pub struct NameList {
+    map: std::collections::HashMap<u64, u8>,
+    max_len: usize,
+}
+
+const NAME_MAX: usize = 8;
+
+fn name_hasher() -> rustc_hash::FxHasher {
+    rustc_hash::FxHasher::default()
+}
+
+impl NameList {
+    /// Adds a name of type `ty` (index into [`super::decode::TYPES`]).
+    pub fn add(&mut self, words: &[&str], ty: usize) {
+        if words.is_empty() || words.len() > NAME_MAX || ty > 7 {
+            return;
+        }
+        use std::hash::Hasher;
+        let mut h = name_hasher();
+        for w in words {
+            h.write(w.to_lowercase().as_bytes());
+            h.write_u8(0xff);
+        }
+        *self.map.entry(h.finish()).or_insert(0) |= 1 << ty;
+        self.max_len = self.max_len.max(words.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// `(hash, type mask)` sorted, for saving.
+    pub fn entries(&self) -> Vec<(u64, u8)> {
+        let mut v: Vec<(u64, u8)> = self.map.iter().map(|(k, m)| (*k, *m)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Restores a saved entry of a name of `len` words.
+    pub fn insert(&mut self, key: u64, mask: u8, len: usize) {
+        self.map.insert(key, mask);
+        self.max_len = self.max_len.max(len.min(NAME_MAX));
+    }
+
+    pub fn max_len(&self) -> usize {
+        self.max_len
+    }
+
+    /// Longest leftmost matches starting on a word that is not lower
+    /// case: per word, (type mask, position B/I/L/U).
+    fn matches(&self, forms: &[&str]) -> Vec<Option<(u8, char)>> {
+        use std::hash::Hasher;
+        let n = forms.len();
+        let mut out = vec![None; n];
+        let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
+        let mut i = 0;
+        while i < n {
+            if forms[i].chars().next().is_none_or(char::is_lowercase) {
+                i += 1;
+                continue;
+            }
+            let mut h = name_hasher();
+            let mut best = None;
+            for len in 1..=self.max_len.min(n - i) {
+                h.write(lower[i + len - 1].as_bytes());
+                h.write_u8(0xff);
+                if let Some(m) = self.map.get(&h.finish()) {
+                    best = Some((len, *m));
+                }
+            }
+            match best {
+                Some((len, m)) => {
+                    for k in 0..len {
+                        let pos = if len == 1 {
+                            'U'
+                        } else if k == 0 {
+                            'B'
+                        } else if k + 1 == len {
+                            'L'
+                        } else {
+                            'I'
+                        };
+                        out[i + k] = Some((m, pos));
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// Appends the training-name gazetteer features of every word.
+pub fn name_features(names: &NameList, forms: &[&str], out: &mut [Vec<u64>]) {
+    const TY: [&str; 8] = ["PER", "ORG", "LOC", "MISC", "T4", "T5", "T6", "T7"];
+    let m = names.matches(forms);
+    let at = |j: isize| -> Option<(u8, char)> {
+        usize::try_from(j)
+            .ok()
+            .and_then(|j| m.get(j).copied().flatten())
+    };
+    for (i, f) in out.iter_mut().enumerate() {
+        let k = i as isize;
+        match at(k) {
+            Some((mask, pos)) => {
+                let p = pos.to_string();
+                for (t, name) in TY.iter().enumerate() {
+                    if mask & (1 << t) != 0 {
+                        f.push(feature2(95, name, &p));
+                        f.push(feature(96, name));
+                    }
+                }
+                if mask.count_ones() > 1 {
+                    f.push(feature(97, "ambiguous"));
+                }
+            }
+            None => f.push(feature(97, "none")),
+        }
+        for (t, j) in [(98u8, k - 1), (99u8, k + 1)] {
+            if let Some((mask, pos)) = at(j) {
+                let p = pos.to_string();
+                for (ty, name) in TY.iter().enumerate() {
+                    if mask & (1 << ty) != 0 {
+                        f.push(feature2(t, name, &p));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Default, Clone, Debug)]
+struct CtxEntry {
+    prev: Vec<String>,
+    next: Vec<String>,
+    lower: bool,
+    cap_inner: bool,
+}
+
+/// The contexts of word forms in the sentences around the one being
+/// tagged (no labels needed, so they may follow it too).
+#[derive(Default, Clone, Debug)]
+pub struct Contexts {
+    map: std::collections::HashMap<String, CtxEntry>,
+}
+
+const CTX_MAX: usize = 8;
+
+impl Contexts {
+    /// Adds one sentence.
+    pub fn add(&mut self, forms: &[&str]) {
+        for (i, w) in forms.iter().enumerate() {
+            let Some(c) = w.chars().next() else { continue };
+            if c.is_lowercase() {
+                if let Some(e) = self.map.get_mut(&w.to_lowercase()) {
+                    e.lower = true;
+                } else {
+                    self.map.insert(
+                        w.to_lowercase(),
+                        CtxEntry {
+                            lower: true,
+                            ..CtxEntry::default()
+                        },
+                    );
+                }
+                continue;
+            }
+            if !c.is_uppercase() {
+                continue;
+            }
+            let e = self.map.entry(w.to_lowercase()).or_default();
+            if i > 0 {
+                e.cap_inner = true;
+            }
+            let p = i
+                .checked_sub(1)
+                .and_then(|j| forms.get(j))
+                .map(|x| x.to_lowercase())
+                .unwrap_or_else(|| "<s>".to_string());
+            let n = forms
+                .get(i + 1)
+                .map(|x| x.to_lowercase())
+                .unwrap_or_else(|| "</s>".to_string());
+            if e.prev.len() < CTX_MAX && !e.prev.contains(&p) {
+                e.prev.push(p);
+            }
+            if e.next.len() < CTX_MAX && !e.next.contains(&n) {
+                e.next.push(n);
+            }
+        }
+    }
+}
+
+/// Appends the context-aggregation features of the capitalised words.
+pub fn context_features(ctx: &Contexts, forms: &[&str], out: &mut [Vec<u64>]) {
+    for (i, f) in out.iter_mut().enumerate() {
+        let Some(w) = forms.get(i) else { continue };
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        match ctx.map.get(&w.to_lowercase()) {
+            Some(e) => {
+                for p in &e.prev {
+                    f.push(feature(90, p));
+                }
+                for n in &e.next {
+                    f.push(feature(91, n));
+                }
+                if e.lower {
+                    f.push(feature(92, "lower"));
+                }
+                if e.cap_inner {
+                    f.push(feature(93, "cap-inner"));
+                }
+            }
+            None => f.push(feature(94, "unseen")),
+        }
+    }
+}
+
+/// What earlier sentences said about word forms: per lower-cased form,
+/// how often it was labelled PER, ORG, LOC, MISC, or left out of a name
+/// while capitalised (index 4).
+#[derive(Default, Clone, Debug)]
+pub struct History {
+    counts: std::collections::HashMap<String, [u16; 5]>,
+}
+
+impl History {
+    /// Adds one sentence's labels: `spans` (start, end, type index) over
+    /// `forms`.
+    pub fn add(&mut self, forms: &[&str], spans: &[(usize, usize, usize)]) {
+        let mut in_span = vec![None; forms.len()];
+        for &(s, e, ty) in spans {
+            for slot in in_span.iter_mut().take(e).skip(s) {
+                *slot = Some(ty);
+            }
+        }
+        for (i, (w, ty)) in forms.iter().zip(in_span).enumerate() {
+            let k = match ty {
+                Some(t) => t.min(3),
+                None if i > 0 && w.chars().next().is_some_and(char::is_uppercase) => 4,
+                None => continue,
+            };
+            let c = self.counts.entry(w.to_lowercase()).or_insert([0; 5]);
+            c[k] = c[k].saturating_add(1);
+        }
+    }
+
+    /// Merges another history in.
+    pub fn merge(&mut self, other: &History) {
+        for (k, v) in &other.counts {
+            let c = self.counts.entry(k.clone()).or_insert([0; 5]);
+            for (a, b) in c.iter_mut().zip(v) {
+                *a = a.saturating_add(*b);
+            }
+        }
+    }
+
+    fn get(&self, lower: &str) -> Option<&[u16; 5]> {
+        self.counts.get(lower)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+const HIST_NAMES: [&str; 5] = ["PER", "ORG", "LOC", "MISC", "O"];
+
+fn hist_major(c: &[u16; 5]) -> usize {
+    let mut best = 0;
+    for k in 1..5 {
+        if c[k] > c[best] {
+            best = k;
+        }
+    }
+    best
+}
+
+/// Appends the non-local features of every word (`out[i]` for word i).
+pub fn history_features(hist: &History, forms: &[&str], out: &mut [Vec<u64>]) {
+    let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
+    let major = |j: isize| -> &str {
+        if j < 0 {
+            return "<s>";
+        }
+        match lower.get(j as usize) {
+            None => "</s>",
+            Some(w) => match hist.get(w) {
+                Some(c) => HIST_NAMES[hist_major(c)],
+                None => "-",
+            },
+        }
+    };
+    for (i, f) in out.iter_mut().enumerate() {
+        let Some(w) = lower.get(i) else { continue };
+        let k = i as isize;
+        match hist.get(w) {
+            Some(c) => {
+                let m = hist_major(c);
+                f.push(feature(70, HIST_NAMES[m]));
+                for (t, n) in c.iter().enumerate() {
+                    if *n > 0 {
+                        f.push(feature(71, HIST_NAMES[t]));
+                    }
+                }
+                let cap = cap_class(forms[i]);
+                f.push(feature2(72, HIST_NAMES[m], cap));
+            }
+            None => f.push(feature(70, "-")),
+        }
+        f.push(feature(73, major(k - 1)));
+        f.push(feature(74, major(k + 1)));
+    }
 }
 
 fn kind_name(k: Kind) -> &'static str {
@@ -125,10 +469,51 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
         Some(kb) => gazetteer(kb, forms),
         None => vec![Vec::new(); n],
     };
+    let flags = res.flags;
+    // all-caps words (headlines, sports tables) read as their title case
+    let titled: Vec<Option<String>> = forms
+        .iter()
+        .map(|w| {
+            if flags & F_CAPSNORM == 0 || cap_class(w) != "upper" || w.chars().count() < 2 {
+                return None;
+            }
+            let mut cs = w.chars();
+            let first = cs.next()?;
+            Some(
+                first
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect(),
+            )
+        })
+        .collect();
     let clusters: Vec<&str> = forms
         .iter()
-        .map(|w| res.lexicon.and_then(|lx| lx.cluster(w)).unwrap_or(""))
+        .zip(&titled)
+        .map(|(w, t)| {
+            let lx = res.lexicon?;
+            t.as_deref()
+                .and_then(|t| lx.cluster(t))
+                .or_else(|| lx.cluster(w))
+        })
+        .map(|c| c.unwrap_or(""))
         .collect();
+    // inside parentheses, and the word before the opening one
+    let mut paren: Vec<Option<usize>> = Vec::with_capacity(n);
+    let mut open_at: Option<usize> = None;
+    for (i, w) in forms.iter().enumerate() {
+        match *w {
+            "(" => {
+                open_at = Some(i);
+                paren.push(None);
+            }
+            ")" => {
+                open_at = None;
+                paren.push(None);
+            }
+            _ => paren.push(open_at),
+        }
+    }
     // inside a quotation: after an odd number of quote marks
     let mut quoted = Vec::with_capacity(n);
     let mut open = false;
@@ -179,7 +564,7 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
         let w = lower[i].as_str();
         let mut f = Vec::with_capacity(64);
         f.push(feature(0, ""));
-        f.push(feature(1, forms[i]));
+        f.push(feature(1, titled[i].as_deref().unwrap_or(forms[i])));
         f.push(feature(2, w));
         f.push(feature(3, &shapes[i]));
         for (t, len) in [(5u8, 1usize), (6, 2), (7, 3), (8, 4)] {
@@ -255,6 +640,34 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
             f.push(feature2(59, clu(k, 6), clu(k + 1, 6)));
             f.push(feature(60, clu(k, 8)));
             f.push(feature(61, clu(k, 12)));
+            if flags & F_MORECLU != 0 {
+                f.push(feature(75, clu(k, 20)));
+                for (t, j) in [(76u8, k - 2), (77, k + 2)] {
+                    f.push(feature(t, clu(j, 4)));
+                    f.push(feature(t + 2, clu(j, 10)));
+                }
+                f.push(feature(80, clu(k - 1, 20)));
+                f.push(feature(81, clu(k + 1, 20)));
+            }
+        }
+        if flags & F_PREVCAP != 0 {
+            f.push(feature2(82, low(k - 1), cap));
+            f.push(feature2(83, &format!("{}|{}", low(k - 2), low(k - 1)), cap));
+            f.push(feature2(84, cap, low(k + 1)));
+        }
+        if flags & F_PARENS != 0 {
+            if let Some(o) = paren[i] {
+                let before = o
+                    .checked_sub(1)
+                    .map(|b| cap_class(forms[b]))
+                    .unwrap_or("<s>");
+                f.push(feature2(85, before, cap));
+                f.push(feature2(
+                    86,
+                    if o + 1 == i { "first" } else { "inner" },
+                    cap,
+                ));
+            }
         }
         all.push(f);
     }

@@ -162,3 +162,50 @@ fn recogniser_is_shareable_across_threads() {
     shareable::<Ner>();
     shareable::<NerSpan>();
 }
+
+#[test]
+fn non_local_features_names_and_mixing_are_deterministic_and_round_trip() {
+    use super::features::{F_CAPSNORM, F_CTX, F_HIST, F_NAMES};
+    let opts = TrainOptions {
+        epochs: 6,
+        flags: F_CAPSNORM | F_CTX | F_HIST | F_NAMES,
+        window: 3,
+        folds: 2,
+        alone: 30,
+        mix: 2,
+        ..TrainOptions::default()
+    };
+    let data: Vec<TrainSentence> = toy().into_iter().cycle().take(20).collect();
+    let ner = Ner::train(&data, &opts, None, None);
+    let bytes = ner.to_bytes().unwrap_or_default();
+    let again = Ner::train(&data, &opts, None, None)
+        .to_bytes()
+        .unwrap_or_default();
+    assert_eq!(bytes, again, "training is deterministic");
+    let back = match Ner::from_bytes(&bytes, None, None) {
+        Ok(b) => b,
+        Err(e) => panic!("round trip: {e}"),
+    };
+    assert_eq!(back.names, ner.names);
+    assert!(ner.names.as_ref().is_some_and(|n| !n.is_empty()));
+    let doc = vec![
+        (
+            vec!["Luis", "Gómez", "visitó", "LIMA"],
+            vec!["PROPN", "PROPN", "VERB", "PROPN"],
+        ),
+        (vec![], vec![]),
+        (vec!["Gómez", "llegó"], vec!["PROPN"]),
+    ];
+    let a = ner.tag_document(&doc);
+    assert_eq!(a, back.tag_document(&doc));
+    assert_eq!(a.len(), 3);
+    assert!(a[1].is_empty());
+    assert!(a[0]
+        .iter()
+        .any(|s| (s.start, s.end, s.label) == (0, 2, "PER")));
+    assert_eq!(
+        ner.tag(&doc[0].0, &doc[0].1),
+        back.tag(&doc[0].0, &doc[0].1)
+    );
+    assert_eq!(back.document_features(&doc).len(), 3);
+}
