@@ -238,13 +238,7 @@ impl FeatsTagger {
         let mut feats = Vec::new();
         let mut buf = Vec::new();
         for _ in 0..opts.epochs {
-            // deterministic Fisher-Yates shuffle
-            for i in (1..order.len()).rev() {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                order.swap(i, (seed % (i as u64 + 1)) as usize);
-            }
+            crate::ml::shuffle(&mut order, &mut seed);
             for &k in &order {
                 let s = &sents[k];
                 let words: Vec<&str> = s.words.iter().map(|w| w.as_str()).collect();

@@ -1046,16 +1046,8 @@ fn thing_object(ws: &[W], k: usize) -> bool {
 /// Is the subject of the trigger at `k` a crowd ("unos 100.000
 /// manifestantes", "miles de personas", "cientos de estudiantes")?
 fn crowd_subject(ws: &[W], k: usize) -> bool {
-    let s = ws[k].sent;
-    let lo = (0..=k)
-        .rev()
-        .take_while(|&j| ws[j].sent == s)
-        .last()
-        .unwrap_or(k);
-    let hi = (k..ws.len())
-        .take_while(|&j| ws[j].sent == s)
-        .last()
-        .unwrap_or(k);
+    let r = sentence_of(ws, k);
+    let (lo, hi) = (r.start, r.end - 1);
     let crowdish = |j: usize| -> bool {
         CROWD.contains(&ws[j].form.as_str())
             || CROWD.contains(&ws[j].lemma.as_str())

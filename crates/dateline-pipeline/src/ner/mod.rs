@@ -623,12 +623,7 @@ fn fit(
     let mut em: Vec<f32> = Vec::new();
     let mut buf = Vec::new();
     for _ in 0..opts.epochs {
-        for i in (1..order.len()).rev() {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            order.swap(i, (seed % (i as u64 + 1)) as usize);
-        }
+        crate::ml::shuffle(&mut order, &mut seed);
         for &k in &order {
             let (Some(fs), Some(gold)) = (feats.get(k), golds.get(k)) else {
                 continue;
