@@ -524,34 +524,18 @@ impl Kb {
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            let mut key = String::new();
-            let mut best: Option<(usize, Vec<usize>)> = None;
-            for j in i..toks.len().min(i + self.max_words) {
-                if j > i {
-                    key.push(' ');
-                }
-                key.push_str(&toks[j].folded);
-                if let Some(refs) = self.index.get(&key) {
-                    let words = &toks[i..=j];
-                    let mut ents: Vec<usize> = Vec::new();
-                    for r in refs {
-                        let ok = match &r.exact {
-                            Some(ex) => exact_ok(ex, words),
-                            None => words
-                                .iter()
-                                .enumerate()
-                                .all(|(k, w)| k >= 64 || r.caps & (1 << k) == 0 || w.cap),
-                        };
-                        if ok && !ents.contains(&r.entry) {
-                            ents.push(r.entry);
+            let mut best = self.longest_at(toks, i);
+            // a name that starts with an article yields to one starting
+            // after the article that reaches further: "la Unión Europea" is
+            // the EU, not the place "La Unión" followed by "Europea"; "El
+            // Salvador" (no longer match after "El") stays whole
+            if let Some((j, _)) = &best {
+                if is_article(&toks[i].folded) {
+                    if let Some(next) = self.longest_at(toks, i + 1) {
+                        if next.0 > *j {
+                            best = None;
                         }
                     }
-                    if !ents.is_empty() {
-                        best = Some((j, ents));
-                    }
-                }
-                if !self.prefixes.contains(&key) {
-                    break;
                 }
             }
             match best {
@@ -567,6 +551,41 @@ impl Kb {
             }
         }
         out
+    }
+
+    /// The longest alias starting at word `i`: its last word and entries.
+    fn longest_at(&self, toks: &[norm::Tok], i: usize) -> Option<(usize, Vec<usize>)> {
+        let mut key = String::new();
+        let mut best: Option<(usize, Vec<usize>)> = None;
+        for j in i..toks.len().min(i + self.max_words) {
+            if j > i {
+                key.push(' ');
+            }
+            key.push_str(&toks[j].folded);
+            if let Some(refs) = self.index.get(&key) {
+                let words = &toks[i..=j];
+                let mut ents: Vec<usize> = Vec::new();
+                for r in refs {
+                    let ok = match &r.exact {
+                        Some(ex) => exact_ok(ex, words),
+                        None => words
+                            .iter()
+                            .enumerate()
+                            .all(|(k, w)| k >= 64 || r.caps & (1 << k) == 0 || w.cap),
+                    };
+                    if ok && !ents.contains(&r.entry) {
+                        ents.push(r.entry);
+                    }
+                }
+                if !ents.is_empty() {
+                    best = Some((j, ents));
+                }
+            }
+            if !self.prefixes.contains(&key) {
+                break;
+            }
+        }
+        best
     }
 
     /// Number of distinct normalised aliases.

@@ -512,3 +512,32 @@ fn tsv_validation() {
         }
     }
 }
+
+#[test]
+fn an_article_initial_name_yields_to_a_longer_one_after_the_article() {
+    let kb = kb();
+    let named = |text: &str| -> Vec<(String, Vec<String>)> {
+        kb.find_all(text)
+            .iter()
+            .map(|m| {
+                let keys = m
+                    .entries
+                    .iter()
+                    .filter_map(|&i| kb.entry(i))
+                    .map(|e| e.key())
+                    .collect();
+                (text[m.start..m.end].to_string(), keys)
+            })
+            .collect()
+    };
+    let m = named("Mañana la Unión Europea decidirá.");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!(m[0].0, "Unión Europea", "{m:?}");
+    // no longer name after the article: the whole name stays
+    let m = named("Viajó a El Salvador.");
+    assert_eq!(
+        m.first().map(|x| x.0.as_str()),
+        Some("El Salvador"),
+        "{m:?}"
+    );
+}
