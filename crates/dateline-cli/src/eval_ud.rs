@@ -79,26 +79,16 @@ pub fn tagger(
     as_json: bool,
 ) -> Result<ExitCode> {
     let lexicon = crate::train::load_lexicon(lexicon)?;
-    let lemmatizer = match lemmatizer {
-        Some(p) => {
-            let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            Some(
-                dateline_pipeline::lemma::Lemmatizer::from_bytes(&b, None)
-                    .with_context(|| format!("loading {}", p.display()))?,
-            )
-        }
-        None => None,
-    };
-    let feats = match feats {
-        Some(p) => {
-            let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            Some(
-                dateline_pipeline::feats::FeatsTagger::from_bytes(&b)
-                    .with_context(|| format!("loading {}", p.display()))?,
-            )
-        }
-        None => None,
-    };
+    let lemmatizer = lemmatizer
+        .map(|p| {
+            crate::train::load_model(p, |b| {
+                dateline_pipeline::lemma::Lemmatizer::from_bytes(b, None)
+            })
+        })
+        .transpose()?;
+    let feats = feats
+        .map(|p| crate::train::load_model(p, dateline_pipeline::feats::FeatsTagger::from_bytes))
+        .transpose()?;
     use dateline_pipeline::tagger::Tagger;
     let bytes = std::fs::read(model).with_context(|| format!("reading {}", model.display()))?;
     let t0 = Instant::now();

@@ -183,6 +183,16 @@ pub fn accuracy(tagger: &Tagger, sents: &[TrainSentence]) -> f64 {
 }
 
 /// Loads a lexicon file.
+/// Reads the model file at `path` and builds it with `from` (bytes ->
+/// model); errors name the file.
+pub fn load_model<T>(
+    path: &Path,
+    from: impl FnOnce(&[u8]) -> dateline_pipeline::Result<T>,
+) -> Result<T> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    from(&bytes).with_context(|| format!("loading {}", path.display()))
+}
+
 pub fn load_lexicon(
     path: Option<&Path>,
 ) -> Result<Option<std::sync::Arc<dateline_pipeline::lexicon::Lexicon>>> {
@@ -375,21 +385,15 @@ fn feats(
             t.elapsed().as_secs_f64() * 1000.0
         );
         if let Some(tp) = tagger {
-            let lexicon = load_lexicon(lexicon)?;
-            let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
-            let tg = Tagger::from_bytes(&b, lexicon)
-                .with_context(|| format!("loading {}", tp.display()))?;
+            let tg = crate::train_parser::load_tagger(tp, lexicon)?;
             let t = Instant::now();
-            let lm = match lemmatizer {
-                Some(p) => {
-                    let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-                    Some(
-                        dateline_pipeline::lemma::Lemmatizer::from_bytes(&b, None)
-                            .with_context(|| format!("loading {}", p.display()))?,
-                    )
-                }
-                None => None,
-            };
+            let lm = lemmatizer
+                .map(|p| {
+                    load_model(p, |b| {
+                        dateline_pipeline::lemma::Lemmatizer::from_bytes(b, None)
+                    })
+                })
+                .transpose()?;
             let acc = feats_accuracy(&model, &ddata, Some(&tg), lm.as_ref());
             eprintln!(
                 "dev UFeats accuracy on gold words, predicted UPOS: {acc:.2} ({:.0} ms tagging + features)",

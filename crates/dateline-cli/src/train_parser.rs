@@ -55,14 +55,12 @@ pub struct Args {
 /// Loads a tagger model (with its lexicon, if any).
 pub fn load_tagger(path: &Path, lexicon: Option<&Path>) -> Result<Tagger> {
     let lexicon = crate::train::load_lexicon(lexicon)?;
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Tagger::from_bytes(&bytes, lexicon).with_context(|| format!("loading {}", path.display()))
+    crate::train::load_model(path, |b| Tagger::from_bytes(b, lexicon))
 }
 
 /// Loads a parser model.
 pub fn load_parser(path: &Path) -> Result<Parser> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Parser::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
+    crate::train::load_model(path, Parser::from_bytes)
 }
 
 /// The words, tags (gold, or predicted by `tagger`) and gold tree of each

@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::lexicon::Lexicon;
 use crate::ml::artifact;
 use crate::ml::perceptron::{feature, feature2, Model, Trainer};
+use crate::ml::word::suffix;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -61,17 +62,6 @@ pub fn apply_rule(form: &str, rule: &str) -> Option<String> {
     }
     let keep: String = base.chars().take(n - strip).collect();
     Some(keep + append)
-}
-
-fn suffix(w: &str, n: usize) -> &str {
-    let count = w.chars().count();
-    if count <= n {
-        return w;
-    }
-    w.char_indices()
-        .nth(count - n)
-        .map(|(i, _)| &w[i..])
-        .unwrap_or(w)
 }
 
 fn features(form: &str, upos: &str, out: &mut Vec<u64>) {
