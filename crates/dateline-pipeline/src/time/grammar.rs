@@ -5,7 +5,7 @@
 //! Matching is greedy and longest-first at each token: every rule is tried
 //! and the longest match wins; words come from the lexicons in `data/time/`.
 
-use super::calendar::Ymd;
+use super::calendar::{self, Ymd};
 use super::lex::{number_at, Lang, Lexicon, Tense, Tok, TokKind};
 
 /// Time units.
@@ -50,6 +50,124 @@ impl Unit {
         })
     }
 }
+
+/// Holidays whose date the grammar knows (fixed or computed per year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holiday {
+    Fixed(u32, u32),
+    /// US Thanksgiving: the fourth Thursday of November.
+    Thanksgiving,
+    /// US Election Day: the Tuesday after the first Monday of November.
+    ElectionDay,
+    /// The first Monday of September.
+    LaborDay,
+    /// The last Monday of May.
+    MemorialDay,
+    /// Easter Sunday (Gregorian computus).
+    Easter,
+}
+
+impl Holiday {
+    /// The holiday's day in year `y`.
+    pub fn in_year(self, y: i32) -> Option<Ymd> {
+        // the n-th weekday `wd` (ISO 1-7) of a month
+        let nth = |m: u32, wd: u32, n: i64| -> Option<Ymd> {
+            let first = Ymd::new(y, m, 1)?;
+            let shift = (wd as i64 - first.weekday() as i64).rem_euclid(7);
+            Some(first.add_days(shift + 7 * (n - 1)))
+        };
+        match self {
+            Holiday::Fixed(m, d) => Ymd::new(y, m, d),
+            Holiday::Thanksgiving => nth(11, 4, 4),
+            Holiday::ElectionDay => nth(11, 1, 1).map(|d| d.add_days(1)),
+            Holiday::LaborDay => nth(9, 1, 1),
+            Holiday::MemorialDay => {
+                let last = Ymd::new(y, 5, 31)?;
+                Some(last.add_days(-((last.weekday() as i64 - 1).rem_euclid(7))))
+            }
+            Holiday::Easter => {
+                // anonymous Gregorian algorithm
+                let a = y % 19;
+                let b = y / 100;
+                let c = y % 100;
+                let d = b / 4;
+                let e = b % 4;
+                let f = (b + 8) / 25;
+                let g = (b - f + 1) / 3;
+                let h = (19 * a + b - d - g + 15) % 30;
+                let i = c / 4;
+                let k = c % 4;
+                let l = (32 + 2 * e + 2 * i - h - k) % 7;
+                let m = (a + 11 * h + 22 * l) / 451;
+                let month = (h + l - 7 * m + 114) / 31;
+                let day = (h + l - 7 * m + 114) % 31 + 1;
+                Ymd::new(y, month as u32, day as u32)
+            }
+        }
+    }
+}
+
+/// Holiday names: (language, lower-case tokens, holiday, is a week).
+/// English names must be capitalised in the text ("Easter", not "easter").
+const HOLIDAYS: &[(Lang, &[&str], Holiday, bool)] = &[
+    (
+        Lang::En,
+        &["thanksgiving", "day"],
+        Holiday::Thanksgiving,
+        false,
+    ),
+    (Lang::En, &["thanksgiving"], Holiday::Thanksgiving, false),
+    (Lang::En, &["election", "day"], Holiday::ElectionDay, false),
+    (Lang::En, &["labor", "day"], Holiday::LaborDay, false),
+    (Lang::En, &["memorial", "day"], Holiday::MemorialDay, false),
+    (
+        Lang::En,
+        &["independence", "day"],
+        Holiday::Fixed(7, 4),
+        false,
+    ),
+    (
+        Lang::En,
+        &["christmas", "day"],
+        Holiday::Fixed(12, 25),
+        false,
+    ),
+    (
+        Lang::En,
+        &["christmas", "eve"],
+        Holiday::Fixed(12, 24),
+        false,
+    ),
+    (Lang::En, &["christmas"], Holiday::Fixed(12, 25), false),
+    (Lang::En, &["halloween"], Holiday::Fixed(10, 31), false),
+    (Lang::En, &["easter", "sunday"], Holiday::Easter, false),
+    (Lang::En, &["easter", "week"], Holiday::Easter, true),
+    (Lang::En, &["holy", "week"], Holiday::Easter, true),
+    (Lang::En, &["easter"], Holiday::Easter, false),
+    (Lang::Es, &["navidad"], Holiday::Fixed(12, 25), false),
+    (Lang::Es, &["nochebuena"], Holiday::Fixed(12, 24), false),
+    (Lang::Es, &["nochevieja"], Holiday::Fixed(12, 31), false),
+    (Lang::Es, &["año", "nuevo"], Holiday::Fixed(1, 1), false),
+    (
+        Lang::Es,
+        &["día", "de", "reyes"],
+        Holiday::Fixed(1, 6),
+        false,
+    ),
+    (Lang::Es, &["semana", "santa"], Holiday::Easter, true),
+    (
+        Lang::Es,
+        &["domingo", "de", "resurrección"],
+        Holiday::Easter,
+        false,
+    ),
+    (
+        Lang::Es,
+        &["domingo", "de", "pascua"],
+        Holiday::Easter,
+        false,
+    ),
+];
 
 /// What an expression means, before anchoring.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +219,29 @@ pub enum Sem {
     Quarter {
         q: u32,
         y: Option<i32>,
+    },
+    /// "el mismo periodo del año anterior": the period last mentioned
+    /// (a month, quarter or half) in the year before it (`anaphoric`) or
+    /// before the document date.
+    SameBack {
+        unit: Option<Unit>,
+        anaphoric: bool,
+    },
+    /// A public holiday ("Thanksgiving Day", "Navidad"); `week`: the week
+    /// holding it ("Easter week", "Semana Santa"). dir as for weekdays.
+    Holiday {
+        h: Holiday,
+        week: bool,
+        dir: i32,
+    },
+    /// "the weekend", "el fin de semana": the coming one, or with a verb in
+    /// the past the one before the document date.
+    TheWeekend,
+    /// "la última semana de marzo", "the first week of June": week `n`
+    /// (-1 the last) of a month.
+    WeekOfMonth {
+        n: i32,
+        month: Box<Sem>,
     },
     /// "the year-earlier quarter": quarter q (0: the one reported) a year back.
     QuarterBack {
@@ -164,6 +305,9 @@ pub struct Grammar<'a> {
     pub lx: &'a Lexicon,
     pub lang: Lang,
     pub toks: &'a [Tok],
+    /// The document reports quarterly results (it mentions a quarter):
+    /// "year-earlier" then means the same quarter a year before.
+    pub quarterly: bool,
 }
 
 fn is_day_level(s: &Sem) -> bool {
@@ -305,7 +449,7 @@ impl<'a> Grammar<'a> {
             }
         }
         if self.lang == Lang::En {
-            let short = t.low.len() <= 4 && t.low != "june" && t.low != "july";
+            let short = t.low.len() <= 4 && !matches!(t.low.as_str(), "june" | "july" | "may");
             if (short || t.low == "may" || t.low == "march") && !t.cap {
                 return None;
             }
@@ -319,9 +463,10 @@ impl<'a> Grammar<'a> {
             }
             if (t.low == "may" || t.low == "march") && !numeric_after {
                 let prev = if k > 0 { self.low(k - 1) } else { "" };
+                // "the March accession", "in May"
                 if ![
                     "in", "of", "since", "until", "last", "next", "early", "late", "mid", "this",
-                    "by",
+                    "by", "the",
                 ]
                 .contains(&prev)
                 {
@@ -394,7 +539,12 @@ impl<'a> Grammar<'a> {
     /// The next item of a list of days after token `k` ("y 2", "al 5", ",
     /// el 7") when no month follows it: (start, end, day).
     pub fn next_list_day(&self, k: usize) -> Option<(usize, usize, u32)> {
-        if !self.es() || !self.word_in(k, &[",", "y", "e", "al", "a", "hasta"]) {
+        let joins: &[&str] = if self.es() {
+            &[",", "y", "e", "al", "a", "hasta"]
+        } else {
+            &["and"]
+        };
+        if !self.word_in(k, joins) {
             return None;
         }
         let a = k + 1;
@@ -719,7 +869,14 @@ impl<'a> Grammar<'a> {
             return Some((j + 2, Sem::Decade(y / 10)));
         }
         // followed by a unit: a duration, not a year
-        if self.unit_at(j + 1).is_some() || self.word_in(j + 1, &[":", "%", "millones", "million"])
+        // "1987:45" is a clock reading, "desde 1987: sufrió" a year
+        let clock = self.low(j + 1) == ":"
+            && self
+                .tok(j + 2)
+                .is_some_and(|t| t.kind == TokKind::Digits && !t.space_before);
+        if clock
+            || self.unit_at(j + 1).is_some()
+            || self.word_in(j + 1, &["%", "millones", "million"])
         {
             return None;
         }
@@ -784,6 +941,23 @@ impl<'a> Grammar<'a> {
                 }
             }
             return None;
+        }
+        // "the nineties", "the sixties"
+        if j > k {
+            let dec = match self.low(j) {
+                "twenties" => Some(2),
+                "thirties" => Some(3),
+                "forties" => Some(4),
+                "fifties" => Some(5),
+                "sixties" => Some(6),
+                "seventies" => Some(7),
+                "eighties" => Some(8),
+                "nineties" => Some(9),
+                _ => None,
+            };
+            if let Some(d) = dec {
+                return Some((j + 1, Sem::Decade(190 + d)));
+            }
         }
         let mut e = j;
         if self.low(e) == "'" || self.low(e) == "’" {
@@ -947,6 +1121,14 @@ impl<'a> Grammar<'a> {
     /// "este año", "el año pasado", "la semana que viene", "last year",
     /// "el próximo mes", "ese día", "el año siguiente", "este fin de semana".
     fn r_rel_unit(&self, k: usize) -> Option<(usize, Sem)> {
+        // "en un mismo día", "en un mismo año": a length, not a date
+        if self.word_in(k, &["un", "una"]) && self.word_in(k + 1, &["mismo", "misma"]) {
+            let (unit, plural, un) = self.unit_at(k + 2)?;
+            if plural || unit == Unit::Weekend {
+                return None;
+            }
+            return Some((k + 2 + un, Sem::Dur(vec![(Some(1.0), unit)])));
+        }
         let had_art = self.is(k, "art");
         let mut j = self.art(k);
         let mut pre: Option<String> = None;
@@ -981,8 +1163,8 @@ impl<'a> Grammar<'a> {
         let d = match (pre, post) {
             (Some(p), None) => p,
             (None, Some(p)) => p,
-            // "the weekend", "el fin de semana"
-            (None, None) if unit == Unit::Weekend && had_art => "0".to_string(),
+            // "the weekend", "el fin de semana": the tense decides which
+            (None, None) if unit == Unit::Weekend && had_art => return Some((e, Sem::TheWeekend)),
             (None, None) => return None,
             _ => return None,
         };
@@ -990,8 +1172,8 @@ impl<'a> Grammar<'a> {
             && had_art
             && matches!(unit, Unit::Year | Unit::Decade | Unit::Century)
             && self.word_in(j - 1, &["último", "última"]);
-        if es_last_span || (d == "-1" && self.lang == Lang::En && had_art) {
-            // "the past year", "the last week": a duration
+        if es_last_span {
+            // "el último año", "la última década": a duration
             return Some((e, Sem::Dur(vec![(Some(1.0), unit)])));
         }
         if matches!(unit, Unit::Hour | Unit::Minute | Unit::Second) {
@@ -1015,6 +1197,200 @@ impl<'a> Grammar<'a> {
         } else {
             Some((e, Sem::Rel { unit, off }))
         }
+    }
+
+    /// "el mismo periodo / mes / trimestre del año anterior (pasado)": the
+    /// period mentioned last, a year back.
+    fn r_same_back(&self, k: usize) -> Option<(usize, Sem)> {
+        if !self.es() {
+            return None;
+        }
+        let j = self.art(k);
+        if !self.word_in(j, &["mismo", "misma"]) {
+            return None;
+        }
+        let unit = match self.low(j + 1) {
+            "periodo" | "período" | "lapso" => None,
+            "mes" => Some(Unit::Month),
+            "trimestre" => Some(Unit::Quarter),
+            "semestre" => Some(Unit::Half),
+            _ => return None,
+        };
+        if !self.word_in(j + 2, &["del", "de"]) {
+            return None;
+        }
+        let mut e = j + 3;
+        if self.low(j + 2) == "de" {
+            e = self.art(e);
+        }
+        if self.low(e) != "año" {
+            return None;
+        }
+        let anaphoric = match self.low(e + 1) {
+            "anterior" => true,
+            "pasado" => false,
+            _ => return None,
+        };
+        Some((e + 2, Sem::SameBack { unit, anaphoric }))
+    }
+
+    /// "(cerró | terminó | abrió ...) la jornada / el día" in market news:
+    /// the day being reported (the last day mentioned, else the document's).
+    fn r_session_day(&self, k: usize) -> Option<(usize, Sem)> {
+        if !self.es() || k == 0 {
+            return None;
+        }
+        let day = (self.low(k) == "la" && self.low(k + 1) == "jornada")
+            || (self.low(k) == "el" && self.low(k + 1) == "día");
+        if !day {
+            return None;
+        }
+        let v = self.low(k - 1);
+        let stems = [
+            "termin", "cerr", "cierr", "acab", "finaliz", "conclu", "abri", "abrió", "comenz",
+            "comienz", "empez", "empiez", "inici",
+        ];
+        if !stems.iter().any(|s| v.starts_with(s)) {
+            return None;
+        }
+        // "el día de ..." / "el día en que" name another day
+        if self.word_in(k + 2, &["de", "del", "que", "siguiente", "anterior"])
+            || (self.low(k + 2) == "en"
+                && self.word_in(k + 3, &["que", "el", "la"])
+                && self.low(k + 4) == "que")
+            || (self.low(k + 2) == "en" && self.low(k + 3) == "que")
+        {
+            return None;
+        }
+        Some((
+            k + 2,
+            Sem::Anaph {
+                unit: Unit::Day,
+                off: 0,
+            },
+        ))
+    }
+
+    /// "por cuarta semana consecutiva", "for the third straight day": the
+    /// latest of a streak is the current one.
+    fn r_streak(&self, k: usize) -> Option<(usize, Sem)> {
+        let n = self.int(k, "ord")?;
+        if n < 2 {
+            return None;
+        }
+        let (unit, plural, un) = self.unit_at(k + 1)?;
+        if plural || !matches!(unit, Unit::Day | Unit::Week | Unit::Month | Unit::Year) {
+            return None;
+        }
+        let e = k + 1 + un;
+        let streak = match self.lang {
+            Lang::Es => self.word_in(e, &["consecutivo", "consecutiva", "seguido", "seguida"]),
+            Lang::En => false,
+        };
+        if !streak {
+            return None;
+        }
+        Some((e + 1, Sem::Rel { unit, off: 0 }))
+    }
+
+    /// "la última semana de marzo", "la primera semana de junio de 2009",
+    /// "the last week of March".
+    fn r_week_of_month(&self, k: usize) -> Option<(usize, Sem)> {
+        let j = self.art(k);
+        if j == k {
+            return None;
+        }
+        let n = if self.word_in(j, &["última", "last", "final"]) {
+            -1
+        } else {
+            let n = self.int(j, "ord")?;
+            if !(1..=4).contains(&n) {
+                return None;
+            }
+            n as i32
+        };
+        if !self.word_in(j + 1, &["semana", "week"]) || !self.word_in(j + 2, &["de", "del", "of"]) {
+            return None;
+        }
+        let (e, month) = self.r_month(j + 3)?;
+        if !matches!(
+            month,
+            Sem::MonthOnly { .. } | Sem::Month { .. } | Sem::InYear { .. }
+        ) {
+            return None;
+        }
+        Some((
+            e,
+            Sem::WeekOfMonth {
+                n,
+                month: Box::new(month),
+            },
+        ))
+    }
+
+    /// Holidays: "Thanksgiving Day", "last Thanksgiving", "Election Day",
+    /// "Easter week", "Navidad", "la próxima Nochevieja", "Semana Santa".
+    fn r_holiday(&self, k: usize) -> Option<(usize, Sem)> {
+        let mut j = self.art(k);
+        let mut dir = 0;
+        if let Some(d) = self.int(j, "deictic") {
+            if d == 1 || d == -1 {
+                dir = d as i32;
+                j += 1;
+            }
+        }
+        let first = self.tok(j)?;
+        if !first.cap {
+            return None;
+        }
+        for (lang, words, h, week) in HOLIDAYS {
+            if *lang != self.lang {
+                continue;
+            }
+            if words.iter().enumerate().all(|(i, w)| self.low(j + i) == *w) {
+                // "Reyes" needs its "Día de"; "Año Nuevo" needs both capitals
+                if self.es()
+                    && words.len() > 1
+                    && !self.tok(j + words.len() - 1).is_some_and(|t| t.cap)
+                {
+                    continue;
+                }
+                return Some((
+                    j + words.len(),
+                    Sem::Holiday {
+                        h: *h,
+                        week: *week,
+                        dir,
+                    },
+                ));
+            }
+        }
+        None
+    }
+
+    /// "los 70 y 80": two decades written as bare round numbers.
+    fn r_decade_pair(&self, k: usize) -> Option<(usize, Sem)> {
+        if !self.es() {
+            return None;
+        }
+        let dec = |i: usize| {
+            self.digits(i)
+                .filter(|d| *d < 100 && *d % 10 == 0 && *d >= 20)
+                .filter(|_| self.tok(i).is_some_and(|t| t.low.len() == 2))
+        };
+        let d = dec(k)?;
+        let first = k >= 1
+            && self.low(k - 1) == "los"
+            && self.word_in(k + 1, &["y", "e", "o"])
+            && dec(k + 2).is_some();
+        let second = k >= 3
+            && self.word_in(k - 1, &["y", "e", "o"])
+            && dec(k - 2).is_some()
+            && self.low(k - 3) == "los";
+        if !(first || second) {
+            return None;
+        }
+        Some((k + 1, Sem::Decade(190 + d as i32 / 10)))
     }
 
     /// "el primer trimestre (de 2009)", "the third quarter", "third-quarter",
@@ -1146,6 +1522,10 @@ impl<'a> Grammar<'a> {
         }
         let pod = self.lx.get(self.lang, self.low(j), "pod")?.to_string();
         let mut e = j + 1;
+        // "on the night of Friday, Oct. 23": TimeML marks the date alone
+        if self.lang == Lang::En && self.low(e) == "of" && self.day_expr(e + 1).is_some() {
+            return None;
+        }
         // "la mañana del día 10", "la noche del viernes"
         if self.word_in(e, &["del", "de"]) {
             if let Some((f, sem)) = self.day_expr(e) {
@@ -1256,8 +1636,17 @@ impl<'a> Grammar<'a> {
             }
             return Some((k + n, sem));
         }
+        // "en el momento del cierre", "the moment of the crash": the time of
+        // an event named after it, not the present
+        if p.value == "PRESENT_REF"
+            && self.low(k + n - 1) == "momento"
+            && (self.low(k + n) == "del" || (self.low(k + n) == "de" && self.is(k + n + 1, "art")))
+        {
+            return None;
+        }
         if p.ttype == "SET" {
             let prev = if k > 0 { self.low(k - 1) } else { "" };
+
             if n == 1
                 && [
                     "el", "este", "un", "del", "al", "ese", "su", "nuestro", "the", "a", "this",
@@ -1383,17 +1772,20 @@ impl<'a> Grammar<'a> {
             e += 2;
             strong = true;
         }
+        // the value keeps UTC ("Z") and writes local zones' clock time as
+        // is ("9 a.m. EST" -> T09:00), as the TimeML gold sets do
+        let utc = |z: &str| (z == "Z").then(|| z.to_string());
         let mut zone = None;
         if let Some(z) = self.lx.get(self.lang, self.low(e), "zone") {
             if self.tok(e).is_some_and(|t| t.cap || t.low.len() > 1) {
-                zone = Some(z.to_string());
+                zone = utc(z);
                 e += 1;
                 strong = true;
             }
         } else if self.low(e) == "(" {
             if let Some(z) = self.lx.get(self.lang, self.low(e + 1), "zone") {
                 if self.low(e + 2) == ")" {
-                    zone = Some(z.to_string());
+                    zone = utc(z);
                     e += 3;
                 }
             }
@@ -1443,8 +1835,16 @@ impl<'a> Grammar<'a> {
         }
         // attached day: "las 15:00 del viernes"
         let mut base = None;
-        if let Some((f, sem)) = self.day_expr(e) {
-            if self.word_in(e, &["de", "del", "on"]) || self.is(e, "weekday") {
+        // "5 p.m. EST Nov. 9", "5 p.m. EST, Nov. 6"
+        let en_date = self.lang == Lang::En
+            && (self.is(e, "month") || (self.low(e) == "," && self.is(e + 1, "month")));
+        let d0 = if en_date && self.low(e) == "," {
+            e + 1
+        } else {
+            e
+        };
+        if let Some((f, sem)) = self.day_expr(d0) {
+            if self.word_in(e, &["de", "del", "on"]) || self.is(e, "weekday") || en_date {
                 base = Some(Box::new(sem));
                 e = f;
             }
@@ -1680,6 +2080,10 @@ impl<'a> Grammar<'a> {
         }
         if ago_pre != 0 {
             let (n, unit) = parts.first().copied()?;
+            // "hace unas horas": earlier the same day
+            if n.is_none() && ago_pre < 0 && matches!(unit, Unit::Hour | Unit::Minute) {
+                return Some((e, Sem::RelDay(0)));
+            }
             if n.is_none() {
                 return Some((e, Sem::Dur(parts)));
             }
@@ -1706,17 +2110,10 @@ impl<'a> Grammar<'a> {
                     },
                 ));
             }
+            // "three days later", "a month after the vote": TimeML marks the
+            // length ("three days", DURATION P3D) and leaves the signal out
             "later" | "after" if self.lang == Lang::En && !span_word => {
-                let (n, unit) = parts.first().copied()?;
-                return Some((
-                    e + 1,
-                    Sem::Ago {
-                        n,
-                        unit,
-                        sign: 1,
-                        anaphoric: true,
-                    },
-                ));
+                return Some((e, Sem::Dur(parts)));
             }
             "después" | "más" | "antes" if self.es() && !span_word => {
                 // Spanish TimeBank/MEANTIME: "un día después" is a duration with that extent
@@ -1854,8 +2251,15 @@ impl<'a> Grammar<'a> {
 
     /// The longest core expression at `k`.
     fn core(&self, k: usize) -> Option<(usize, Sem)> {
-        let rules: [Rule<'a>; 17] = [
+        let rules: [Rule<'a>; 24] = [
             Self::r_numeric,
+            Self::r_same_back,
+            Self::r_session_day,
+            Self::r_decade_pair,
+            Self::r_streak,
+            Self::r_week_of_month,
+            Self::r_holiday,
+            Self::r_year_back,
             Self::r_list_day,
             Self::r_day_month,
             Self::r_day_of_month,
@@ -1881,7 +2285,44 @@ impl<'a> Grammar<'a> {
                 }
             }
         }
+        // "a year-earlier loss", "the year-ago results": not "a year" /
+        // "the year" but the adjective after it (r_year_back)
+        if let Some((e, _)) = &best {
+            if *e > k + 1 && self.year_back_at(*e - 1) {
+                return None;
+            }
+        }
         best
+    }
+
+    /// "year-earlier" / "year-ago" at `k` (three tokens).
+    fn year_back_at(&self, k: usize) -> bool {
+        self.lang == Lang::En
+            && self.low(k) == "year"
+            && self.low(k + 1) == "-"
+            && self.word_in(k + 2, &["earlier", "ago"])
+            && self.tok(k + 1).is_some_and(|t| !t.space_before)
+    }
+
+    /// "a year-earlier loss", "year-ago results": the same quarter a year
+    /// back in a quarterly report, else the year before.
+    fn r_year_back(&self, k: usize) -> Option<(usize, Sem)> {
+        if !self.year_back_at(k) {
+            return None;
+        }
+        // "the year-earlier quarter" is r_quarter's
+        if self.word_in(k + 3, &["quarter", "period", "half"]) {
+            return None;
+        }
+        let sem = if self.quarterly {
+            Sem::QuarterBack { q: 0 }
+        } else {
+            Sem::Rel {
+                unit: Unit::Year,
+                off: -1,
+            }
+        };
+        Some((k + 3, sem))
     }
 
     /// A year after a month, day, quarter, half or season at `e`: "del año
@@ -2209,7 +2650,32 @@ pub struct Anchor {
     pub dct: Option<Ymd>,
     /// The last day-level date mentioned before (for anaphora).
     pub last: Option<Ymd>,
+    /// The last calendar value mentioned before ("2009", "2009-02",
+    /// "2009-Q3", "2009-02-23"): what "el año anterior" and "el mismo
+    /// periodo del año anterior" count from.
+    pub prev: Option<String>,
     pub tense: Option<Tense>,
+}
+
+/// The year of a calendar value ("2009", "2009-Q3", "2009-02-23").
+fn value_year(v: &str) -> Option<i32> {
+    let y = v.get(..4)?;
+    if !y.bytes().all(|b| b.is_ascii_digit()) || v.len() > 4 && v.as_bytes()[4] != b'-' {
+        return None;
+    }
+    y.parse().ok()
+}
+
+impl Anchor {
+    /// The year anaphora count from: the last calendar value mentioned,
+    /// else the last day, else the document date.
+    fn ref_year(&self) -> Option<i32> {
+        self.prev
+            .as_deref()
+            .and_then(value_year)
+            .or(self.last.map(|d| d.y))
+            .or(self.dct.map(|d| d.y))
+    }
 }
 
 fn season_month(s: &str) -> u32 {
@@ -2327,6 +2793,107 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
             Some(d) => date(shift_fmt(d, *unit, *off)?),
             None => date("XXXX".into()),
         },
+        Sem::Anaph {
+            unit: Unit::Year,
+            off,
+        } => match a.ref_year() {
+            Some(y) => date(format!("{:04}", y as i64 + off)),
+            None => date("XXXX".into()),
+        },
+        Sem::Holiday { h, week, dir } => {
+            let Some(d) = dct else {
+                return date("XXXX-XX-XX".into());
+            };
+            let near: Vec<Ymd> = (d.y - 1..=d.y + 1).filter_map(|y| h.in_year(y)).collect();
+            let past = near.iter().rev().find(|x| x.days() <= d.days()).copied();
+            let next = near.iter().find(|x| x.days() >= d.days()).copied();
+            let dir = if *dir != 0 {
+                *dir
+            } else {
+                match a.tense {
+                    Some(Tense::Past) => -1,
+                    Some(Tense::Future) => 1,
+                    _ => 0,
+                }
+            };
+            // "as Easter week began": the week under way
+            if let Some(w) = near.iter().find(|x| *week && x.iso_week() == d.iso_week()) {
+                return date(w.fmt_week());
+            }
+            let pick = match (dir, past, next) {
+                (-1, Some(p), _) => p,
+                (1, _, Some(n)) => n,
+                (_, Some(p), Some(n)) => {
+                    if d.days() - p.days() <= n.days() - d.days() {
+                        p
+                    } else {
+                        n
+                    }
+                }
+                (_, Some(p), None) => p,
+                (_, None, Some(n)) => n,
+                _ => return date("XXXX-XX-XX".into()),
+            };
+            if *week {
+                date(pick.fmt_week())
+            } else {
+                day(pick)
+            }
+        }
+        Sem::TheWeekend => {
+            let Some(d) = dct else {
+                return date("XXXX-WXX-WE".into());
+            };
+            // written on a weekday about a past weekend: the one just gone
+            let off = if a.tense == Some(Tense::Past) && d.weekday() <= 5 {
+                -1
+            } else {
+                0
+            };
+            date(shift_fmt(d, Unit::Weekend, off)?)
+        }
+        Sem::WeekOfMonth { n, month } => {
+            let (_, v, _) = resolve(month, a)?;
+            let (y, m) = v.split_once('-')?;
+            let (Ok(y), Ok(m)) = (y.parse::<i32>(), m.parse::<u32>()) else {
+                return date(format!("{v}-WXX"));
+            };
+            // the week holding the month's 4th day (the ISO rule), or for
+            // the last week the one holding its fourth-to-last day
+            let d = if *n < 0 {
+                Ymd::new(y, m, calendar::days_in_month(y, m) - 3)?
+            } else {
+                Ymd::new(y, m, 4)?.add_days(7 * (*n as i64 - 1))
+            };
+            date(d.fmt_week())
+        }
+        Sem::SameBack { unit, anaphoric } => {
+            let y = if *anaphoric {
+                a.ref_year()
+            } else {
+                dct.map(|d| d.y)
+            };
+            let Some(y) = y else {
+                return date("XXXX".into());
+            };
+            let back = y - 1;
+            // the sub-year part of the last value of the right kind
+            let tail = a.prev.as_deref().and_then(|v| {
+                let t = v.get(4..)?;
+                let ok = match unit {
+                    Some(Unit::Month) => t.len() == 3 && t[1..].bytes().all(|b| b.is_ascii_digit()),
+                    Some(Unit::Quarter) => t.starts_with("-Q"),
+                    Some(Unit::Half) => t.starts_with("-H"),
+                    _ => {
+                        t.starts_with("-Q")
+                            || t.starts_with("-H")
+                            || (t.len() == 3 && t[1..].bytes().all(|b| b.is_ascii_digit()))
+                    }
+                };
+                ok.then(|| t.to_string())
+            });
+            date(format!("{back:04}{}", tail.unwrap_or_default()))
+        }
         Sem::Anaph { unit, off } => {
             let base = a.last.or(dct);
             match base {
@@ -2498,11 +3065,15 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
             off,
             anaphoric,
         } => {
-            let anchor = if *anaphoric { a.last.or(dct) } else { dct };
-            let Some(d) = anchor else {
+            let y = if *anaphoric {
+                a.ref_year()
+            } else {
+                dct.map(|d| d.y)
+            };
+            let Some(y) = y else {
                 return resolve(base, a);
             };
-            let y = d.y + *off as i32;
+            let y = y + *off as i32;
             let concrete = match base.as_ref() {
                 Sem::MonthOnly { m, .. } => Sem::Month { y, m: *m },
                 Sem::MonthDay { m, d, .. } => Sem::Day(Ymd::new(y, *m, *d)?),

@@ -91,6 +91,19 @@ pub fn tense_near(
         if lang == Lang::En && k > 0 && toks[k - 1].low == "be" {
             return None;
         }
+        // "los planes anunciados en enero": a participle right before the
+        // preposition of the expression reports something done
+        if lang == Lang::Es
+            && k + 2 == start
+            && matches!(toks[k + 1].low.as_str(), "en" | "el" | "a" | "desde")
+            && lx.tense(lang, &t.low).is_none()
+            && t.low.chars().count() > 5
+            && ["ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas"]
+                .iter()
+                .any(|e| t.low.ends_with(e))
+        {
+            return Some(Tense::Past);
+        }
         // a conditional in news reports what is expected ("debería
         // completarse en octubre"): it looks ahead
         match lx.tense(lang, &t.low) {
@@ -274,6 +287,9 @@ fn needs_tense(s: &Sem) -> bool {
         Sem::DayOfMonth(_) => true,
         Sem::Quarter { q, y: None } => *q > 0,
         Sem::Time { base: Some(b), .. } | Sem::Pod { base: b, .. } => needs_tense(b),
+        Sem::WeekOfMonth { month, .. } => needs_tense(month),
+        Sem::TheWeekend => true,
+        Sem::Holiday { dir: 0, .. } => true,
         _ => false,
     }
 }
@@ -295,16 +311,18 @@ impl TimeTagger {
     pub fn tag(&self, text: &str, lang: Lang, dct: Option<Ymd>) -> Vec<Found> {
         let toks = tokenize(text);
         let sent = sentence_ids(text, &toks);
+        let doc_quarterly = toks
+            .iter()
+            .any(|t| t.low == "quarter" || t.low == "trimestre");
         let g = Grammar {
             lx: &self.lx,
             lang,
             toks: &toks,
+            quarterly: doc_quarterly,
         };
         let mut out = Vec::new();
         let mut last: Option<Ymd> = None;
-        let doc_quarterly = toks
-            .iter()
-            .any(|t| t.low == "quarter" || t.low == "trimestre");
+        let mut prev: Option<String> = None;
         let mut i = 0;
         while i < toks.len() {
             let Some(m) = g.parse_at(i) else {
@@ -340,7 +358,12 @@ impl TimeTagger {
             } else {
                 None
             };
-            let anchor = Anchor { dct, last, tense };
+            let anchor = Anchor {
+                dct,
+                last,
+                prev: prev.clone(),
+                tense,
+            };
             if let Some((ttype, mut value, day)) = resolve(&m.sem, &anchor) {
                 // "a year ago/earlier" in a sentence about quarterly results
                 // compares with the same quarter a year before (TimeBank)
@@ -384,6 +407,13 @@ impl TimeTagger {
                     ) {
                         last = day.or(last);
                     }
+                    if ttype == "DATE"
+                        && value
+                            .get(..4)
+                            .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        prev = Some(value.clone());
+                    }
                     out.push(Found {
                         start: s.start,
                         end: e.end,
@@ -393,7 +423,9 @@ impl TimeTagger {
                     });
                     // "del día 3 al 5", "el día 1 y el 2": the next days of
                     // the same month
-                    if let (Sem::DayOfMonth(_), Some(d0)) = (&m.sem, day) {
+                    let listable = matches!(m.sem, Sem::DayOfMonth(_))
+                        || (lang == Lang::En && matches!(m.sem, Sem::MonthDay { .. }));
+                    if let (true, Some(d0)) = (listable, day) {
                         let mut k = end;
                         while let Some((a, b, dd)) = g.next_list_day(k) {
                             let Some(x) = Ymd::new(d0.y, d0.m, dd) else {
@@ -651,6 +683,69 @@ mod tests {
     }
 
     #[test]
+    fn anaphora_count_from_the_last_value_mentioned() {
+        let f = tag(
+            Lang::Es,
+            "2010-03-03",
+            "Las ventas subieron un 43 % en febrero comparadas con el mismo período del año \
+             anterior. El beneficio de 2008 fue menor que el del año anterior. El índice \
+             cerró la jornada en 8.017 puntos, por cuarta semana consecutiva. Fue la peor \
+             caída desde 1987: perdió en un mismo día más que en los 70 y 80. Subió hace \
+             unas horas. Los planes anunciados en enero se cumplirán en la última semana \
+             de marzo.",
+        );
+        assert_eq!(value_of(&f, "el mismo período del año anterior"), "2009-02");
+        assert_eq!(value_of(&f, "del año anterior"), "2007");
+        assert_eq!(value_of(&f, "la jornada"), "2010-03-03");
+        assert_eq!(value_of(&f, "cuarta semana consecutiva"), "2010-W09");
+        assert_eq!(value_of(&f, "1987"), "1987");
+        assert_eq!(value_of(&f, "un mismo día"), "P1D");
+        assert_eq!(value_of(&f, "70"), "197");
+        assert_eq!(value_of(&f, "80"), "198");
+        assert_eq!(value_of(&f, "hace unas horas"), "2010-03-03");
+        assert_eq!(value_of(&f, "enero"), "2010-01");
+        // the last week with most of its days in March (22-28)
+        assert_eq!(value_of(&f, "la última semana de marzo"), "2010-W12");
+        // "en el momento del cierre" is the time of the closing, not now
+        let g = tag(
+            Lang::Es,
+            "2010-03-03",
+            "Cayó 280 puntos en el momento del cierre.",
+        );
+        assert!(g.iter().all(|x| x.2 != "PRESENT_REF"), "{g:?}");
+    }
+
+    #[test]
+    fn english_holidays_weekends_zones_and_signals() {
+        let f = tag(
+            Lang::En,
+            "2000-04-03",
+            "The boy was found on Thanksgiving Day. Over the weekend, lawyers met. The \
+             offer will expire at 5 p.m. EST Nov. 9. A month after the vote, three days later, \
+             the case was heard in May. Earnings fell over the past year. Sales rose in the \
+             first quarter from a year-earlier loss. Sunday is Easter.",
+        );
+        assert_eq!(value_of(&f, "Thanksgiving Day"), "1999-11-25");
+        // a past verb on a Monday: the weekend just gone (ISO week 13)
+        assert_eq!(value_of(&f, "the weekend"), "2000-W13-WE");
+        assert_eq!(value_of(&f, "5 p.m. EST Nov. 9"), "2000-11-09T17:00");
+        assert_eq!(value_of(&f, "A month"), "P1M");
+        assert_eq!(value_of(&f, "three days"), "P3D");
+        assert_eq!(value_of(&f, "May"), "2000-05");
+        assert_eq!(value_of(&f, "the past year"), "1999");
+        assert_eq!(value_of(&f, "year-earlier"), "1999-Q1");
+        assert_eq!(value_of(&f, "Easter"), "2000-04-23");
+        let g = tag(
+            Lang::En,
+            "2000-04-17",
+            "Protesters prayed as Easter week began.",
+        );
+        assert_eq!(value_of(&g, "Easter week"), "2000-W16");
+        let h = tag(Lang::Es, "2001-12-10", "La campaña durará hasta Navidad.");
+        assert_eq!(value_of(&h, "Navidad"), "2001-12-25");
+    }
+
+    #[test]
     fn spanish_relative_days_and_spans() {
         let f = tag(
             Lang::Es,
@@ -705,7 +800,8 @@ mod tests {
         );
         assert_eq!(value_of(&f, "Monday"), "1999-11-08");
         assert_eq!(value_of(&f, "Friday"), "1999-11-12");
-        assert_eq!(value_of(&f, "3 p.m. EDT"), "1999-11-10T15:00-04");
+        // local zones keep their clock time (TimeML gold convention); UTC is "Z"
+        assert_eq!(value_of(&f, "3 p.m. EDT"), "1999-11-10T15:00");
         assert_eq!(value_of(&f, "next week"), "1999-W46");
         assert_eq!(value_of(&f, "two years ago"), "1997");
         assert_eq!(value_of(&f, "last year"), "1998");
