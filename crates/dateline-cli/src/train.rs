@@ -28,6 +28,13 @@ pub enum TrainCommand {
         /// Lexicon (Brown clusters + lemmas, models/lexicon-<lang>.tsv.gz).
         #[arg(long)]
         lexicon: Option<PathBuf>,
+        /// Auxiliary CoNLL-U treebanks with other conventions, learnt with
+        /// feature augmentation (their multiword tokens are not used).
+        #[arg(long, num_args = 1..)]
+        aux: Vec<PathBuf>,
+        /// Perceptrons trained on different shuffles, averaged into one.
+        #[arg(long, default_value_t = 1)]
+        ensemble: usize,
     },
     /// Morphological features (UD FEATS, one classifier per UPOS) from
     /// CoNLL-U treebanks.
@@ -92,7 +99,16 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
             out,
             epochs,
             lexicon,
-        } => tagger(&train, dev.as_deref(), &out, epochs, lexicon.as_deref()),
+            aux,
+            ensemble,
+        } => tagger(
+            &train,
+            &aux,
+            dev.as_deref(),
+            &out,
+            dateline_pipeline::tagger::TrainOptions { epochs, ensemble },
+            lexicon.as_deref(),
+        ),
         TrainCommand::Feats {
             train,
             dev,
@@ -205,22 +221,28 @@ pub fn load_lexicon(
 
 fn tagger(
     train: &[PathBuf],
+    aux: &[PathBuf],
     dev: Option<&Path>,
     out: &Path,
-    epochs: usize,
+    opts: dateline_pipeline::tagger::TrainOptions,
     lexicon: Option<&Path>,
 ) -> Result<ExitCode> {
     let lexicon = load_lexicon(lexicon)?;
-    let mut sents = Vec::new();
-    for f in train {
-        sents.extend(conllu::read_file(f).with_context(|| format!("reading {}", f.display()))?);
-    }
-    let (data, mwt) = words_and_tags(&sents);
+    let read = |files: &[PathBuf]| -> Result<Vec<Sentence>> {
+        let mut sents = Vec::new();
+        for f in files {
+            sents.extend(conllu::read_file(f).with_context(|| format!("reading {}", f.display()))?);
+        }
+        Ok(sents)
+    };
+    let (data, mwt) = words_and_tags(&read(train)?);
+    let (aux_data, _) = words_and_tags(&read(aux)?);
     let t = Instant::now();
-    let tagger = Tagger::train(&data, &mwt, epochs, lexicon);
+    let tagger = Tagger::train(&data, &aux_data, &mwt, opts, lexicon)?;
     eprintln!(
-        "trained on {} sentences in {:.1}s",
+        "trained on {} sentences (+ {} auxiliary) in {:.1}s",
         data.len(),
+        aux_data.len(),
         t.elapsed().as_secs_f64()
     );
     if let Some(d) = dev {

@@ -134,6 +134,33 @@ impl Model {
         out
     }
 
+    /// A model from its classes and (feature, weight row) pairs, each row
+    /// as long as `classes` (built by hand, e.g. by folding several models).
+    pub fn from_rows(classes: Vec<String>, rows: Vec<(u64, Vec<f32>)>) -> Result<Model> {
+        let n = classes.len();
+        let mut index = FxHashMap::default();
+        let mut weights = Vec::with_capacity(rows.len() * n);
+        for (f, row) in rows {
+            if row.len() != n {
+                return Err(Error::Model(format!(
+                    "weight row of {} values for {n} classes",
+                    row.len()
+                )));
+            }
+            let r = u32::try_from(index.len())
+                .map_err(|_| Error::Model("too many feature rows".into()))?;
+            if index.insert(f, r).is_some() {
+                return Err(Error::Model(format!("feature {f:#x} given twice")));
+            }
+            weights.extend_from_slice(&row);
+        }
+        Ok(Model {
+            classes,
+            index,
+            weights,
+        })
+    }
+
     /// Reads a model written by [`Model::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
         let mut r = Cursor { b: bytes, pos: 0 };
