@@ -65,15 +65,7 @@ pub fn score_model(
 ) -> Score {
     let mut score = Score::default();
     let words: Vec<_> = gold.iter().map(|s| words_of(tagger, &s.words)).collect();
-    let sents: Vec<(Vec<&str>, Vec<&str>)> = words
-        .iter()
-        .map(|w| {
-            (
-                w.words.iter().map(|x| x.as_str()).collect(),
-                w.upos.iter().map(|x| x.as_str()).collect(),
-            )
-        })
-        .collect();
+    let sents: Vec<(Vec<&str>, Vec<&str>)> = words.iter().map(|w| w.refs()).collect();
     // the file as one document: the non-local features see the preceding
     // sentences (CoNLL-2002 has no document boundaries)
     let tagged: Vec<_> = if per_sentence {

@@ -171,15 +171,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let back = Ner::from_bytes(&bytes, lexicon.clone(), kb)?;
             let dev = read_conll(d)?;
             let words: Vec<_> = dev.iter().map(|s| words_of(&tagger, &s.words)).collect();
-            let sents: Vec<(Vec<&str>, Vec<&str>)> = words
-                .iter()
-                .map(|w| {
-                    (
-                        w.words.iter().map(|x| x.as_str()).collect(),
-                        w.upos.iter().map(|x| x.as_str()).collect(),
-                    )
-                })
-                .collect();
+            let sents: Vec<(Vec<&str>, Vec<&str>)> = words.iter().map(|w| w.refs()).collect();
             let feats = back.document_features(&sents);
             let mut labels = Vec::with_capacity(dev.len());
             let mut owners = String::new();

@@ -787,6 +787,15 @@ pub fn words_of(tagger: &Tagger, tokens: &[String]) -> Words {
 }
 
 impl Words {
+    /// The words and their UPOS as string slices, the input of
+    /// [`Ner::tag`] and [`Ner::document_features`].
+    pub fn refs(&self) -> (Vec<&str>, Vec<&str>) {
+        (
+            self.words.iter().map(|x| x.as_str()).collect(),
+            self.upos.iter().map(|x| x.as_str()).collect(),
+        )
+    }
+
     /// Token chunks mapped onto words.
     pub fn chunks_to_words(&self, chunks: &[Chunk]) -> Vec<Chunk> {
         chunks
