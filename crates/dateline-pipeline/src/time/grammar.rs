@@ -2658,7 +2658,7 @@ pub struct Anchor {
 }
 
 /// The year of a calendar value ("2009", "2009-Q3", "2009-02-23").
-fn value_year(v: &str) -> Option<i32> {
+pub fn value_year(v: &str) -> Option<i32> {
     let y = v.get(..4)?;
     if !y.bytes().all(|b| b.is_ascii_digit()) || v.len() > 4 && v.as_bytes()[4] != b'-' {
         return None;
@@ -2880,15 +2880,12 @@ pub fn resolve(sem: &Sem, a: &Anchor) -> Option<(String, String, Option<Ymd>)> {
             // the sub-year part of the last value of the right kind
             let tail = a.prev.as_deref().and_then(|v| {
                 let t = v.get(4..)?;
+                let month = t.len() == 3 && t.bytes().skip(1).all(|b| b.is_ascii_digit());
                 let ok = match unit {
-                    Some(Unit::Month) => t.len() == 3 && t[1..].bytes().all(|b| b.is_ascii_digit()),
+                    Some(Unit::Month) => month,
                     Some(Unit::Quarter) => t.starts_with("-Q"),
                     Some(Unit::Half) => t.starts_with("-H"),
-                    _ => {
-                        t.starts_with("-Q")
-                            || t.starts_with("-H")
-                            || (t.len() == 3 && t[1..].bytes().all(|b| b.is_ascii_digit()))
-                    }
+                    _ => t.starts_with("-Q") || t.starts_with("-H") || month,
                 };
                 ok.then(|| t.to_string())
             });

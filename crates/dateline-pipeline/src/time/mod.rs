@@ -407,11 +407,7 @@ impl TimeTagger {
                     ) {
                         last = day.or(last);
                     }
-                    if ttype == "DATE"
-                        && value
-                            .get(..4)
-                            .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
-                    {
+                    if ttype == "DATE" && grammar::value_year(&value).is_some() {
                         prev = Some(value.clone());
                     }
                     out.push(Found {
