@@ -742,6 +742,24 @@ mod tests {
     }
 
     #[test]
+    fn english_parts_of_days() {
+        // 1998-02-13 is a Friday
+        let f = tag(
+            Lang::En,
+            "1998-02-13",
+            "Talks broke off at noon Thursday. By mid-afternoon yesterday shares were up,              and a guard was shot Wednesday evening. Sales recovered from the early summer.              For the party, high noon comes today.",
+        );
+        assert_eq!(value_of(&f, "noon Thursday"), "1998-02-12T12:00");
+        assert_eq!(value_of(&f, "mid-afternoon yesterday"), "1998-02-12TAF");
+        assert_eq!(value_of(&f, "Wednesday evening"), "1998-02-11TEV");
+        assert_eq!(value_of(&f, "the early summer"), "1998-SU");
+        assert!(f
+            .iter()
+            .all(|x| !x.0.contains("noon comes") && x.0 != "noon"));
+        assert_eq!(value_of(&f, "today"), "1998-02-13");
+    }
+
+    #[test]
     fn spanish_relative_days_and_spans() {
         let f = tag(
             Lang::Es,
