@@ -56,11 +56,21 @@ pub struct TrainOptions {
     pub ensemble: usize,
 }
 
+/// Distinct forms a clitic written after an apostrophe must close in the
+/// treebank to split any form ("'s", "n't", "'ll").
+const CLITIC_MIN_FORMS: usize = 5;
+/// Table key of a clitic rule: the marker, then the clitic ("*'s").
+const CLITIC_KEY: char = '*';
+
 /// A trained tagger with its multiword-token table.
 pub struct Tagger {
     model: Model,
     /// Lower-cased token → lower-cased words.
     mwt: HashMap<String, Vec<String>>,
+    /// Clitics split off any token that ends with them, longest first:
+    /// "Russia's" = Russia + 's, "wouldn't" = would + n't (learnt from the
+    /// treebank's multiword tokens, stored in the table as `*'s`).
+    clitics: Vec<String>,
     /// Brown clusters and lookup lemmas (the model must be used with the
     /// lexicon it was trained with).
     lexicon: Option<Arc<Lexicon>>,
@@ -294,7 +304,21 @@ impl Tagger {
     /// The syntactic words of a surface token: itself, or its expansion
     /// when it is a known multiword token (case of the first letter kept).
     pub fn expand(&self, token: &str) -> Vec<String> {
-        match self.mwt.get(&token.to_lowercase()) {
+        let low = token.to_lowercase();
+        if !self.mwt.contains_key(&low) && !low.starts_with(CLITIC_KEY) {
+            for c in &self.clitics {
+                if low.len() > c.len()
+                    && low.ends_with(c.as_str())
+                    && token.is_char_boundary(token.len() - c.len())
+                {
+                    let (stem, clitic) = token.split_at(token.len() - c.len());
+                    if stem.chars().next_back().is_some_and(char::is_alphanumeric) {
+                        return vec![stem.to_string(), clitic.to_string()];
+                    }
+                }
+            }
+        }
+        match self.mwt.get(&low).filter(|_| !low.starts_with(CLITIC_KEY)) {
             Some(parts) => {
                 let upper = token.chars().next().is_some_and(char::is_uppercase);
                 parts
@@ -319,7 +343,8 @@ impl Tagger {
     /// Trains a tagger on `sents` (the main treebank) and `aux` (auxiliary
     /// treebanks, with feature augmentation; may be empty). `mwt` maps token
     /// forms to the word forms seen in the treebank (all occurrences; the
-    /// most frequent expansion is kept). Deterministic: the same data and
+    /// most frequent expansion is kept, for forms that are more often
+    /// multiword tokens than plain words of `sents`). Deterministic: the same data and
     /// options give the same model.
     pub fn train(
         sents: &[TrainSentence],
@@ -411,20 +436,78 @@ impl Tagger {
                 .entry(parts.iter().map(|p| p.to_lowercase()).collect())
                 .or_insert(0) += 1;
         }
+        // how often each of those forms is a plain word of the main
+        // treebank: "boys", "cars", "its" are written for "boy's", "car's",
+        // "it's" a few times in EWT, but expanding them everywhere split
+        // hundreds of plain words, so a form is expanded only when most of
+        // its occurrences are multiword tokens
+        let mut plain: HashMap<String, usize> = HashMap::new();
+        for s in sents {
+            for w in &s.words {
+                let low = w.to_lowercase();
+                if let Some(n) = counts.get(&low).map(|_| plain.entry(low).or_insert(0)) {
+                    *n += 1;
+                }
+            }
+        }
+        // clitics written with an apostrophe that close many different forms, the
+        // parts spelling the form exactly ("russia's" = russia + 's)
+        let mut clitic_forms: BTreeMap<&str, usize> = BTreeMap::new();
+        for (tok, exps) in &counts {
+            for parts in exps.keys() {
+                if let [.., last] = parts.as_slice() {
+                    if last.contains(['\'', '’']) && parts.concat() == *tok && parts.len() == 2 {
+                        *clitic_forms.entry(last.as_str()).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        let clitics: Vec<(String, Vec<String>)> = clitic_forms
+            .into_iter()
+            .filter(|(_, n)| *n >= CLITIC_MIN_FORMS)
+            .map(|(c, _)| (format!("{CLITIC_KEY}{c}"), vec![c.to_string()]))
+            .collect();
         let mwt = counts
             .into_iter()
             .filter_map(|(tok, exps)| {
                 let best = exps
                     .into_iter()
                     .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-                Some((tok, best.0))
+                let as_word = plain.get(&tok).copied().unwrap_or(0);
+                // "plumbers" = plumber + s once in EWT: the lexicon knows
+                // the form as an inflection of the first part, so the split
+                // was a missing apostrophe ("hacerlo" = hacer + lo stays)
+                let inflection = lexicon
+                    .as_ref()
+                    .and_then(|lx| lx.get(&tok))
+                    .is_some_and(|e| {
+                        best.0.len() == 2 && best.0.first().is_some_and(|f| f == e.lemma)
+                    });
+                (best.1 > as_word && !inflection).then_some((tok, best.0))
             })
+            .chain(clitics)
             .collect();
-        Ok(Tagger {
+        Ok(Tagger::with_table(model, mwt, lexicon))
+    }
+
+    /// A tagger from its parts; the clitic rules are read off the table.
+    fn with_table(
+        model: Model,
+        mwt: HashMap<String, Vec<String>>,
+        lexicon: Option<Arc<Lexicon>>,
+    ) -> Tagger {
+        let mut clitics: Vec<String> = mwt
+            .keys()
+            .filter_map(|k| k.strip_prefix(CLITIC_KEY))
+            .map(str::to_string)
+            .collect();
+        clitics.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        Tagger {
             model,
             mwt,
+            clitics,
             lexicon,
-        })
+        }
     }
 
     /// Serialises (gzip-compressed, deterministic).
@@ -450,11 +533,7 @@ impl Tagger {
                 )
             })
             .collect();
-        Ok(Tagger {
-            model,
-            mwt,
-            lexicon,
-        })
+        Ok(Tagger::with_table(model, mwt, lexicon))
     }
 }
 
@@ -495,6 +574,35 @@ mod tests {
         let back = Tagger::from_bytes(&bytes, None);
         assert!(back.is_ok());
         assert!(Tagger::from_bytes(&bytes[..10], None).is_err());
+    }
+
+    #[test]
+    fn multiword_table_skips_plain_words_and_learns_clitics() {
+        // "its" is a multiword token once (a missing apostrophe) and a plain
+        // word twice; "'s" closes five different forms
+        let data = vec![
+            s("its tail wags", "PRON NOUN VERB"),
+            s("its ear", "PRON NOUN"),
+            s("it s here", "PRON AUX ADV"),
+            s("do n't go", "AUX PART VERB"),
+        ];
+        let pair = |t: &str, a: &str, b: &str| (t.to_string(), vec![a.to_string(), b.to_string()]);
+        let mut mwt = vec![pair("its", "it", "s"), pair("don't", "do", "n't")];
+        for name in ["ana", "bob", "cy", "dee", "eve"] {
+            mwt.push(pair(&format!("{name}'s"), name, "'s"));
+        }
+        let opts = TrainOptions {
+            epochs: 2,
+            ensemble: 1,
+        };
+        let t = Tagger::train(&data, &[], &mwt, opts, None).expect("trains");
+        assert_eq!(t.expand("its"), ["its"]);
+        assert_eq!(t.expand("Don't"), ["Do", "n't"]);
+        assert_eq!(t.expand("Russia's"), ["Russia", "'s"]);
+        assert_eq!(t.expand("'s"), ["'s"]);
+        let back = Tagger::from_bytes(&t.to_bytes().unwrap_or_default(), None).expect("loads");
+        assert_eq!(back.expand("Russia's"), ["Russia", "'s"]);
+        assert_eq!(back.expand("*'s"), ["*'s"]);
     }
 
     #[test]
