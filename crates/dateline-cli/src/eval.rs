@@ -88,6 +88,10 @@ pub enum EvalCommand {
         /// Gold CoNLL-U file; the system reads its raw text.
         #[arg(long)]
         gold: PathBuf,
+        /// Score this system CoNLL-U file (another tool's output on the same
+        /// raw text, e.g. scripts/peer_ud.py) instead of our tokeniser.
+        #[arg(long)]
+        system: Option<PathBuf>,
         /// Language conventions (es, en); detected when absent.
         #[arg(long)]
         lang: Option<String>,
@@ -150,9 +154,12 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             lang.as_deref(),
             json,
         ),
-        EvalCommand::Tokenize { gold, lang, json } => {
-            crate::eval_ud::tokenize(&gold, lang.as_deref(), json)
-        }
+        EvalCommand::Tokenize {
+            gold,
+            system,
+            lang,
+            json,
+        } => crate::eval_ud::tokenize(&gold, system.as_deref(), lang.as_deref(), json),
         EvalCommand::Parser(args) => crate::eval_parser::run(args),
         EvalCommand::Ner(args) => crate::eval_ner::run(args),
         EvalCommand::Events(args) => crate::eval_events::run(args),

@@ -2,7 +2,9 @@
 //! CoNLL 2018 metrics. From raw text, the system CoNLL-U is built exactly as
 //! `dateline eval tagger` builds it (our tokens and sentences, multiword
 //! expansion, tags) and then parsed; with `--gold-words`, the gold words are
-//! parsed with predicted tags (gold tags when no tagger is given).
+//! parsed with predicted tags (gold tags when no tagger is given). With
+//! `--system FILE`, another system's CoNLL-U output is scored instead (no
+//! model needed; `--gold-words` then only labels the output's `input`).
 
 use crate::train_parser::{load_parser, load_tagger};
 use anyhow::{bail, Context, Result};
@@ -10,7 +12,7 @@ use dateline_eval::conllu::{self, Sentence, Token};
 use dateline_eval::ud;
 use dateline_pipeline::parser::Parser;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -21,9 +23,14 @@ pub struct Args {
     /// Gold CoNLL-U file.
     #[arg(long)]
     pub gold: PathBuf,
-    /// Parser model (from `dateline train parser`).
-    #[arg(long)]
-    pub model: PathBuf,
+    /// Parser model (from `dateline train parser`); required unless
+    /// `--system` is given.
+    #[arg(long, required_unless_present = "system")]
+    pub model: Option<PathBuf>,
+    /// Score this system CoNLL-U file (another parser's output on the
+    /// same text, e.g. scripts/peer_ud.py) instead of running ours.
+    #[arg(long, conflicts_with_all = ["model", "tagger", "lexicon"])]
+    pub system: Option<PathBuf>,
     /// Tagger model (tokens' multiword expansion and UPOS); required from
     /// raw text.
     #[arg(long)]
@@ -68,9 +75,53 @@ fn parse_rows(parser: &Parser, rows: &mut [Token]) -> usize {
     idx.len()
 }
 
+fn input_label(gold_words: bool) -> &'static str {
+    if gold_words {
+        "gold words"
+    } else {
+        "raw text"
+    }
+}
+
+/// `--system`: scores a system CoNLL-U file with the same metrics and keys.
+fn run_system(a: &Args, system: &std::path::Path) -> Result<ExitCode> {
+    let sents =
+        conllu::read_file(&a.gold).with_context(|| format!("reading {}", a.gold.display()))?;
+    let raw = conllu::raw_text(&sents);
+    let lang = language(&raw, a.lang.as_deref());
+    let scores = crate::eval_ud::score_system_file(&sents, system)?;
+    let mut out = scores.to_json();
+    out["eval"] = json!("parser");
+    out["gold"] = json!(a.gold.display().to_string());
+    out["lang"] = json!(lang);
+    out["input"] = json!(input_label(a.gold_words));
+    out["tags"] = json!("system");
+    out["parse_words_per_s"] = Value::Null;
+    out["pipeline_words_per_s"] = Value::Null;
+    out["model_load_ms"] = Value::Null;
+    out["system"] = json!(system.display().to_string());
+    if a.json {
+        println!("{out}");
+    } else {
+        println!("{}", scores.to_table());
+        println!(
+            "input {}; system {}",
+            input_label(a.gold_words),
+            system.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(a: Args) -> Result<ExitCode> {
+    if let Some(system) = &a.system {
+        return run_system(&a, system);
+    }
+    let Some(model) = &a.model else {
+        bail!("--model is required (or score a file with --system)");
+    };
     let t0 = Instant::now();
-    let parser = load_parser(&a.model)?;
+    let parser = load_parser(model)?;
     let load_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let tagger = match &a.tagger {
         Some(p) => Some(load_tagger(p, a.lexicon.as_deref())?),
@@ -128,11 +179,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     out["eval"] = json!("parser");
     out["gold"] = json!(a.gold.display().to_string());
     out["lang"] = json!(lang);
-    out["input"] = json!(if a.gold_words {
-        "gold words"
-    } else {
-        "raw text"
-    });
+    out["input"] = json!(input_label(a.gold_words));
     out["tags"] = json!(if a.tagger.is_some() {
         "predicted"
     } else {

@@ -2,7 +2,8 @@
 //! with the CoNLL 2018 shared-task metrics (the scorer is ported in
 //! `dateline-eval`). The system reads the raw text rebuilt from the
 //! treebank (`# text` lines, paragraphs separated by blank lines), exactly as
-//! the shared task's systems did.
+//! the shared task's systems did. With `--system FILE`, another system's
+//! CoNLL-U output is scored instead (same metrics, same JSON keys).
 
 use anyhow::{Context, Result};
 use dateline_eval::conllu::{self, Sentence, Token};
@@ -23,10 +24,37 @@ fn language(raw: &str, lang: Option<&str>) -> String {
     }
 }
 
-pub fn tokenize(gold: &Path, lang: Option<&str>, as_json: bool) -> Result<ExitCode> {
+/// Reads a system CoNLL-U file and scores it against the gold sentences.
+pub fn score_system_file(gold: &[Sentence], system: &Path) -> Result<ud::UdScores> {
+    let sys = conllu::read_file(system).with_context(|| format!("reading {}", system.display()))?;
+    ud::evaluate_sentences(gold, &sys).with_context(|| format!("scoring {}", system.display()))
+}
+
+pub fn tokenize(
+    gold: &Path,
+    system_file: Option<&Path>,
+    lang: Option<&str>,
+    as_json: bool,
+) -> Result<ExitCode> {
     let sents = conllu::read_file(gold).with_context(|| format!("reading {}", gold.display()))?;
     let raw = conllu::raw_text(&sents);
     let lang = language(&raw, lang);
+    if let Some(sys) = system_file {
+        let scores = score_system_file(&sents, sys)?;
+        if as_json {
+            let mut out = scores.to_json();
+            out["eval"] = json!("tokenize");
+            out["gold"] = json!(gold.display().to_string());
+            out["lang"] = json!(lang);
+            out["tokens_per_s"] = serde_json::Value::Null;
+            out["system"] = json!(sys.display().to_string());
+            println!("{out}");
+        } else {
+            println!("{}", scores.to_table());
+            println!("lang {lang}; system {}", sys.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let splitter = Sentences::new();
     let t = Instant::now();
     let (toks, starts) = splitter.split(&raw, Lang::from_code(&lang));
