@@ -41,6 +41,9 @@ pub struct Args {
     /// Parse the gold words (with predicted tags) instead of raw text.
     #[arg(long)]
     pub gold_words: bool,
+    /// Also write our output as CoNLL-U to this file (for error analysis).
+    #[arg(long, conflicts_with = "system")]
+    pub write: Option<PathBuf>,
     /// Language conventions (es, en); detected when absent.
     #[arg(long)]
     pub lang: Option<String>,
@@ -173,6 +176,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
         n_words += parse_rows(&parser, &mut s.tokens);
     }
     let secs = t.elapsed().as_secs_f64();
+    if let Some(path) = &a.write {
+        let text = conllu::to_string(&system).context("writing CoNLL-U")?;
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
     let scores = ud::evaluate_sentences(&sents, &system).context("scoring")?;
     let words_per_s = n_words as f64 / secs.max(1e-9);
     let mut out = scores.to_json();
