@@ -35,10 +35,13 @@ pub struct Args {
     /// Probability of following a wrong prediction during training.
     #[arg(long, default_value_t = 0.9)]
     pub explore: f64,
-    /// Weights whose magnitude is below this are dropped from the saved
-    /// model (size/accuracy trade-off).
+    /// Labeller weights whose magnitude is below this are dropped from the
+    /// saved model (size/accuracy trade-off).
     #[arg(long, default_value_t = 0.0)]
     pub min_weight: f32,
+    /// The same for the transition model's weights (default: --min-weight).
+    #[arg(long)]
+    pub min_weight_trans: Option<f32>,
     /// Mantissa bits kept per saved weight (23 = exact).
     #[arg(long, default_value_t = 23)]
     pub weight_bits: u32,
@@ -50,6 +53,18 @@ pub struct Args {
     /// --weight-bits on an existing model).
     #[arg(long, hide = true)]
     pub from_model: Option<PathBuf>,
+    /// Parse the dev words this many more times and print the CPU time
+    /// (a speed benchmark; Linux only).
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub bench: usize,
+}
+
+/// CPU time of the calling thread so far, in nanoseconds (0 when unknown).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse().ok()))
+        .unwrap_or(0)
 }
 
 /// Loads a tagger model (with its lexicon, if any).
@@ -150,8 +165,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
         None => Parser::train(&data, &opts),
     };
     let secs = t.elapsed().as_secs_f64();
-    if a.min_weight > 0.0 || a.weight_bits < 23 {
-        let (kept, before) = parser.compact(a.min_weight, a.weight_bits);
+    let min_trans = a.min_weight_trans.unwrap_or(a.min_weight);
+    if a.min_weight > 0.0 || min_trans > 0.0 || a.weight_bits < 23 {
+        let (kept, before) = parser.compact(min_trans, a.min_weight, a.weight_bits);
         eprintln!(
             "compacted: {kept} of {before} feature rows kept, {} mantissa bits",
             a.weight_bits.min(23)
@@ -168,6 +184,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
         },
         parser.labels().len()
     );
+    let (trans_rows, label_rows) = parser.rows();
+    eprintln!("feature rows: {trans_rows} transition, {label_rows} label");
     if let Some(d) = &a.dev {
         let dsents = conllu::read_file(d).with_context(|| format!("reading {}", d.display()))?;
         let ddata = parse_sentences(&dsents, tagger.as_ref());
@@ -180,6 +198,22 @@ pub fn run(a: Args) -> Result<ExitCode> {
                 "gold"
             }
         );
+        if a.bench > 0 {
+            let words: usize = ddata.iter().map(|s| s.words.len()).sum::<usize>() * a.bench;
+            let t0 = thread_cpu_ns();
+            for _ in 0..a.bench {
+                for s in &ddata {
+                    let w: Vec<&str> = s.words.iter().map(String::as_str).collect();
+                    let tg: Vec<&str> = s.tags.iter().map(String::as_str).collect();
+                    std::hint::black_box(parser.parse(&w, &tg));
+                }
+            }
+            let ms = thread_cpu_ns().saturating_sub(t0) as f64 / 1e6;
+            eprintln!(
+                "bench: {words} words in {ms:.0} ms CPU, {:.0} words/s",
+                words as f64 / (ms / 1e3).max(1e-9)
+            );
+        }
     }
     let bytes = parser.to_bytes()?;
     std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;

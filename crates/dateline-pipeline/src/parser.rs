@@ -7,41 +7,46 @@
 //! updates the averaged perceptron towards the best-scoring zero-cost
 //! transition and, after the first epoch, follows the model's own (possibly
 //! wrong) prediction with probability 0.9, so the parser learns to recover
-//! from its mistakes. Transitions and labels are predicted jointly
-//! (SHIFT, LEFT-l, RIGHT-l) with the rich non-local feature set of Zhang &
-//! Nivre (2011): stack/buffer words and UPOS, left/right-most children and
-//! their labels, distance, valency and label sets.
+//! from its mistakes. Features are those of Zhang & Nivre (2011):
+//! stack/buffer words and UPOS, left/right-most children and their labels,
+//! distance, valency and label sets.
+//!
+//! Speed is why the transition and the label are two models. The
+//! transition model has three classes (SHIFT, LEFT, RIGHT), so a feature row
+//! is three bfloat16 weights that live, with the full feature hash, in one
+//! 16-byte slot of a flat table (see [`Table`]): a feature costs one cache
+//! line, four comparisons without branches and three additions. The
+//! features of one position alone (the buffer words; s0, s1 or b0 with
+//! their children) are scored once and cached until that position changes,
+//! which leaves about half of the 92 templates to score per transition. The
+//! labeller (an averaged perceptron over the relations, dense bfloat16 rows,
+//! see [`Labeller`]) is consulted only when an arc is made, once per word,
+//! with 21 features of the head, the dependent (whose children are all known
+//! by then in arc-hybrid) and their context. The joint model of format
+//! version 2 (SHIFT, LEFT-l, RIGHT-l: 77 classes for Spanish, 92 features
+//! per transition, long rows for the frequent features, a look-up that
+//! branched on every probed slot and on the row layout) parsed about 3 times
+//! slower, with 0.7-0.9 more LAS.
 //!
 //! The root (node 0) sits at the bottom of the stack and may take its one
 //! dependent only as the very last transition, labelled `root`, so every
 //! output is a single-rooted tree over all words; there are no leftovers to
 //! repair.
 //!
-//! Weights are stored sparse: the averaged perceptron has ~100 classes
-//! (SHIFT and every LEFT/RIGHT label) but a feature row holds 2.3 non-zero
-//! weights on average once small weights are dropped, so rows keep only
-//! their (class, weight) pairs, in an open-addressing table over the sorted
-//! feature hashes (see [`Weights`]). Loading is decompressing and one pass
-//! over the rows (the English model loads in about 0.1 s of CPU, where the
-//! dense format of version 1 took 1.2 s and 500 MB), and scoring touches
-//! only the non-zero weights.
-//!
-//! Model file (version 2): gzip of `DLDP`, the version, the class list
-//! (`SHIFT`, `L:<label>`… and `R:<label>`… in label order), then the rows in
-//! columns: feature hashes (sorted, delta-coded varints), entries per row
-//! (varints), classes (u16) and weights (indices into a sorted table of the
-//! distinct weight values). Version 1 files (a dense perceptron model) are
-//! still read.
+//! Model file (version 3): gzip of `DLDP`, the version, the transition
+//! rows (count, sorted feature hashes delta-coded as varints, then three
+//! little-endian bfloat16 weights per row), then the labeller: the label
+//! list, the row count and sorted feature hashes (delta-coded varints), the
+//! non-zero weights per row (varints), then the label (u16) and the
+//! bfloat16 weight (u16) of each. Files of versions 1 and 2 are rejected
+//! with a message to retrain.
 
 use crate::error::{Error, Result};
 use crate::ml::perceptron::{feature, Trainer};
-use std::hash::Hasher;
 use std::io::{Read, Write};
 
 const MAGIC: &[u8; 4] = b"DLDP";
-const VERSION: u32 = 2;
-/// The dense format written before sparse weights (still read).
-const VERSION_DENSE: u32 = 1;
+const VERSION: u32 = 3;
 const NONE: usize = usize::MAX;
 const ROOT_LABEL: &str = "root";
 
@@ -86,9 +91,10 @@ pub struct Parse<'a> {
 }
 
 /// A trained parser.
+/// A trained parser.
 pub struct Parser {
-    weights: Weights,
-    labels: Vec<String>,
+    trans: Transitions,
+    labeller: Labeller,
     root: Option<usize>,
 }
 
@@ -97,16 +103,6 @@ enum Action {
     Shift,
     Left(usize),
     Right(usize),
-}
-
-fn action(class: usize, n_labels: usize) -> Action {
-    if class == 0 {
-        Action::Shift
-    } else if class <= n_labels {
-        Action::Left(class - 1)
-    } else {
-        Action::Right(class - 1 - n_labels)
-    }
 }
 
 /// A parser configuration. Nodes are 0 (root) ..= n.
@@ -253,13 +249,14 @@ impl State {
     }
 }
 
+/// Hashes a feature: template `t` and three values (three multiplications;
+/// the top bits, which index the tables, depend on every input bit).
+#[inline(always)]
 fn mix(t: u8, a: u64, b: u64, c: u64) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write_u8(t);
-    h.write_u64(a);
-    h.write_u64(b);
-    h.write_u64(c);
-    h.finish()
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let h = (a ^ u64::from(t).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(K);
+    let h = (h.rotate_left(26) ^ b).wrapping_mul(K);
+    (h.rotate_left(26) ^ c).wrapping_mul(K)
 }
 
 fn distance(a: usize, b: usize) -> u64 {
@@ -275,36 +272,51 @@ fn distance(a: usize, b: usize) -> u64 {
     }
 }
 
-/// Per-sentence hashed word forms and tags (index 0 = root, last = none).
+/// Per-sentence hashed word forms, tags and suffixes (index 0 = root; out
+/// of range = none).
 struct Lex {
     w: Vec<u64>,
     p: Vec<u64>,
+    /// Last three characters of the normalised form (labeller only).
+    sfx: Vec<u64>,
     none_w: u64,
     none_p: u64,
 }
 
 impl Lex {
     fn new(words: &[&str], tags: &[&str]) -> Lex {
-        let mut w = Vec::with_capacity(words.len() + 1);
-        let mut p = Vec::with_capacity(words.len() + 1);
+        let n = words.len() + 1;
+        let mut w = Vec::with_capacity(n);
+        let mut p = Vec::with_capacity(n);
+        let mut sfx = Vec::with_capacity(n);
         w.push(feature(200, "<root>"));
         p.push(feature(201, "<root>"));
+        sfx.push(feature(202, "<root>"));
+        let mut norm = String::new();
         for (i, word) in words.iter().enumerate() {
-            let lower = word.to_lowercase();
-            let norm: String = if lower.chars().any(|c| c.is_ascii_digit()) {
-                lower
-                    .chars()
-                    .map(|c| if c.is_ascii_digit() { '0' } else { c })
-                    .collect()
-            } else {
-                lower
-            };
+            // lower case, digits as 0
+            norm.clear();
+            for c in word.chars() {
+                if c.is_ascii_digit() {
+                    norm.push('0');
+                } else {
+                    norm.extend(c.to_lowercase());
+                }
+            }
             w.push(feature(200, &norm));
             p.push(feature(201, tags.get(i).copied().unwrap_or("X")));
+            let cut = norm
+                .char_indices()
+                .rev()
+                .nth(2)
+                .map(|(k, _)| k)
+                .unwrap_or(0);
+            sfx.push(feature(202, norm.get(cut..).unwrap_or("")));
         }
         Lex {
             w,
             p,
+            sfx,
             none_w: feature(200, "<none>"),
             none_p: feature(201, "<none>"),
         }
@@ -315,18 +327,82 @@ impl Lex {
     fn p(&self, i: usize) -> u64 {
         self.p.get(i).copied().unwrap_or(self.none_p)
     }
+    fn sfx(&self, i: usize) -> u64 {
+        self.sfx.get(i).copied().unwrap_or(0)
+    }
 }
 
-/// Zhang & Nivre (2011) style features, adapted to arc-hybrid (s1 plays
-/// the part of s0's head).
-fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
+/// The features that depend only on the buffer's first word `b` (its
+/// words and tags and those of the next two): the same for every
+/// transition until the next SHIFT, so the parser scores them once per
+/// buffer position.
+fn buffer_features(b: usize, n: usize, lx: &Lex, out: &mut Vec<u64>) {
+    out.clear();
+    let at = |k: usize| if b + k <= n { b + k } else { NONE };
+    let (b0w, b0p) = (lx.w(at(0)), lx.p(at(0)));
+    let (b1w, b1p) = (lx.w(at(1)), lx.p(at(1)));
+    let (b2w, b2p) = (lx.w(at(2)), lx.p(at(2)));
+    out.extend_from_slice(&[
+        mix(4, b0w, 0, 0),
+        mix(5, b0p, 0, 0),
+        mix(6, b0w, b0p, 0),
+        mix(7, b1w, 0, 0),
+        mix(8, b1p, 0, 0),
+        mix(9, b1w, b1p, 0),
+        mix(10, b2w, 0, 0),
+        mix(11, b2p, 0, 0),
+        mix(27, b0p, b1p, 0),
+        mix(40, b0p, b1p, b2p),
+    ]);
+}
+
+fn buffer_features_of(st: &State, lx: &Lex, out: &mut Vec<u64>) {
+    buffer_features(st.b, st.n, lx, out);
+}
+
+/// Scores of one group of features per word (index n + 1 = none), valid
+/// while the word has the same number of children.
+struct Cache {
+    children: Vec<u32>,
+    scores: Vec<[f32; 3]>,
+}
+
+impl Cache {
+    fn new(n: usize) -> Cache {
+        Cache {
+            children: vec![u32::MAX; n + 2],
+            scores: vec![[0.0; 3]; n + 2],
+        }
+    }
+
+    /// The scores for word `i` (or none), from `compute` when not cached.
+    #[inline]
+    fn get(&mut self, st: &State, i: usize, compute: impl FnOnce() -> [f32; 3]) -> [f32; 3] {
+        let k = i.min(st.n + 1);
+        let children = if i == NONE {
+            0
+        } else {
+            st.nl.get(i).copied().unwrap_or(0) + st.nr.get(i).copied().unwrap_or(0)
+        };
+        match (self.children.get_mut(k), self.scores.get_mut(k)) {
+            (Some(c), Some(s)) => {
+                if *c != children {
+                    *c = children;
+                    *s = compute();
+                }
+                *s
+            }
+            _ => compute(),
+        }
+    }
+}
+
+/// The features of the stack top alone: its word and tag, its children,
+/// valency and label sets (and the bias). They change only when the
+/// word gets a child, so the parser caches their scores per word.
+fn s0_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
     out.clear();
     let s0 = st.s(0);
-    let s1 = st.s(1);
-    let s2 = st.s(2);
-    let b0 = st.buf(0);
-    let b1 = st.buf(1);
-    let b2 = st.buf(2);
     let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
         if i == NONE {
             NONE
@@ -360,37 +436,169 @@ fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
     let s0l2 = get(&st.lc, s0, 1);
     let s0r = get(&st.rc, s0, 0);
     let s0r2 = get(&st.rc, s0, 1);
+    let (s0w, s0p) = (lx.w(s0), lx.p(s0));
+    let f = |t: u8, a: u64, b: u64, c: u64| mix(t, a, b, c);
+    out.extend_from_slice(&[
+        f(0, 0, 0, 0),
+        f(1, s0w, 0, 0),
+        f(2, s0p, 0, 0),
+        f(3, s0w, s0p, 0),
+        f(60, s0w, cnt(&st.nr, s0), 0),
+        f(61, s0p, cnt(&st.nr, s0), 0),
+        f(62, s0w, cnt(&st.nl, s0), 0),
+        f(63, s0p, cnt(&st.nl, s0), 0),
+        f(70, lx.w(s0l), 0, 0),
+        f(71, lx.p(s0l), 0, 0),
+        f(72, lab(s0l), 0, 0),
+        f(73, lx.w(s0r), 0, 0),
+        f(74, lx.p(s0r), 0, 0),
+        f(75, lab(s0r), 0, 0),
+        f(84, s0p, lab(s0l), lab(s0r)),
+        f(90, lx.w(s0l2), 0, 0),
+        f(91, lx.p(s0l2), 0, 0),
+        f(92, lab(s0l2), 0, 0),
+        f(93, lx.w(s0r2), 0, 0),
+        f(94, lx.p(s0r2), 0, 0),
+        f(95, lab(s0r2), 0, 0),
+        f(99, s0p, lx.p(s0l), lx.p(s0l2)),
+        f(100, s0p, lx.p(s0r), lx.p(s0r2)),
+        f(110, s0w, set(&st.rset, s0), 0),
+        f(111, s0p, set(&st.rset, s0), 0),
+        f(112, s0w, set(&st.lset, s0), 0),
+        f(113, s0p, set(&st.lset, s0), 0),
+    ]);
+}
+
+/// The features of the second stack word alone (cached like
+/// [`s0_features`]).
+fn s1_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
+    out.clear();
+    let s1 = st.s(1);
+    let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
+        if i == NONE {
+            NONE
+        } else {
+            v.get(i).map(|c| c[k]).unwrap_or(NONE)
+        }
+    };
+    let lab = |i: usize| -> u64 {
+        if i == NONE {
+            0
+        } else {
+            u64::from(st.label.get(i).copied().unwrap_or(0))
+        }
+    };
+    let cnt = |v: &Vec<u32>, i: usize| -> u64 {
+        if i == NONE {
+            0
+        } else {
+            u64::from(v.get(i).copied().unwrap_or(0)) + 1
+        }
+    };
+    let s1l = get(&st.lc, s1, 0);
+    let s1r = get(&st.rc, s1, 0);
+    let (s1w, s1p) = (lx.w(s1), lx.p(s1));
+    let f = |t: u8, a: u64, b: u64, c: u64| mix(t, a, b, c);
+    out.extend_from_slice(&[
+        f(12, s1w, 0, 0),
+        f(13, s1p, 0, 0),
+        f(14, s1w, s1p, 0),
+        f(66, s1p, cnt(&st.nr, s1), 0),
+        f(67, s1p, cnt(&st.nl, s1), 0),
+        f(79, lx.w(s1r), 0, 0),
+        f(80, lx.p(s1r), 0, 0),
+        f(81, lab(s1r), 0, 0),
+        f(82, lx.p(s1l), 0, 0),
+        f(83, lab(s1l), 0, 0),
+        f(86, s1p, lab(s1l), lab(s1r)),
+    ]);
+}
+
+/// The features of the first buffer word and its left children (cached
+/// like [`s0_features`]).
+fn b0_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
+    out.clear();
+    let b0 = st.buf(0);
+    let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
+        if i == NONE {
+            NONE
+        } else {
+            v.get(i).map(|c| c[k]).unwrap_or(NONE)
+        }
+    };
+    let lab = |i: usize| -> u64 {
+        if i == NONE {
+            0
+        } else {
+            u64::from(st.label.get(i).copied().unwrap_or(0))
+        }
+    };
+    let cnt = |v: &Vec<u32>, i: usize| -> u64 {
+        if i == NONE {
+            0
+        } else {
+            u64::from(v.get(i).copied().unwrap_or(0)) + 1
+        }
+    };
+    let set = |v: &Vec<u128>, i: usize| -> u64 {
+        if i == NONE {
+            0
+        } else {
+            let x = v.get(i).copied().unwrap_or(0);
+            (x as u64) ^ ((x >> 64) as u64).rotate_left(17)
+        }
+    };
     let b0l = get(&st.lc, b0, 0);
     let b0l2 = get(&st.lc, b0, 1);
+    let (b0w, b0p) = (lx.w(b0), lx.p(b0));
+    let f = |t: u8, a: u64, b: u64, c: u64| mix(t, a, b, c);
+    out.extend_from_slice(&[
+        f(64, b0w, cnt(&st.nl, b0), 0),
+        f(65, b0p, cnt(&st.nl, b0), 0),
+        f(76, lx.w(b0l), 0, 0),
+        f(77, lx.p(b0l), 0, 0),
+        f(78, lab(b0l), 0, 0),
+        f(85, b0p, lab(b0l), 0),
+        f(96, lx.w(b0l2), 0, 0),
+        f(97, lx.p(b0l2), 0, 0),
+        f(98, lab(b0l2), 0, 0),
+        f(101, b0p, lx.p(b0l), lx.p(b0l2)),
+        f(114, b0w, set(&st.lset, b0), 0),
+        f(115, b0p, set(&st.lset, b0), 0),
+    ]);
+}
+
+/// The features that combine stack and buffer words (Zhang & Nivre 2011,
+/// adapted to arc-hybrid: s1 plays the part of s0's head), recomputed
+/// at every transition.
+fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
+    out.clear();
+    let s0 = st.s(0);
+    let s1 = st.s(1);
+    let s2 = st.s(2);
+    let b0 = st.buf(0);
+    let b1 = st.buf(1);
+    let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
+        if i == NONE {
+            NONE
+        } else {
+            v.get(i).map(|c| c[k]).unwrap_or(NONE)
+        }
+    };
+    let s0l = get(&st.lc, s0, 0);
+    let s0r = get(&st.rc, s0, 0);
+    let b0l = get(&st.lc, b0, 0);
     let s1l = get(&st.lc, s1, 0);
     let s1r = get(&st.rc, s1, 0);
     let (s0w, s0p) = (lx.w(s0), lx.p(s0));
     let (s1w, s1p) = (lx.w(s1), lx.p(s1));
     let (b0w, b0p) = (lx.w(b0), lx.p(b0));
-    let (b1w, b1p) = (lx.w(b1), lx.p(b1));
-    let (b2w, b2p) = (lx.w(b2), lx.p(b2));
+    let b1p = lx.p(b1);
     let d = distance(s0, b0);
     let f = |t: u8, a: u64, b: u64, c: u64| mix(t, a, b, c);
     out.extend_from_slice(&[
-        f(0, 0, 0, 0),
-        // single words
-        f(1, s0w, 0, 0),
-        f(2, s0p, 0, 0),
-        f(3, s0w, s0p, 0),
-        f(4, b0w, 0, 0),
-        f(5, b0p, 0, 0),
-        f(6, b0w, b0p, 0),
-        f(7, b1w, 0, 0),
-        f(8, b1p, 0, 0),
-        f(9, b1w, b1p, 0),
-        f(10, b2w, 0, 0),
-        f(11, b2p, 0, 0),
-        f(12, s1w, 0, 0),
-        f(13, s1p, 0, 0),
-        f(14, s1w, s1p, 0),
         f(15, lx.p(s2), 0, 0),
         f(16, lx.w(s2), 0, 0),
-        // pairs
         f(20, s0w, s0p, mix(0, b0w, b0p, 0)),
         f(21, s0w, s0p, b0w),
         f(22, s0w, b0w, b0p),
@@ -398,15 +606,12 @@ fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
         f(24, s0p, b0w, b0p),
         f(25, s0w, b0w, 0),
         f(26, s0p, b0p, 0),
-        f(27, b0p, b1p, 0),
         f(28, s1p, s0p, 0),
         f(29, s1w, s0w, 0),
         f(30, s1w, s1p, s0p),
         f(31, s1p, s0w, s0p),
         f(32, s1p, b0p, 0),
         f(33, s1w, b0w, 0),
-        // triples
-        f(40, b0p, b1p, b2p),
         f(41, s0p, b0p, b1p),
         f(42, s1p, s0p, b0p),
         f(43, s0p, lx.p(s0l), b0p),
@@ -416,7 +621,6 @@ fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
         f(47, s1p, lx.p(s1r), s0p),
         f(48, s1p, lx.p(s1l), s0p),
         f(49, s1p, s0p, b0w),
-        // distance
         f(50, s0w, d, 0),
         f(51, s0p, d, 0),
         f(52, b0w, d, 0),
@@ -425,56 +629,74 @@ fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
         f(55, s0p, b0p, d),
         f(56, s1p, s0p, distance(s1, s0)),
         f(57, s1w, s0w, distance(s1, s0)),
-        // valency
-        f(60, s0w, cnt(&st.nr, s0), 0),
-        f(61, s0p, cnt(&st.nr, s0), 0),
-        f(62, s0w, cnt(&st.nl, s0), 0),
-        f(63, s0p, cnt(&st.nl, s0), 0),
-        f(64, b0w, cnt(&st.nl, b0), 0),
-        f(65, b0p, cnt(&st.nl, b0), 0),
-        f(66, s1p, cnt(&st.nr, s1), 0),
-        f(67, s1p, cnt(&st.nl, s1), 0),
-        // children
-        f(70, lx.w(s0l), 0, 0),
-        f(71, lx.p(s0l), 0, 0),
-        f(72, lab(s0l), 0, 0),
-        f(73, lx.w(s0r), 0, 0),
-        f(74, lx.p(s0r), 0, 0),
-        f(75, lab(s0r), 0, 0),
-        f(76, lx.w(b0l), 0, 0),
-        f(77, lx.p(b0l), 0, 0),
-        f(78, lab(b0l), 0, 0),
-        f(79, lx.w(s1r), 0, 0),
-        f(80, lx.p(s1r), 0, 0),
-        f(81, lab(s1r), 0, 0),
-        f(82, lx.p(s1l), 0, 0),
-        f(83, lab(s1l), 0, 0),
-        f(84, s0p, lab(s0l), lab(s0r)),
-        f(85, b0p, lab(b0l), 0),
-        f(86, s1p, lab(s1l), lab(s1r)),
-        // second-most children
-        f(90, lx.w(s0l2), 0, 0),
-        f(91, lx.p(s0l2), 0, 0),
-        f(92, lab(s0l2), 0, 0),
-        f(93, lx.w(s0r2), 0, 0),
-        f(94, lx.p(s0r2), 0, 0),
-        f(95, lab(s0r2), 0, 0),
-        f(96, lx.w(b0l2), 0, 0),
-        f(97, lx.p(b0l2), 0, 0),
-        f(98, lab(b0l2), 0, 0),
-        f(99, s0p, lx.p(s0l), lx.p(s0l2)),
-        f(100, s0p, lx.p(s0r), lx.p(s0r2)),
-        f(101, b0p, lx.p(b0l), lx.p(b0l2)),
-        // label sets
-        f(110, s0w, set(&st.rset, s0), 0),
-        f(111, s0p, set(&st.rset, s0), 0),
-        f(112, s0w, set(&st.lset, s0), 0),
-        f(113, s0p, set(&st.lset, s0), 0),
-        f(114, b0w, set(&st.lset, b0), 0),
-        f(115, b0p, set(&st.lset, b0), 0),
     ]);
 }
 
+/// Features of the labeller for the arc `h -> d` about to be made: the two
+/// words, their tags, suffix and shape of the dependent, its (complete)
+/// children, the head's children so far on that side, neighbouring tags and
+/// the distance.
+fn label_features(st: &State, lx: &Lex, h: usize, d: usize, out: &mut Vec<u64>) {
+    out.clear();
+    let dir: u64 = if h > d { 1 } else { 2 };
+    let lab = |i: usize| -> u64 {
+        if i == NONE {
+            0
+        } else {
+            u64::from(st.label.get(i).copied().unwrap_or(0))
+        }
+    };
+    let child = |v: &Vec<[usize; 2]>, i: usize| v.get(i).map(|c| c[0]).unwrap_or(NONE);
+    let set = |v: &Vec<u128>, i: usize| -> u64 {
+        let x = v.get(i).copied().unwrap_or(0);
+        (x as u64) ^ ((x >> 64) as u64).rotate_left(17)
+    };
+    let (dw, dp) = (lx.w(d), lx.p(d));
+    let (hw, hp) = (lx.w(h), lx.p(h));
+    let dl = child(&st.lc, d);
+    let dr = child(&st.rc, d);
+    // the head's children on the dependent's side, so far
+    let hset = if dir == 1 {
+        set(&st.lset, h)
+    } else {
+        set(&st.rset, h)
+    };
+    let near = |i: usize, k: isize| -> u64 {
+        let j = i as isize + k;
+        if j <= 0 {
+            lx.p(NONE)
+        } else {
+            lx.p(j as usize)
+        }
+    };
+    let dist = distance(h, d);
+    let f = |t: u8, a: u64, b: u64, c: u64| mix(t, dir, mix(t, a, b, c), 0);
+    out.extend_from_slice(&[
+        f(1, 0, 0, 0),
+        f(2, dw, 0, 0),
+        f(3, dp, 0, 0),
+        f(4, dw, dp, 0),
+        f(8, hp, dp, 0),
+        f(12, hp, dp, dist),
+        f(13, dp, set(&st.lset, d), set(&st.rset, d)),
+        f(14, dp, lab(dl), lab(dr)),
+        f(15, hp, hset, 0),
+        f(16, hp, dp, hset),
+        f(17, dp, near(d, -1), 0),
+        f(18, dp, near(d, 1), 0),
+        f(19, hp, near(h, -1), 0),
+        f(20, hp, near(h, 1), 0),
+        f(21, lx.w(dl), hp, 0),
+        f(22, lx.w(dl), dp, 0),
+        f(23, lx.w(dl), hp, dp),
+        f(24, lx.sfx(d), dp, 0),
+        f(25, lx.sfx(d), hp, 0),
+        f(29, lx.sfx(h), hp, dp),
+        f(30, hw, lx.w(dl), 0),
+    ]);
+}
+
+/// The best-scoring class accepted by `ok` (the first one on ties).
 fn argmax_where(scores: &[f32], ok: impl Fn(usize) -> bool) -> Option<usize> {
     let mut best: Option<usize> = None;
     for (i, &x) in scores.iter().enumerate() {
@@ -485,482 +707,509 @@ fn argmax_where(scores: &[f32], ok: impl Fn(usize) -> bool) -> Option<usize> {
     best
 }
 
+/// The transitions (the classes of the transition model).
+const SHIFT: usize = 0;
+const LEFT: usize = 1;
+const RIGHT: usize = 2;
+const TRANSITIONS: [&str; 3] = ["SHIFT", "LEFT", "RIGHT"];
+
 /// Transition system facts that depend on the label set.
 struct System {
-    n_labels: usize,
     root: Option<usize>,
 }
 
 impl System {
-    fn n_classes(&self) -> usize {
-        1 + 2 * self.n_labels
-    }
-
-    fn valid(&self, st: &State, class: usize) -> bool {
-        match action(class, self.n_labels) {
-            Action::Shift => st.b <= st.n,
-            Action::Left(l) => st.stack.len() >= 2 && st.b <= st.n && Some(l) != self.root,
-            Action::Right(l) => {
-                if st.stack.len() < 2 {
-                    return false;
-                }
-                if st.s(1) == 0 {
-                    // the root takes its single dependent last
-                    st.b > st.n && st.stack.len() == 2 && self.root.is_none_or(|r| r == l)
-                } else {
-                    Some(l) != self.root
-                }
-            }
-        }
-    }
-
-    /// The best-scoring valid class (the first one on ties), as
-    /// `argmax_where(scores, |c| self.valid(st, c))` with the validity
-    /// tests hoisted out of the loop.
-    fn best_valid(&self, st: &State, scores: &[f32]) -> Option<usize> {
+    /// Whether transition `t` may be taken (the root takes its single
+    /// dependent last, with a RIGHT arc).
+    fn valid(&self, st: &State, t: usize) -> bool {
         let two = st.stack.len() >= 2;
         let buffer = st.b <= st.n;
-        let right_root = two && st.s(1) == 0;
-        let right_ok = two && (!right_root || (!buffer && st.stack.len() == 2));
-        let mut best: Option<usize> = None;
-        for (c, &x) in scores.iter().enumerate() {
-            let ok = match action(c, self.n_labels) {
-                Action::Shift => buffer,
-                Action::Left(l) => two && buffer && Some(l) != self.root,
-                Action::Right(l) => {
-                    right_ok
-                        && if right_root {
-                            self.root.is_none_or(|r| r == l)
-                        } else {
-                            Some(l) != self.root
-                        }
-                }
-            };
-            if ok && best.is_none_or(|b| x > scores[b]) {
-                best = Some(c);
+        match t {
+            SHIFT => buffer,
+            LEFT => two && buffer,
+            RIGHT => two && (st.s(1) != 0 || (!buffer && st.stack.len() == 2)),
+            _ => false,
+        }
+    }
+
+    /// The best-scoring valid transition (the first one on ties).
+    fn best_valid(&self, st: &State, scores: &[f32; 3]) -> Option<usize> {
+        argmax_where(scores, |t| self.valid(st, t))
+    }
+
+    /// Head and dependent of the arc transition `t` makes (`None` for SHIFT).
+    fn arc(st: &State, t: usize) -> Option<(usize, usize)> {
+        match t {
+            LEFT => Some((st.b, st.s(0))),
+            RIGHT => Some((st.s(1), st.s(0))),
+            _ => None,
+        }
+    }
+
+    fn action(t: usize, label: usize) -> Action {
+        match t {
+            LEFT => Action::Left(label),
+            RIGHT => Action::Right(label),
+            _ => Action::Shift,
+        }
+    }
+
+    /// The best label for a dependent of `h`: `root` under the root and
+    /// never elsewhere (`scores`: one per label).
+    fn best_label(&self, h: usize, scores: &[f32]) -> usize {
+        if h == 0 {
+            if let Some(r) = self.root {
+                return r;
             }
         }
-        best
-    }
-
-    /// Labelled cost of `class` against the gold tree.
-    fn cost(
-        &self,
-        st: &State,
-        base: &[usize; 3],
-        gh: &[usize],
-        gl: &[usize],
-        class: usize,
-    ) -> usize {
-        let s0 = st.s(0);
-        let gold_head = gh.get(s0).copied().unwrap_or(NONE);
-        let gold_lab = gl.get(s0).copied().unwrap_or(NONE);
-        match action(class, self.n_labels) {
-            Action::Shift => base[0],
-            Action::Left(l) => base[1] + usize::from(gold_head == st.b && gold_lab != l),
-            Action::Right(l) => base[2] + usize::from(gold_head == st.s(1) && gold_lab != l),
-        }
+        // no other label: an index past the labels, written as `dep`
+        argmax_where(scores, |l| Some(l) != self.root).unwrap_or(scores.len())
     }
 }
 
-/// One non-zero weight of a feature row.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry {
-    w: f32,
-    class: u32,
-}
-
-/// A slot of the feature table: a feature hash and its row.
-///
-/// Most rows hold one or two weights (a perceptron update adds to the truth
-/// and subtracts from the guess), so those are stored in the slot itself as
-/// `(class + 1) << 16 | index into the table of distinct weight values`:
-/// one cache line per feature. Rows of 3 to 7 weights spill: `a` = length
-/// (high half 0), `b` = start in `Weights::entries`. Longer rows (the
-/// frequent features: bias, tags alone) are dense: `a` = [`DENSE`], `b` =
-/// row number in `Weights::dense`, added with vector instructions. An empty
-/// slot has `a == 0`; `b == 0` in an inline row means no second weight.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Slot {
+/// A slot of a [`Table`]: a feature hash and its payload (0 = none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(16))]
+struct TSlot {
     key: u64,
-    a: u32,
-    b: u32,
+    /// The payload; bit 63 is [`OVERFLOW`] in a bucket's first slot.
+    w: u64,
 }
 
-const EMPTY: Slot = Slot { key: 0, a: 0, b: 0 };
-/// `Slot::a` of a dense row.
-const DENSE: u32 = 0xffff_0000;
-/// Rows with at least this many weights are stored dense.
-const DENSE_MIN: usize = 8;
+/// An empty slot: the largest key, no payload.
+const TEMPTY: TSlot = TSlot {
+    key: u64::MAX,
+    w: 0,
+};
 
-/// Sparse, read-only perceptron weights.
+/// Slots per bucket: one cache line.
+const BUCKET: usize = 4;
+/// Flag (in `w` of a bucket's first slot): some key whose home is this
+/// bucket lies beyond it.
+const OVERFLOW: u64 = 1 << 63;
+
+/// Four slots on one cache line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+struct Bucket([TSlot; BUCKET]);
+
+const EMPTY_BUCKET: Bucket = Bucket([TEMPTY; BUCKET]);
+
+/// A read-only map from feature hashes to 63-bit payloads.
 ///
-/// Design choice: the rows are inserted in increasing hash order into an
-/// open-addressing table whose home slot is the hash's top bits, with linear
-/// probing and no wrap-around, so the table stays sorted: a look-up starts
-/// at the home slot and stops at the key, at an empty slot or at a larger
-/// key (one cache line for ~1.5 slots per row). Building it is a single
-/// pass over sorted rows, which is why loading is fast.
-#[derive(Debug, Clone, PartialEq)]
-struct Weights {
-    classes: Vec<String>,
+/// Design choice: 16-byte slots (the full 64-bit hash and the payload),
+/// four to a cache-line bucket. Rows are inserted in increasing key order
+/// at the first free slot from their home bucket (the key's top bits), with
+/// no wrap-around, so the table stays sorted and building it is one pass
+/// over sorted rows (which is why loading is fast). A look-up reads one
+/// cache line and compares its four keys without branching: the version 2
+/// table, which branched on every slot it probed and on the row layout,
+/// spent much of its time on mispredicted branches. The rare keys pushed
+/// out of their home bucket (load factor 1/4 to 1/2) are found by a linear
+/// scan that runs only when the home bucket has the [`OVERFLOW`] flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Table {
     shift: u32,
-    slots: Vec<Slot>,
-    /// Every row's weights, rows in key order (spilled rows are read here).
-    entries: Vec<Entry>,
-    /// Distinct weight values, for the inline rows.
-    values: Vec<f32>,
-    /// Dense rows (one weight per class), for the long rows.
-    dense: Vec<f32>,
+    buckets: Vec<Bucket>,
+    rows: usize,
 }
 
-impl Weights {
-    /// Builds the table from rows sorted by strictly increasing key.
-    /// `known`: the sorted distinct weight values and each entry's index
-    /// among them, when the caller has them (a model file does).
-    fn build(
-        classes: Vec<String>,
-        keys: &[u64],
-        lens: &[u32],
-        entries: Vec<Entry>,
-        known: Option<(Vec<f32>, Vec<u32>)>,
-    ) -> Result<Weights> {
-        let corrupt = || Error::Model("parser model: corrupt weight table".into());
-        if keys.len() != lens.len()
-            || keys.windows(2).any(|k| k[0] >= k[1])
-            || lens.iter().map(|&l| l as usize).sum::<usize>() != entries.len()
-            || lens.contains(&0)
-            || entries.len() >= u32::MAX as usize
-            || classes.len() >= 0xfffe
-            || entries.iter().any(|e| e.class as usize >= classes.len())
-        {
-            return Err(corrupt());
+impl Table {
+    /// From rows sorted by strictly increasing key. Payloads must be below
+    /// [`OVERFLOW`]; rows with the key `u64::MAX` or payload 0 are dropped.
+    fn build(rows: &[(u64, u64)]) -> Result<Table> {
+        if rows.windows(2).any(|r| r[0].0 >= r[1].0) || rows.iter().any(|r| r.1 >= OVERFLOW) {
+            return Err(Error::Model("parser model: corrupt feature table".into()));
         }
-        let (values, idx) = match known {
-            Some(k) => k,
-            None => {
-                let mut bits: Vec<u32> = entries.iter().map(|e| e.w.to_bits()).collect();
-                bits.sort_unstable();
-                bits.dedup();
-                let idx = entries
-                    .iter()
-                    .map(|e| bits.binary_search(&e.w.to_bits()).unwrap_or(0) as u32)
-                    .collect();
-                (bits.into_iter().map(f32::from_bits).collect(), idx)
-            }
-        };
-        if idx.len() != entries.len() || idx.iter().any(|&i| i as usize >= values.len()) {
-            return Err(corrupt());
-        }
-        // inline rows need value indices of 16 bits
-        let inline = values.len() <= 1 << 16;
-        let code = |k: usize| -> u32 {
-            let class = entries.get(k).map(|e| e.class).unwrap_or(0);
-            (class + 1) << 16 | idx.get(k).copied().unwrap_or(0)
-        };
-        let table_bits = (keys.len().max(2) * 3 / 2)
+        let keep = |r: &&(u64, u64)| r.0 != u64::MAX && r.1 != 0;
+        let n = rows.iter().filter(keep).count();
+        // load factor 1/4 to 1/2: denser tables send more keys out of their
+        // home bucket and were slower
+        let bits = (n.max(BUCKET) / 2)
             .next_power_of_two()
             .trailing_zeros()
-            .clamp(1, 63);
-        let shift = 64 - table_bits;
-        let mut slots = vec![EMPTY; (1usize << table_bits) + 8];
+            .clamp(1, 62);
+        let shift = 64 - bits;
+        let mut buckets = vec![EMPTY_BUCKET; (1usize << bits) + 1];
         let mut next = 0usize;
-        let mut start = 0usize;
-        let mut dense = Vec::new();
-        for (&key, &len) in keys.iter().zip(lens) {
-            let pos = ((key >> shift) as usize).max(next);
-            if pos >= slots.len() {
-                slots.resize(pos + 8, EMPTY);
+        for &(key, w) in rows.iter().filter(keep) {
+            let home = (key >> shift) as usize;
+            let pos = (home * BUCKET).max(next);
+            if pos / BUCKET + 1 >= buckets.len() {
+                buckets.resize(pos / BUCKET + 2, EMPTY_BUCKET);
             }
-            let row = entries.get(start..start + len as usize).unwrap_or(&[]);
-            slots[pos] = match row {
-                [_] if inline => Slot {
-                    key,
-                    a: code(start),
-                    b: 0,
-                },
-                [_, _] if inline => Slot {
-                    key,
-                    a: code(start),
-                    b: code(start + 1),
-                },
-                _ if row.len() >= DENSE_MIN => {
-                    let k = dense.len() / classes.len().max(1);
-                    let base = dense.len();
-                    dense.resize(base + classes.len(), 0.0);
-                    for e in row {
-                        dense[base + e.class as usize] = e.w;
-                    }
-                    Slot {
-                        key,
-                        a: DENSE,
-                        b: u32::try_from(k).map_err(|_| corrupt())?,
-                    }
-                }
-                _ => Slot {
-                    key,
-                    a: len,
-                    b: start as u32,
-                },
-            };
+            if pos / BUCKET != home {
+                buckets[home].0[0].w |= OVERFLOW;
+            }
+            let s = &mut buckets[pos / BUCKET].0[pos % BUCKET];
+            s.key = key;
+            s.w = s.w & OVERFLOW | w;
             next = pos + 1;
-            start += len as usize;
         }
-        Ok(Weights {
-            classes,
+        Ok(Table {
             shift,
-            slots,
-            entries,
-            values,
-            dense,
+            buckets,
+            rows: n,
         })
     }
 
-    /// The slot of feature `key` (empty when the feature is unknown).
-    #[inline]
-    fn find(&self, key: u64) -> Slot {
-        let mut i = (key >> self.shift) as usize;
-        while let Some(s) = self.slots.get(i) {
-            if s.a == 0 || s.key > key {
-                break;
-            }
-            if s.key == key {
-                return *s;
-            }
-            i += 1;
+    fn empty() -> Table {
+        Table {
+            shift: 62,
+            buckets: vec![EMPTY_BUCKET; 5],
+            rows: 0,
         }
-        EMPTY
     }
 
-    /// Sums the rows of `feats` into `out` (one score per class).
+    /// The rows in key order: (key, payload).
+    fn entries(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.buckets
+            .iter()
+            .flat_map(|b| b.0.iter())
+            .filter(|s| s.key != u64::MAX)
+            .map(|s| (s.key, s.w & !OVERFLOW))
+    }
+
+    #[inline(always)]
+    fn prefetch(&self, f: u64) {
+        prefetch(
+            self.buckets
+                .as_ptr()
+                .wrapping_add((f >> self.shift) as usize),
+        );
+    }
+
+    /// The payload of `f` (0 when unknown).
+    #[inline(always)]
+    fn find(&self, f: u64) -> u64 {
+        let home = (f >> self.shift) as usize;
+        let Some(b) = self.buckets.get(home) else {
+            return 0;
+        };
+        // the compiler would turn a plain `if` (or a mask) back into
+        // branches, which mispredict half of the time here
+        let mut bits = 0u64;
+        for s in &b.0 {
+            bits |= std::hint::select_unpredictable(s.key == f, s.w, 0);
+        }
+        if b.0[0].w & OVERFLOW != 0 {
+            bits |= self.find_beyond(f, home);
+        }
+        bits & !OVERFLOW
+    }
+
+    /// The payload of `f` when it is not in its home bucket.
+    #[cold]
+    fn find_beyond(&self, f: u64, home: usize) -> u64 {
+        for b in self.buckets.iter().skip(home + 1) {
+            for s in &b.0 {
+                if s.key >= f {
+                    return if s.key == f { s.w } else { 0 };
+                }
+            }
+        }
+        0
+    }
+
+    /// Row count, then the sorted keys delta-coded as varints.
+    fn write_keys(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.rows as u64).to_le_bytes());
+        let mut prev = 0u64;
+        for (key, _) in self.entries() {
+            put_varint(out, key - prev);
+            prev = key;
+        }
+    }
+}
+
+/// Reads what [`Table::write_keys`] wrote.
+fn read_keys(r: &mut Reader<'_>) -> Result<Vec<u64>> {
+    let n = usize::try_from(r.u64()?).map_err(|_| r.corrupt())?;
+    // every key takes at least a byte: bound the allocation
+    if n > r.b.len() {
+        return Err(r.corrupt());
+    }
+    let mut keys = Vec::with_capacity(n);
+    let mut key = 0u64;
+    for _ in 0..n {
+        key = key.wrapping_add(r.varint()?);
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+fn bf16(x: f32) -> u16 {
+    if !x.is_finite() {
+        return 0;
+    }
+    // round to nearest (ties away from zero) on the magnitude
+    (x.to_bits().wrapping_add(0x8000) >> 16) as u16
+}
+
+fn from_bf16(x: u16) -> f32 {
+    f32::from_bits(u32::from(x) << 16)
+}
+
+/// A weight kept by [`Parser::compact`]: 0 below `min`, else rounded to
+/// `drop` fewer mantissa bits.
+fn shrink(w: f32, min: f32, drop: u32) -> f32 {
+    if w.abs() < min || !w.is_finite() {
+        0.0
+    } else if drop > 0 {
+        let half = 1u32 << (drop - 1);
+        f32::from_bits(w.to_bits().wrapping_add(half) & !((1u32 << drop) - 1))
+    } else {
+        w
+    }
+}
+
+/// The transition model: rows of three bfloat16 weights (SHIFT, LEFT,
+/// RIGHT, the top 16 bits of an `f32`: 8 of exponent, 7 of mantissa),
+/// packed in bits 0-47 of a [`Table`] payload, so scoring a feature is one
+/// cache line and three additions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Transitions {
+    table: Table,
+}
+
+fn pack(w: [u16; 3]) -> u64 {
+    u64::from(w[0]) | u64::from(w[1]) << 16 | u64::from(w[2]) << 32
+}
+
+fn unpack(w: u64) -> [u16; 3] {
+    [w as u16, (w >> 16) as u16, (w >> 32) as u16]
+}
+
+impl Transitions {
+    /// From rows sorted by key (rows without a non-zero weight dropped).
+    fn build(rows: &[(u64, [u16; 3])]) -> Result<Transitions> {
+        let rows: Vec<(u64, u64)> = rows
+            .iter()
+            .map(|&(k, w)| (k, pack(w.map(|x| if x & 0x7fff == 0 { 0 } else { x }))))
+            .collect();
+        Ok(Transitions {
+            table: Table::build(&rows)?,
+        })
+    }
+
+    fn rows(&self) -> impl Iterator<Item = (u64, [u16; 3])> + '_ {
+        self.table.entries().map(|(k, w)| (k, unpack(w)))
+    }
+
+    /// Sums the rows of `feats`: the scores of SHIFT, LEFT and RIGHT.
     ///
-    /// Scoring is bound by memory latency (a cache miss per feature), so it
-    /// runs in passes that let the misses overlap: prefetch every home slot,
-    /// resolve the slots (and prefetch spilled rows), then add, in feature
-    /// order, so the sums are those of the plain loop.
-    fn scores(&self, feats: &[u64], out: &mut [f32]) {
-        out.iter_mut().for_each(|x| *x = 0.0);
-        const CHUNK: usize = 128;
-        let mut found = [EMPTY; CHUNK];
-        for chunk in feats.chunks(CHUNK) {
-            for &f in chunk {
-                prefetch(self.slots.as_ptr().wrapping_add((f >> self.shift) as usize));
-            }
-            let n = self.classes.len();
-            for (r, &f) in found.iter_mut().zip(chunk) {
-                *r = self.find(f);
-                if r.a >> 16 == 0 {
-                    prefetch(self.entries.as_ptr().wrapping_add(r.b as usize));
-                } else if r.a == DENSE {
-                    prefetch(self.dense.as_ptr().wrapping_add(r.b as usize * n));
-                }
-            }
-            for s in found.iter().take(chunk.len()) {
-                if s.a == DENSE {
-                    let base = s.b as usize * n;
-                    let row = self.dense.get(base..base + n).unwrap_or(&[]);
-                    for (o, w) in out.iter_mut().zip(row) {
-                        *o += w;
-                    }
-                } else if s.a >> 16 == 0 {
-                    let (a, len) = (s.b as usize, s.a as usize);
-                    for e in self.entries.get(a..a + len).unwrap_or(&[]) {
-                        if let Some(o) = out.get_mut(e.class as usize) {
-                            *o += e.w;
-                        }
-                    }
-                } else {
-                    for code in [s.a, s.b] {
-                        if code >> 16 == 0 {
-                            continue;
-                        }
-                        let class = (code >> 16) as usize - 1;
-                        let w = self.values.get((code & 0xffff) as usize);
-                        if let (Some(o), Some(w)) = (out.get_mut(class), w) {
-                            *o += w;
-                        }
-                    }
-                }
+    /// Two passes so that the cache misses overlap (prefetch every home
+    /// bucket, then look up and add), and four partial sums so that the
+    /// additions do not wait for each other.
+    #[inline]
+    fn scores(&self, feats: &[u64]) -> [f32; 3] {
+        for &f in feats {
+            self.table.prefetch(f);
+        }
+        let mut acc = [[0f32; 3]; 4];
+        let add = |a: &mut [f32; 3], w: u64| {
+            a[0] += f32::from_bits((w as u32) << 16);
+            a[1] += f32::from_bits(w as u32 & 0xffff_0000);
+            a[2] += f32::from_bits((w >> 16) as u32 & 0xffff_0000);
+        };
+        let mut chunks = feats.chunks_exact(4);
+        for c in &mut chunks {
+            let [a0, a1, a2, a3] = &mut acc;
+            add(a0, self.table.find(c[0]));
+            add(a1, self.table.find(c[1]));
+            add(a2, self.table.find(c[2]));
+            add(a3, self.table.find(c[3]));
+        }
+        for (a, &f) in acc.iter_mut().zip(chunks.remainder()) {
+            add(a, self.table.find(f));
+        }
+        let sum = |c: usize| (acc[0][c] + acc[1][c]) + (acc[2][c] + acc[3][c]);
+        [sum(0), sum(1), sum(2)]
+    }
+
+    /// Rows (count, keys), then three little-endian bfloat16 per row.
+    fn write(&self, out: &mut Vec<u8>) {
+        self.table.write_keys(out);
+        for (_, w) in self.rows() {
+            for x in w {
+                out.extend_from_slice(&x.to_le_bytes());
             }
         }
     }
 
-    /// Length of the row in slot `s`.
-    fn row_len(&self, s: &Slot) -> usize {
-        if s.a == DENSE {
-            let n = self.classes.len();
-            let base = s.b as usize * n;
-            let row = self.dense.get(base..base + n).unwrap_or(&[]);
-            row.iter().filter(|w| **w != 0.0).count()
-        } else if s.a >> 16 == 0 {
-            s.a as usize
-        } else {
-            1 + usize::from(s.b >> 16 != 0)
+    fn read(r: &mut Reader<'_>) -> Result<Transitions> {
+        let keys = read_keys(r)?;
+        let body = r.take(keys.len().checked_mul(6).ok_or_else(|| r.corrupt())?)?;
+        let rows: Vec<(u64, [u16; 3])> = keys
+            .into_iter()
+            .zip(body.chunks_exact(6))
+            .map(|(k, b)| {
+                let x = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+                (k, [x(0), x(2), x(4)])
+            })
+            .collect();
+        let t = Transitions::build(&rows)?;
+        if t.table.rows != rows.len() {
+            return Err(r.corrupt());
         }
+        Ok(t)
     }
+}
 
-    /// The rows in key order: (key, entries).
-    fn rows(&self) -> impl Iterator<Item = (u64, &[Entry])> + '_ {
-        let mut start = 0usize;
-        self.slots.iter().filter(|s| s.a != 0).map(move |s| {
-            let len = self.row_len(s);
-            let row = self.entries.get(start..start + len).unwrap_or(&[]);
-            start += len;
-            (s.key, row)
+/// The labeller: for each feature, a dense row of bfloat16 weights (one per
+/// label, padded to a multiple of 8 so the additions vectorise); the table
+/// payload is the row number, and row 0 (all zeros) stands for unknown
+/// features, so scoring has no branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Labeller {
+    labels: Vec<String>,
+    table: Table,
+    stride: usize,
+    weights: Vec<u16>,
+}
+
+impl Labeller {
+    /// From rows sorted by key: (key, (label, weight) pairs).
+    fn build(labels: Vec<String>, rows: &[(u64, Vec<(u16, u16)>)]) -> Result<Labeller> {
+        let corrupt = || Error::Model("parser model: corrupt label weights".into());
+        let n = labels.len();
+        let stride = n.div_ceil(8).max(1) * 8;
+        let mut weights = vec![0u16; stride];
+        let mut keyed = Vec::with_capacity(rows.len());
+        for (key, row) in rows {
+            let row: Vec<&(u16, u16)> = row.iter().filter(|e| e.1 & 0x7fff != 0).collect();
+            if row.is_empty() {
+                continue;
+            }
+            let base = weights.len();
+            keyed.push((*key, (base / stride) as u64));
+            weights.resize(base + stride, 0);
+            for &&(l, w) in &row {
+                *weights
+                    .get_mut(base + l as usize)
+                    .filter(|_| (l as usize) < n)
+                    .ok_or_else(corrupt)? = w;
+            }
+        }
+        Ok(Labeller {
+            labels,
+            table: Table::build(&keyed)?,
+            stride,
+            weights,
         })
     }
 
     fn n_rows(&self) -> usize {
-        self.slots.iter().filter(|s| s.a != 0).count()
+        self.table.rows
     }
 
-    /// Rebuilds from rows, keeping the weights `keep` maps to non-zero
-    /// values (rows left empty are dropped).
-    fn map(&self, keep: impl Fn(f32) -> f32) -> Result<Weights> {
-        let (mut keys, mut lens, mut entries) = (Vec::new(), Vec::new(), Vec::new());
-        for (key, row) in self.rows() {
-            let before = entries.len();
-            for e in row {
-                let w = keep(e.w);
-                if w != 0.0 {
-                    entries.push(Entry { w, class: e.class });
+    /// The rows in key order, with their non-zero weights.
+    fn rows(&self) -> impl Iterator<Item = (u64, Vec<(u16, u16)>)> + '_ {
+        self.table.entries().map(|(k, r)| {
+            let base = r as usize * self.stride;
+            let row = self
+                .weights
+                .get(base..base + self.labels.len())
+                .unwrap_or(&[]);
+            let nz = row
+                .iter()
+                .enumerate()
+                .filter(|(_, &w)| w & 0x7fff != 0)
+                .map(|(l, &w)| (l as u16, w))
+                .collect();
+            (k, nz)
+        })
+    }
+
+    /// Sums the rows of `feats` into `acc` (length: the stride).
+    ///
+    /// In passes, so that the cache misses overlap: prefetch the home
+    /// buckets, find the rows (prefetching them), then add.
+    #[inline]
+    fn scores(&self, feats: &[u64], acc: &mut Vec<f32>) {
+        acc.clear();
+        acc.resize(self.stride, 0.0);
+        for &f in feats {
+            self.table.prefetch(f);
+        }
+        let mut rows = [0usize; 32];
+        for chunk in feats.chunks(rows.len()) {
+            for (r, &f) in rows.iter_mut().zip(chunk) {
+                *r = self.table.find(f) as usize * self.stride;
+                let p = self.weights.as_ptr().wrapping_add(*r);
+                prefetch(p);
+                prefetch(p.wrapping_add(self.stride - 1));
+            }
+            for &base in rows.iter().take(chunk.len()) {
+                if let Some(row) = self.weights.get(base..base + self.stride) {
+                    for (o, &w) in acc.iter_mut().zip(row) {
+                        *o += from_bf16(w);
+                    }
                 }
             }
-            if entries.len() > before {
-                keys.push(key);
-                lens.push((entries.len() - before) as u32);
-            }
         }
-        Weights::build(self.classes.clone(), &keys, &lens, entries, None)
+        acc.truncate(self.labels.len());
     }
 
-    /// Reads the dense perceptron format (`ml::perceptron::Model::to_bytes`),
-    /// keeping the non-zero weights.
-    fn from_dense(bytes: &[u8]) -> Result<Weights> {
-        let mut r = Reader { b: bytes, pos: 0 };
-        if r.take(4)? != b"DLPM" {
-            return Err(Error::Model("not a dateline perceptron model".into()));
-        }
-        if r.u32()? != 1 {
-            return Err(Error::Model("unsupported perceptron model version".into()));
-        }
-        let classes = r.classes()?;
-        let n = classes.len();
-        let rows = usize::try_from(r.u64()?).map_err(|_| r.corrupt())?;
-        let row_len = 8 + 4 * n;
-        let body = r.take(rows.checked_mul(row_len).ok_or_else(|| r.corrupt())?)?;
-        let (mut keys, mut lens, mut entries) = (Vec::new(), Vec::new(), Vec::new());
-        for chunk in body.chunks_exact(row_len) {
-            let mut h = [0u8; 8];
-            h.copy_from_slice(&chunk[..8]);
-            let before = entries.len();
-            for (c, b) in chunk[8..].chunks_exact(4).enumerate() {
-                let w = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                if w != 0.0 {
-                    entries.push(Entry { w, class: c as u32 });
-                }
-            }
-            if entries.len() > before {
-                keys.push(u64::from_le_bytes(h));
-                lens.push((entries.len() - before) as u32);
-            }
-        }
-        Weights::build(classes, &keys, &lens, entries, None)
-    }
-
-    /// The sparse format (see the module documentation).
+    /// Labels, rows (count, keys), non-zero weights per row (varints), then
+    /// the label (u16) and bfloat16 weight (u16) of each.
     fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.classes.len() as u32).to_le_bytes());
-        for c in &self.classes {
-            out.extend_from_slice(&(c.len() as u32).to_le_bytes());
-            out.extend_from_slice(c.as_bytes());
+        out.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
+        for l in &self.labels {
+            out.extend_from_slice(&(l.len() as u32).to_le_bytes());
+            out.extend_from_slice(l.as_bytes());
         }
-        let mut values: Vec<u32> = self.entries.iter().map(|e| e.w.to_bits()).collect();
-        values.sort_unstable();
-        values.dedup();
-        out.extend_from_slice(&(self.n_rows() as u64).to_le_bytes());
-        out.extend_from_slice(&(self.entries.len() as u64).to_le_bytes());
-        out.extend_from_slice(&(values.len() as u32).to_le_bytes());
-        for v in &values {
-            out.extend_from_slice(&v.to_le_bytes());
+        self.table.write_keys(out);
+        let rows: Vec<Vec<(u16, u16)>> = self.rows().map(|r| r.1).collect();
+        for r in &rows {
+            put_varint(out, r.len() as u64);
         }
-        let mut prev = 0u64;
-        for (key, _) in self.rows() {
-            put_varint(out, key - prev);
-            prev = key;
+        for (l, _) in rows.iter().flatten() {
+            out.extend_from_slice(&l.to_le_bytes());
         }
-        for (_, row) in self.rows() {
-            put_varint(out, row.len() as u64);
-        }
-        for (_, row) in self.rows() {
-            for e in row {
-                out.extend_from_slice(&(e.class as u16).to_le_bytes());
-            }
-        }
-        let wide = values.len() > 1 << 16;
-        for (_, row) in self.rows() {
-            for e in row {
-                let k = values.binary_search(&e.w.to_bits()).unwrap_or(0) as u32;
-                if wide {
-                    out.extend_from_slice(&k.to_le_bytes());
-                } else {
-                    out.extend_from_slice(&(k as u16).to_le_bytes());
-                }
-            }
+        for (_, w) in rows.iter().flatten() {
+            out.extend_from_slice(&w.to_le_bytes());
         }
     }
 
-    /// Reads what [`Weights::write`] wrote.
-    fn read(r: &mut Reader<'_>) -> Result<Weights> {
-        let classes = r.classes()?;
-        if classes.len() > 1 << 16 {
+    fn read(r: &mut Reader<'_>) -> Result<Labeller> {
+        let labels = r.classes()?;
+        if labels.is_empty() || labels.len() >= 1 << 15 {
             return Err(r.corrupt());
         }
-        let rows = usize::try_from(r.u64()?).map_err(|_| r.corrupt())?;
-        let n_entries = usize::try_from(r.u64()?).map_err(|_| r.corrupt())?;
-        let n_values = r.u32()? as usize;
-        // every row and entry takes at least a byte: bound the allocations
-        if rows > r.b.len() || n_entries > r.b.len() || n_values > r.b.len() {
+        let keys = read_keys(r)?;
+        let mut lens = Vec::with_capacity(keys.len());
+        for _ in 0..keys.len() {
+            let len = usize::try_from(r.varint()?).map_err(|_| r.corrupt())?;
+            if len > labels.len() {
+                return Err(r.corrupt());
+            }
+            lens.push(len);
+        }
+        let total: usize = lens.iter().sum();
+        let ls = r.take(total * 2)?;
+        let ws = r.take(total * 2)?;
+        let mut it = ls.chunks_exact(2).zip(ws.chunks_exact(2));
+        let mut rows = Vec::with_capacity(keys.len());
+        for (key, len) in keys.into_iter().zip(lens) {
+            let row: Vec<(u16, u16)> = it
+                .by_ref()
+                .take(len)
+                .map(|(l, w)| {
+                    (
+                        u16::from_le_bytes([l[0], l[1]]),
+                        u16::from_le_bytes([w[0], w[1]]),
+                    )
+                })
+                .collect();
+            rows.push((key, row));
+        }
+        let n = rows.len();
+        let lab = Labeller::build(labels, &rows)?;
+        if lab.n_rows() != n {
             return Err(r.corrupt());
         }
-        let values = r.take(n_values * 4)?;
-        let values: Vec<f32> = values
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        let mut keys = Vec::with_capacity(rows);
-        let mut key = 0u64;
-        for _ in 0..rows {
-            key = key.wrapping_add(r.varint()?);
-            keys.push(key);
-        }
-        let mut lens = Vec::with_capacity(rows);
-        for _ in 0..rows {
-            lens.push(u32::try_from(r.varint()?).map_err(|_| r.corrupt())?);
-        }
-        let classes_col = r.take(n_entries * 2)?;
-        let wide = values.len() > 1 << 16;
-        let idx_col = r.take(n_entries * if wide { 4 } else { 2 })?;
-        let idx: Vec<u32> = if wide {
-            idx_col
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect()
-        } else {
-            idx_col
-                .chunks_exact(2)
-                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
-                .collect()
-        };
-        let mut entries = Vec::with_capacity(n_entries);
-        for (c, &i) in classes_col.chunks_exact(2).zip(&idx) {
-            let w = values.get(i as usize).ok_or_else(|| r.corrupt())?;
-            entries.push(Entry {
-                w: *w,
-                class: u32::from(u16::from_le_bytes([c[0], c[1]])),
-            });
-        }
-        Weights::build(classes, &keys, &lens, entries, Some((values, idx)))
+        Ok(lab)
     }
 }
 
@@ -1055,14 +1304,11 @@ impl Rng {
 impl Parser {
     /// The relation labels this parser predicts.
     pub fn labels(&self) -> &[String] {
-        &self.labels
+        &self.labeller.labels
     }
 
     fn system(&self) -> System {
-        System {
-            n_labels: self.labels.len(),
-            root: self.root,
-        }
+        System { root: self.root }
     }
 
     /// Parses one sentence. Always returns a tree: one word attached to the
@@ -1074,24 +1320,61 @@ impl Parser {
         let lx = Lex::new(words, tags);
         let mut st = State::new(n);
         let mut feats = Vec::with_capacity(128);
-        let mut scores = vec![0f32; self.weights.classes.len()];
+        let mut lscores = Vec::with_capacity(self.labeller.stride);
         let mut guard = 0;
+        // scores of the features of one position alone, cached: the
+        // buffer's (until the next SHIFT) and those of s0, s1 and b0 with
+        // their children (until the word gets another child)
+        let mut cached = NONE;
+        let mut buffer = [0f32; 3];
+        let mut caches = [(); 3].map(|_| Cache::new(n));
         while !st.terminal() && guard <= 2 * n + 2 {
             guard += 1;
+            if st.b != cached {
+                buffer_features(st.b, n, &lx, &mut feats);
+                buffer = self.trans.scores(&feats);
+                cached = st.b;
+            }
+            let [c0, c1, cb] = &mut caches;
+            let a0 = c0.get(&st, st.s(0), || {
+                s0_features(&st, &lx, &mut feats);
+                self.trans.scores(&feats)
+            });
+            let a1 = c1.get(&st, st.s(1), || {
+                s1_features(&st, &lx, &mut feats);
+                self.trans.scores(&feats)
+            });
+            let ab = cb.get(&st, st.buf(0), || {
+                b0_features(&st, &lx, &mut feats);
+                self.trans.scores(&feats)
+            });
             features(&st, &lx, &mut feats);
-            self.weights.scores(&feats, &mut scores);
-            let Some(c) = sys.best_valid(&st, &scores) else {
+            let mut scores = self.trans.scores(&feats);
+            for (c, s) in scores.iter_mut().enumerate() {
+                *s += (buffer[c] + a0[c]) + (a1[c] + ab[c]);
+            }
+            let Some(t) = sys.best_valid(&st, &scores) else {
                 break;
             };
-            st.apply(action(c, sys.n_labels));
+            let mut label = 0;
+            if let Some((h, d)) = System::arc(&st, t) {
+                if h == 0 && self.root.is_some() {
+                    label = self.root.unwrap_or(0);
+                } else {
+                    label_features(&st, &lx, h, d, &mut feats);
+                    self.labeller.scores(&feats, &mut lscores);
+                    label = sys.best_label(h, &lscores);
+                }
+            }
+            st.apply(System::action(t, label));
         }
         let fallback = self
             .root
-            .and_then(|r| self.labels.get(r))
+            .and_then(|r| self.labels().get(r))
             .map(String::as_str)
             .unwrap_or(ROOT_LABEL);
         let dep = self
-            .labels
+            .labels()
             .iter()
             .find(|l| l.as_str() == "dep")
             .map(String::as_str)
@@ -1124,7 +1407,7 @@ impl Parser {
                 heads.push(h);
                 let l = lab
                     .checked_sub(1)
-                    .and_then(|k| self.labels.get(k))
+                    .and_then(|k| self.labels().get(k))
                     .map(String::as_str)
                     .unwrap_or(dep);
                 deprels.push(if h == 0 { fallback } else { l });
@@ -1144,14 +1427,9 @@ impl Parser {
         labels.sort();
         labels.dedup();
         let root = labels.iter().position(|l| l == ROOT_LABEL);
-        let sys = System {
-            n_labels: labels.len(),
-            root,
-        };
-        let mut classes = vec!["SHIFT".to_string()];
-        classes.extend(labels.iter().map(|l| format!("L:{l}")));
-        classes.extend(labels.iter().map(|l| format!("R:{l}")));
-        let mut trainer = Trainer::new(classes);
+        let sys = System { root };
+        let mut trans = Trainer::new(TRANSITIONS.iter().map(|t| t.to_string()).collect());
+        let mut labeller = Trainer::new(labels.clone());
         let usable: Vec<usize> = (0..sents.len())
             .filter(|&k| is_tree(&sents[k].heads) && sents[k].words.len() == sents[k].heads.len())
             .collect();
@@ -1173,7 +1451,10 @@ impl Parser {
         let mut seed = Rng(opts.seed | 1);
         let mut explore_rng = Rng(opts.seed.rotate_left(32) | 1);
         let mut feats = Vec::with_capacity(128);
+        let mut lfeats = Vec::with_capacity(64);
+        let mut bfeats = Vec::with_capacity(16);
         let mut scores = Vec::new();
+        let mut lscores = Vec::new();
         for epoch in 0..opts.epochs {
             for i in (1..order.len()).rev() {
                 let j = (seed.next() % (i as u64 + 1)) as usize;
@@ -1191,70 +1472,140 @@ impl Parser {
                 while !st.terminal() && guard <= 2 * words.len() + 2 {
                     guard += 1;
                     features(&st, &lx, &mut feats);
-                    trainer.predict(&feats, &mut scores);
-                    let Some(guess) = argmax_where(&scores, |c| sys.valid(&st, c)) else {
+                    for part in [buffer_features_of, s0_features, s1_features, b0_features] {
+                        part(&st, &lx, &mut bfeats);
+                        feats.extend_from_slice(&bfeats);
+                    }
+                    trans.predict(&feats, &mut scores);
+                    let Some(guess) = argmax_where(&scores, |t| sys.valid(&st, t)) else {
                         break;
                     };
-                    let base = st.costs(gh);
-                    let cost = |c: usize| sys.cost(&st, &base, gh, gl, c);
-                    let min = (0..sys.n_classes())
-                        .filter(|&c| sys.valid(&st, c))
-                        .map(cost)
+                    let cost = st.costs(gh);
+                    let min = (0..3)
+                        .filter(|&t| sys.valid(&st, t))
+                        .map(|t| cost[t])
                         .min()
                         .unwrap_or(0);
                     let Some(truth) =
-                        argmax_where(&scores, |c| sys.valid(&st, c) && cost(c) == min)
+                        argmax_where(&scores, |t| sys.valid(&st, t) && cost[t] == min)
                     else {
                         break;
                     };
-                    trainer.update(&feats, truth, guess);
+                    trans.update(&feats, truth, guess);
                     let next = if guess == truth || (explore && explore_rng.unit() < opts.explore_p)
                     {
                         guess
                     } else {
                         truth
                     };
-                    st.apply(action(next, sys.n_labels));
+                    let mut label = 0;
+                    if let Some((h, d)) = System::arc(&st, next) {
+                        if h == 0 && root.is_some() {
+                            label = root.unwrap_or(0);
+                        } else {
+                            label_features(&st, &lx, h, d, &mut lfeats);
+                            labeller.predict(&lfeats, &mut lscores);
+                            let guess = sys.best_label(h, &lscores);
+                            label = guess;
+                            let gold_label = gl.get(d).copied().unwrap_or(NONE);
+                            if gh.get(d) == Some(&h)
+                                && gold_label < lscores.len()
+                                && guess < lscores.len()
+                                && Some(gold_label) != root
+                            {
+                                labeller.update(&lfeats, gold_label, guess);
+                                if !(explore && explore_rng.unit() < opts.explore_p) {
+                                    label = gold_label;
+                                }
+                            }
+                        }
+                    }
+                    st.apply(System::action(next, label));
                 }
             }
         }
-        // the dense averaged model, then its non-zero weights
-        let weights = Weights::from_dense(&trainer.average().to_bytes()).unwrap_or(Weights {
-            classes: Vec::new(),
-            shift: 63,
-            slots: Vec::new(),
-            entries: Vec::new(),
-            values: Vec::new(),
-            dense: Vec::new(),
+        let trans: Vec<(u64, [u16; 3])> = dense_rows(&trans.average().to_bytes())
+            .into_iter()
+            .map(|(k, w)| {
+                let g = |c: usize| bf16(w.get(c).copied().unwrap_or(0.0));
+                (k, [g(0), g(1), g(2)])
+            })
+            .collect();
+        let trans = Transitions::build(&trans).unwrap_or(Transitions {
+            table: Table::empty(),
+        });
+        let rows: Vec<(u64, Vec<(u16, u16)>)> = dense_rows(&labeller.average().to_bytes())
+            .into_iter()
+            .map(|(k, w)| {
+                let row = w
+                    .iter()
+                    .enumerate()
+                    .map(|(l, &x)| (l as u16, bf16(x)))
+                    .filter(|e| e.1 & 0x7fff != 0)
+                    .collect();
+                (k, row)
+            })
+            .collect();
+        let labeller = Labeller::build(labels.clone(), &rows).unwrap_or(Labeller {
+            labels,
+            table: Table::empty(),
+            stride: 8,
+            weights: vec![0; 8],
         });
         Parser {
-            weights,
-            labels,
+            trans,
+            labeller,
             root,
         }
     }
 
     /// Shrinks the model for storage: weights with magnitude below
-    /// `min_abs` are dropped, the others keep `mantissa_bits` bits of
-    /// mantissa (rounded to nearest; 23 keeps them exact), rows left empty
-    /// are dropped. Returns (feature rows kept, rows before).
-    pub fn compact(&mut self, min_abs: f32, mantissa_bits: u32) -> (usize, usize) {
-        let before = self.weights.n_rows();
+    /// `min_abs_trans` (transition model) or `min_abs` (labeller) are
+    /// dropped, the others keep `mantissa_bits` bits of mantissa (rounded
+    /// to nearest; never more than the 7 of bfloat16), rows left empty are
+    /// dropped. Returns (feature rows kept, rows before), both models
+    /// together.
+    pub fn compact(
+        &mut self,
+        min_abs_trans: f32,
+        min_abs: f32,
+        mantissa_bits: u32,
+    ) -> (usize, usize) {
+        let before = self.trans.table.rows + self.labeller.n_rows();
         let drop = 23u32.saturating_sub(mantissa_bits.min(23));
-        let keep = |w: f32| {
-            if w.abs() < min_abs || !w.is_finite() {
-                0.0
-            } else if drop > 0 {
-                let half = 1u32 << (drop - 1);
-                f32::from_bits(w.to_bits().wrapping_add(half) & !((1u32 << drop) - 1))
-            } else {
-                w
-            }
-        };
-        if let Ok(w) = self.weights.map(keep) {
-            self.weights = w;
+        let trans: Vec<(u64, [u16; 3])> = self
+            .trans
+            .rows()
+            .map(|(k, w)| {
+                (
+                    k,
+                    w.map(|x| bf16(shrink(from_bf16(x), min_abs_trans, drop))),
+                )
+            })
+            .collect();
+        if let Ok(t) = Transitions::build(&trans) {
+            self.trans = t;
         }
-        (self.weights.n_rows(), before)
+        let rows: Vec<(u64, Vec<(u16, u16)>)> = self
+            .labeller
+            .rows()
+            .map(|(k, row)| {
+                let row = row
+                    .into_iter()
+                    .map(|(l, w)| (l, bf16(shrink(from_bf16(w), min_abs, drop))))
+                    .collect();
+                (k, row)
+            })
+            .collect();
+        if let Ok(l) = Labeller::build(self.labeller.labels.clone(), &rows) {
+            self.labeller = l;
+        }
+        (self.trans.table.rows + self.labeller.n_rows(), before)
+    }
+
+    /// Feature rows of the transition model and of the labeller.
+    pub fn rows(&self) -> (usize, usize) {
+        (self.trans.table.rows, self.labeller.n_rows())
     }
 
     /// Serialises (gzip-compressed, deterministic).
@@ -1262,14 +1613,15 @@ impl Parser {
         let mut raw = Vec::new();
         raw.extend_from_slice(MAGIC);
         raw.extend_from_slice(&VERSION.to_le_bytes());
-        self.weights.write(&mut raw);
+        self.trans.write(&mut raw);
+        self.labeller.write(&mut raw);
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         enc.write_all(&raw)
             .map_err(|e| Error::Model(e.to_string()))?;
         enc.finish().map_err(|e| Error::Model(e.to_string()))
     }
 
-    /// Reads a model written by [`Parser::to_bytes`] (or a version 1 file).
+    /// Reads a model written by [`Parser::to_bytes`].
     pub fn from_bytes(gz: &[u8]) -> Result<Parser> {
         let mut raw = Vec::new();
         flate2::read::GzDecoder::new(gz)
@@ -1280,37 +1632,55 @@ impl Parser {
         if r.take(4).ok() != Some(MAGIC.as_slice()) {
             return Err(Error::Model("not a dateline parser model".into()));
         }
-        let weights = match r.u32()? {
-            VERSION => Weights::read(&mut r)?,
-            VERSION_DENSE => Weights::from_dense(raw.get(8..).unwrap_or_default())?,
-            v => {
-                return Err(Error::Model(format!(
-                    "parser model format version {v}, expected {VERSION}"
-                )))
-            }
-        };
-        let classes = &weights.classes;
-        let bad = || Error::Model("parser model has an unexpected class list".into());
-        if classes.len() < 3 || classes.len() % 2 == 0 || classes[0] != "SHIFT" {
-            return Err(bad());
+        let v = r.u32()?;
+        if v != VERSION {
+            return Err(Error::Model(format!(
+                "parser model format version {v}, expected {VERSION} (models of versions 1 \
+                 and 2 predicted transitions and labels jointly: retrain with `dateline \
+                 train parser`)"
+            )));
         }
-        let n = (classes.len() - 1) / 2;
-        let mut labels = Vec::with_capacity(n);
-        for i in 0..n {
-            let l = classes[1 + i].strip_prefix("L:").ok_or_else(bad)?;
-            let r = classes[1 + n + i].strip_prefix("R:").ok_or_else(bad)?;
-            if l != r {
-                return Err(bad());
-            }
-            labels.push(l.to_string());
+        let trans = Transitions::read(&mut r)?;
+        let labeller = Labeller::read(&mut r)?;
+        if r.pos != raw.len() {
+            return Err(r.corrupt());
         }
-        let root = labels.iter().position(|l| l == ROOT_LABEL);
+        let root = labeller.labels.iter().position(|l| l == ROOT_LABEL);
         Ok(Parser {
-            weights,
-            labels,
+            trans,
+            labeller,
             root,
         })
     }
+}
+
+/// The rows of a dense perceptron model (`ml::perceptron::Model::to_bytes`),
+/// in key order: (feature hash, one weight per class).
+fn dense_rows(bytes: &[u8]) -> Vec<(u64, Vec<f32>)> {
+    let mut r = Reader { b: bytes, pos: 0 };
+    let mut out = Vec::new();
+    let ok = r.take(4).ok() == Some(b"DLPM".as_slice()) && r.u32().ok() == Some(1);
+    let Some(n) = ok.then(|| r.classes().ok()).flatten().map(|c| c.len()) else {
+        return out;
+    };
+    let Some(rows) = r.u64().ok().and_then(|x| usize::try_from(x).ok()) else {
+        return out;
+    };
+    let row_len = 8 + 4 * n;
+    let Some(body) = rows.checked_mul(row_len).and_then(|len| r.take(len).ok()) else {
+        return out;
+    };
+    for chunk in body.chunks_exact(row_len) {
+        let mut h = [0u8; 8];
+        h.copy_from_slice(&chunk[..8]);
+        let w = chunk[8..]
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        out.push((u64::from_le_bytes(h), w));
+    }
+    out.sort_by_key(|r| r.0);
+    out
 }
 
 /// True when `heads` (0 = root, 1-based) form a single-rooted tree.
@@ -1389,10 +1759,7 @@ mod tests {
         labels.sort();
         labels.dedup();
         let root = labels.iter().position(|l| l == ROOT_LABEL);
-        let sys = System {
-            n_labels: labels.len(),
-            root,
-        };
+        let sys = System { root };
         let mut gh = vec![NONE];
         gh.extend(s.heads.iter().copied());
         let mut gl = vec![NONE];
@@ -1403,13 +1770,14 @@ mod tests {
         );
         let mut st = State::new(s.words.len());
         while !st.terminal() {
-            let base = st.costs(&gh);
-            let zero: Vec<usize> = (0..sys.n_classes())
-                .filter(|&c| sys.valid(&st, c) && sys.cost(&st, &base, &gh, &gl, c) == 0)
+            let cost = st.costs(&gh);
+            let zero: Vec<usize> = (0..3)
+                .filter(|&t| sys.valid(&st, t) && cost[t] == 0)
                 .collect();
             assert!(!zero.is_empty(), "no zero-cost transition");
-            let c = zero[pick(&zero) % zero.len()];
-            st.apply(action(c, sys.n_labels));
+            let t = zero[pick(&zero) % zero.len()];
+            let label = System::arc(&st, t).map(|(_, d)| gl[d]).unwrap_or(0);
+            st.apply(System::action(t, label));
         }
         for i in 1..=s.words.len() {
             assert_eq!(st.head[i], s.heads[i - 1]);
@@ -1475,10 +1843,7 @@ mod tests {
             random_tree(&mut rng, 1, n, 0, &mut heads);
             let mut gh = vec![NONE];
             gh.extend(heads.iter().copied());
-            let sys = System {
-                n_labels: 1,
-                root: None,
-            };
+            let sys = System { root: None };
             let mut st = State::new(n);
             let mut lost = 0;
             while !st.terminal() {
@@ -1495,7 +1860,7 @@ mod tests {
                     }
                 };
                 lost += base[c];
-                st.apply(action(c, 1));
+                st.apply(System::action(c, 0));
             }
             let wrong = (1..=n).filter(|&i| st.head[i] != heads[i - 1]).count();
             assert_eq!(wrong, lost, "n={n}");
@@ -1589,7 +1954,7 @@ mod tests {
     fn compacting_keeps_the_parses_of_the_treebank() {
         let mut p = train_small();
         let before = p.to_bytes().unwrap_or_default().len();
-        let (kept, total) = p.compact(0.5, 6);
+        let (kept, total) = p.compact(0.5, 0.5, 6);
         assert!(kept <= total);
         assert!(p.to_bytes().unwrap_or_default().len() <= before);
         for s in treebank() {
@@ -1600,58 +1965,61 @@ mod tests {
     }
 
     #[test]
-    fn sparse_weights_score_like_dense_rows_in_every_layout() {
-        // rows of 1, 2 (inline), 5 (spilled) and 12 (dense) weights
-        let n = 15;
-        let classes: Vec<String> = (0..n).map(|c| format!("c{c}")).collect();
+    fn labeller_scores_like_the_rows_and_round_trips() {
+        let labels: Vec<String> = (0..11).map(|l| format!("l{l}")).collect();
         let mut rng = Rng(777);
-        let mut dense: Vec<(u64, Vec<f32>)> = Vec::new();
-        for (k, len) in [1usize, 2, 5, 12, 1, 2, 3, 8, 2, 1].iter().enumerate() {
-            let mut row = vec![0f32; n];
-            for j in 0..*len {
-                row[(j * 7 + k) % n] = (rng.next() % 200) as f32 / 8.0 - 12.0 + 0.125;
-            }
-            dense.push((rng.next() | 1, row));
-        }
-        dense.sort_by_key(|r| r.0);
-        let (mut keys, mut lens, mut entries) = (Vec::new(), Vec::new(), Vec::new());
-        for (key, row) in &dense {
-            keys.push(*key);
-            let before = entries.len();
-            for (c, &w) in row.iter().enumerate() {
-                if w != 0.0 {
-                    entries.push(Entry { w, class: c as u32 });
+        let mut rows: Vec<(u64, Vec<(u16, u16)>)> = (0..300)
+            .map(|k| {
+                let mut row = Vec::new();
+                for l in 0..(k % 12) as u16 {
+                    if rng.next() % 3 != 0 {
+                        row.push((l % 11, bf16((rng.next() % 200) as f32 / 8.0 - 12.5)));
+                    }
                 }
-            }
-            lens.push((entries.len() - before) as u32);
-        }
-        let w = Weights::build(classes, &keys, &lens, entries, None);
-        assert!(w.is_ok());
-        let Ok(w) = w else { return };
-        let mut raw = Vec::new();
-        w.write(&mut raw);
-        let back = Weights::read(&mut Reader { b: &raw, pos: 0 });
-        assert_eq!(back.as_ref().ok(), Some(&w));
-        let feats: Vec<u64> = dense
-            .iter()
-            .map(|r| r.0)
-            .chain([42, 43])
-            .chain(dense.iter().rev().map(|r| r.0))
+                (rng.next() | 1, row)
+            })
             .collect();
-        let mut want = vec![0f32; n];
+        rows.extend((0..30).map(|k| (0x4321_0000_0000_0000 + k, vec![(3, bf16(2.5))])));
+        rows.sort_by_key(|r| r.0);
+        rows.dedup_by_key(|r| r.0);
+        for r in rows.iter_mut() {
+            r.1.sort_by_key(|e| e.0);
+            r.1.dedup_by_key(|e| e.0);
+        }
+        let lab = Labeller::build(labels.clone(), &rows);
+        assert!(lab.is_ok());
+        let Ok(lab) = lab else { return };
+        let feats: Vec<u64> = rows
+            .iter()
+            .step_by(2)
+            .map(|r| r.0)
+            .chain([5, u64::MAX])
+            .collect();
+        let mut want = vec![0f32; labels.len()];
         for f in &feats {
-            if let Some((_, row)) = dense.iter().find(|r| r.0 == *f) {
-                for (o, x) in want.iter_mut().zip(row) {
-                    *o += x;
+            if let Some((_, row)) = rows.iter().find(|r| r.0 == *f) {
+                for &(l, w) in row {
+                    want[l as usize] += from_bf16(w);
                 }
             }
         }
-        let mut got = vec![0f32; n];
-        w.scores(&feats, &mut got);
+        let mut got = Vec::new();
+        lab.scores(&feats, &mut got);
         assert_eq!(got, want);
-        let rows: Vec<usize> = w.rows().map(|(_, r)| r.len()).collect();
-        assert_eq!(rows, lens.iter().map(|&l| l as usize).collect::<Vec<_>>());
-        assert!(Weights::read(&mut Reader {
+        let kept: Vec<(u64, Vec<(u16, u16)>)> = rows
+            .iter()
+            .map(|r| {
+                let nz = r.1.iter().copied().filter(|e| e.1 & 0x7fff != 0).collect();
+                (r.0, nz)
+            })
+            .filter(|r: &(u64, Vec<(u16, u16)>)| !r.1.is_empty())
+            .collect();
+        assert_eq!(lab.rows().collect::<Vec<_>>(), kept);
+        let mut raw = Vec::new();
+        lab.write(&mut raw);
+        let back = Labeller::read(&mut Reader { b: &raw, pos: 0 });
+        assert_eq!(back.as_ref().ok(), Some(&lab));
+        assert!(Labeller::read(&mut Reader {
             b: &raw[..raw.len() - 1],
             pos: 0
         })
@@ -1659,22 +2027,65 @@ mod tests {
     }
 
     #[test]
-    fn hoisted_validity_picks_what_the_valid_filter_picks() {
-        let mut rng = Rng(5);
-        for root in [None, Some(1)] {
-            let sys = System { n_labels: 3, root };
-            for n in 0..12 {
-                let mut st = State::new(n);
-                while !st.terminal() {
-                    let scores: Vec<f32> = (0..sys.n_classes())
-                        .map(|_| (rng.next() % 5) as f32)
-                        .collect();
-                    let want = argmax_where(&scores, |c| sys.valid(&st, c));
-                    assert_eq!(sys.best_valid(&st, &scores), want);
-                    let Some(c) = want else { break };
-                    st.apply(action(c, sys.n_labels));
+    fn transition_table_scores_like_the_rows_and_round_trips() {
+        let mut rng = Rng(31);
+        let mut rows: Vec<(u64, [u16; 3])> = (0..500)
+            .map(|_| {
+                let w = [0, 1, 2].map(|_| bf16((rng.next() % 400) as f32 / 4.0 - 50.0));
+                (rng.next() | 1, w)
+            })
+            .collect();
+        // clustered keys exercise the probing
+        rows.extend((0..40).map(|k| (0x1234_0000_0000_0000 + k, [bf16(1.5), 0, bf16(-2.0)])));
+        rows.sort_by_key(|r| r.0);
+        rows.dedup_by_key(|r| r.0);
+        let t = Transitions::build(&rows);
+        assert!(t.is_ok());
+        let Ok(t) = t else { return };
+        let feats: Vec<u64> = rows
+            .iter()
+            .step_by(3)
+            .map(|r| r.0)
+            .chain([7, 0x1234_0000_0000_0000 + 99, u64::MAX])
+            .collect();
+        let mut want = [0f32; 3];
+        for f in &feats {
+            if let Some((_, w)) = rows.iter().find(|r| r.0 == *f) {
+                for c in 0..3 {
+                    want[c] += from_bf16(w[c]);
                 }
             }
+        }
+        assert_eq!(t.scores(&feats), want);
+        let kept: Vec<(u64, [u16; 3])> = rows
+            .iter()
+            .copied()
+            .filter(|r| r.1.iter().any(|&w| w & 0x7fff != 0))
+            .collect();
+        assert_eq!(t.rows().collect::<Vec<_>>(), kept);
+        let mut raw = Vec::new();
+        t.write(&mut raw);
+        let back = Transitions::read(&mut Reader { b: &raw, pos: 0 });
+        assert_eq!(back.as_ref().ok(), Some(&t));
+        assert!(Transitions::read(&mut Reader {
+            b: &raw[..raw.len() - 1],
+            pos: 0
+        })
+        .is_err());
+        assert_eq!(from_bf16(bf16(1.0)), 1.0);
+        assert_eq!(from_bf16(bf16(-3.0)), -3.0);
+    }
+
+    #[test]
+    fn old_format_versions_are_rejected_with_a_clear_error() {
+        let mut raw = MAGIC.to_vec();
+        raw.extend_from_slice(&2u32.to_le_bytes());
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        assert!(enc.write_all(&raw).is_ok());
+        let gz = enc.finish().unwrap_or_default();
+        match Parser::from_bytes(&gz) {
+            Err(e) => assert!(e.to_string().contains("version 2"), "{e}"),
+            Ok(_) => panic!("a version 2 file was accepted"),
         }
     }
 
