@@ -1972,7 +1972,7 @@ mod tests {
             .map(|k| {
                 let mut row = Vec::new();
                 for l in 0..(k % 12) as u16 {
-                    if rng.next() % 3 != 0 {
+                    if !rng.next().is_multiple_of(3) {
                         row.push((l % 11, bf16((rng.next() % 200) as f32 / 8.0 - 12.5)));
                     }
                 }

@@ -85,6 +85,8 @@ struct W {
     deprel: String,
     /// written in capitals (headlines)
     caps: bool,
+    /// a subjunctive verb ("que no suspenda")
+    subjunctive: bool,
 }
 
 /// An entity mention: byte range, entity index.
@@ -105,6 +107,8 @@ struct Cand {
     actor: Vec<usize>,
     recipient: Vec<usize>,
     date: Option<String>,
+    /// bytes between the trigger and the time expression giving `date`
+    date_dist: usize,
     location: Option<String>,
     modality: &'static str,
     attribution: Vec<Attribution>,
@@ -326,6 +330,7 @@ fn words(doc: &Doc) -> Vec<W> {
                 let f = doc.word_form(i);
                 f.chars().count() > 1 && !f.chars().any(|c| c.is_lowercase())
             },
+            subjunctive: w.feats.split('|').any(|f| f == "Mood=Sub"),
         });
     }
     // a head outside its sentence (a broken parse) is no head
@@ -511,7 +516,12 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
                 let ty = |x: &str| cameo.plover(x).map(|t| t.0);
                 let same = p.cameo.get(..2) == c.cameo.get(..2)
                     || (ty(&p.cameo).is_some() && ty(&p.cameo) == ty(&c.cameo));
-                same && overlap && rec_ok
+                // a mention that dates one told before it is another
+                // happening ("el diálogo tuvo lugar antes de la cita"); a
+                // mention told after a dated one may describe it
+                // ("durante la manifestación, organizada para protestar")
+                let apart = temporal_link(&ws, c.tw.0) && p.tw.0 < c.tw.0;
+                same && overlap && rec_ok && !apart
             }) {
                 absorb(prev, c);
                 continue;
@@ -613,6 +623,11 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
 /// Add the participants of `c` to `p` (two mentions of one event in a
 /// sentence).
 fn absorb(p: &mut Cand, c: Cand) {
+    // the place one mention names (a date may belong to the other's
+    // clause: "apoyará ... el acuerdo que firmaron el año pasado")
+    if p.location.is_none() {
+        p.location = c.location;
+    }
     for x in c.actor {
         if !p.actor.contains(&x) && !p.recipient.contains(&x) {
             p.actor.push(x);
@@ -636,27 +651,93 @@ fn speech_act(cameo: &str) -> bool {
     )
 }
 
+/// Words that situate a mention in time relative to another happening
+/// ("antes de la cita", "tras la reunión", "durante la llamada", "en
+/// vísperas de un encuentro", "ahead of the summit"): such a mention names
+/// a different event from the one it dates.
+const TEMPORAL_LINKS: &[&str] = &[
+    "antes",
+    "despues",
+    "tras",
+    "durante",
+    "visperas",
+    "luego",
+    "previo",
+    "previa",
+    "before",
+    "after",
+    "during",
+    "ahead",
+    "following",
+    "prior",
+];
+
+/// Is the trigger at `k` introduced by a temporal link, in the parse (a
+/// `case`, `mark` or `advmod` dependent) or in the words right before it
+/// (skipping determiners, adjectives and the prepositions of the link)?
+fn temporal_link(ws: &[W], k: usize) -> bool {
+    let r = sentence_of(ws, k);
+    let linked = |c: usize| TEMPORAL_LINKS.contains(&ws[c].form.as_str());
+    if r.clone().any(|c| {
+        ws[c].head == Some(k)
+            && matches!(ws[c].deprel.as_str(), "case" | "mark" | "advmod")
+            && linked(c)
+    }) {
+        return true;
+    }
+    let mut j = k;
+    for _ in 0..4 {
+        if j <= r.start {
+            return false;
+        }
+        j -= 1;
+        if linked(j) {
+            return true;
+        }
+        let f = ws[j].form.as_str();
+        let skip = DETERMINERS.contains(&f)
+            || matches!(ws[j].upos.as_str(), "DET" | "ADJ" | "NUM")
+            || matches!(f, "de" | "del" | "a" | "al" | "en" | "of" | "to");
+        if !skip {
+            return false;
+        }
+    }
+    false
+}
+
 /// The candidate of the sentence whose trigger governs candidate `i` in the
-/// dependency parse, and the word heading the branch `i` hangs from.
-fn governor(ws: &[W], cands: &[Cand], live: &[bool], i: usize) -> Option<(usize, usize)> {
+/// dependency parse, and the words of the path from `i`'s trigger up to the
+/// word heading the branch `i` hangs from (that word last).
+fn governor(ws: &[W], cands: &[Cand], live: &[bool], i: usize) -> Option<(usize, Vec<usize>)> {
     // the words each candidate stands on: its trigger, and for a noun the
-    // light verb it is the object of ("realizaron una marcha")
+    // light verb it is the object (or oblique) of ("realizaron una
+    // marcha", "participaron en una marcha"); a subject is no object
+    // ("el diálogo tuvo lugar")
     let anchored = |j: usize, w: usize| -> bool {
         let c = &cands[j];
         if (c.tw.0..c.tw.1).contains(&w) {
             return true;
         }
-        c.nominal && ws[c.tw.0].head == Some(w) && is_light(&ws[w])
+        let t = &ws[c.tw.0];
+        c.nominal
+            && t.head == Some(w)
+            && matches!(
+                t.deprel.as_str(),
+                "obj" | "iobj" | "obl" | "nsubj:pass" | "xcomp"
+            )
+            && is_light(&ws[w])
     };
     let mut cur = cands[i].tw.0;
+    let mut path = vec![cur];
     for _ in 0..16 {
         let h = ws[cur].head?;
         if !anchored(i, h) {
             if let Some(j) = (0..cands.len()).find(|&j| j != i && live[j] && anchored(j, h)) {
-                return Some((j, cur));
+                return Some((j, path));
             }
         }
         cur = h;
+        path.push(cur);
     }
     None
 }
@@ -692,19 +773,66 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>) -> Vec<Cand> {
             live[i] = false;
         }
     }
+    // "llamadas de protesta", "una reunión de protesta": a bare singular
+    // protest noun right after "de" classifies the communicative act the
+    // noun before it names, which is the protest itself, not a talk of its
+    // own ("la suspensión de marchas" names what is suspended instead)
+    for i in 0..n {
+        let k = cands[i].tw.0;
+        if !cands[i].nominal || !cands[i].cameo.starts_with("14") || k < 2 {
+            continue;
+        }
+        if ws[k - 1].form != "de" || ws[k - 1].sent != ws[k].sent || ws[k].form.ends_with('s') {
+            continue;
+        }
+        let host = (0..n).find(|&j| {
+            j != i
+                && live[j]
+                && cands[j].nominal
+                && cands[j].tw.1 == k - 1
+                && speech_act(&cands[j].cameo)
+        });
+        if let Some(j) = host {
+            live[j] = false;
+            let (act, rec) = (cands[j].actor.clone(), cands[j].recipient.clone());
+            let c = &mut cands[i];
+            if c.actor.is_empty() {
+                c.actor = act;
+            }
+            if c.recipient.is_empty() {
+                c.recipient = rec;
+            }
+        }
+    }
     for i in 0..n {
         if !live[i] {
             continue;
         }
-        let Some((j, branch)) = governor(ws, &cands, &live, i) else {
+        let Some((j, path)) = governor(ws, &cands, &live, i) else {
             continue;
         };
+        let branch = path[path.len() - 1];
         let rel = ws[branch].deprel.split(':').next().unwrap_or("");
         if matches!(rel, "conj" | "parataxis") {
             continue;
         }
         let (ci, cj) = (&cands[i], &cands[j]);
-        let same_root = ci.cameo.get(..2) == cj.cameo.get(..2);
+        // a mention that dates another ("antes de la cita") is another
+        // happening, and so is one with a date of its own (each dated by
+        // a time expression right at its trigger: "una llamada este
+        // miércoles ... su reunión del viernes")
+        let dated_apart = ci.date_dist <= 24
+            && cj.date_dist <= 24
+            && matches!((&ci.date, &cj.date), (Some(x), Some(y))
+            if !x.starts_with(y.as_str()) && !y.starts_with(x.as_str()));
+        let same_root =
+            ci.cameo.get(..2) == cj.cameo.get(..2) && !temporal_link(ws, ci.tw.0) && !dated_apart;
+        // a relative clause telling what a named participant does ("elogió
+        // a las tropas que combaten") is asserted by the speaker, no part
+        // of what is said; a subjunctive "que" clause is a complement the
+        // parse took for a relative one ("pidió al Gobierno que no suspenda")
+        let in_relative =
+            ws[ci.tw.0].deprel == "acl:relcl" && !ws[ci.tw.0].subjunctive && !ci.actor.is_empty();
         // a clause introduced like a complement ("amenazaron con
         // bloquear", "llamó a protestar"), not a purpose ("para ...")
         let complement_clause = rel == "advcl"
@@ -725,6 +853,7 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>) -> Vec<Cand> {
                 )
         });
         let content = speech_act(&cj.cameo)
+            && !in_relative
             && (matches!(rel, "xcomp" | "ccomp" | "obj" | "csubj")
                 || (matches!(rel, "obl" | "nmod") && complement_case)
                 || complement_clause);
@@ -746,12 +875,19 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>) -> Vec<Cand> {
             live[i] = false;
             if same_root {
                 let (act, rec) = (cands[i].actor.clone(), cands[i].recipient.clone());
+                let (date, loc) = (cands[i].date.clone(), cands[i].location.clone());
                 let p = &mut cands[j];
                 if p.actor.is_empty() {
                     p.actor = act;
                 }
                 if p.recipient.is_empty() {
                     p.recipient = rec;
+                }
+                if p.date.is_none() {
+                    p.date = date;
+                }
+                if p.location.is_none() {
+                    p.location = loc;
                 }
             }
         }
@@ -1054,11 +1190,22 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
             || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nummod")
             || ws[j].upos == "NUM"
     };
+    // "miles de personas": the head or its "de" dependent
+    let crowd_np = |j: usize| {
+        crowdish(j)
+            || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nmod" && crowdish(c))
+    };
     (lo..=hi).any(|j| {
         ws[j].head == Some(k) && ws[j].deprel.starts_with("nsubj") && {
-            // "miles de personas": the head or its "de" dependent
-            crowdish(j)
-                || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nmod" && crowdish(c))
+            // a relative pronoun stands for the noun the clause hangs on
+            // ("los 200 pacifistas que se concentraron")
+            let relative = ws[j].upos == "PRON"
+                && matches!(ws[j].form.as_str(), "que" | "quien" | "quienes")
+                && ws[k].deprel == "acl:relcl";
+            match ws[k].head {
+                Some(h) if relative => crowd_np(h),
+                _ => crowd_np(j),
+            }
         }
     })
 }
@@ -1423,6 +1570,7 @@ fn build(
             best = Some((dist, t));
         }
     }
+    let date_dist = best.map_or(usize::MAX, |(d, _)| d);
     let date = best.filter(|(d, _)| *d < 160).map(|(_, t)| {
         let v = t.value.as_str();
         if v.starts_with("PRESENT") {
@@ -1432,13 +1580,43 @@ fn build(
         }
     });
 
-    // location: a place after "en"/"in"/"at" in the sentence, nearest first
+    // location: a place after "en"/"in"/"at" attached in the parse to the
+    // trigger, or to a participle or adjective modifying it ("la cita ...
+    // prevista en Alaska"), wherever it stands in the sentence; else the
+    // nearest one of the clause
     let mut location = None;
     let mut loc_ent: Option<usize> = None;
     let mut best_d = usize::MAX;
+    let on_trigger = |w: usize| (k..end).contains(&w);
+    let attached = |m: &M| -> bool {
+        let (lo, hi) = (widx(m.start), widx(m.end));
+        let Some(w) = (lo..hi.min(b)).find(|&w| ws[w].head.is_none_or(|h| h < lo || h >= hi))
+        else {
+            return false;
+        };
+        let Some(h) = ws[w].head else {
+            return false;
+        };
+        on_trigger(h)
+            || (ws[h].head.is_some_and(on_trigger)
+                && ws[h].deprel.starts_with("acl")
+                && !ws[h].deprel.starts_with("acl:relcl")
+                && matches!(ws[h].upos.as_str(), "VERB" | "ADJ"))
+    };
+    let on_parse = ments.iter().find(|m| {
+        m.start >= sent_start
+            && m.end <= ws[b - 1].end
+            && is_location(m)
+            && !in_attr(m)
+            && attached(m)
+    });
+    if let Some(m) = on_parse {
+        location = doc.entities.get(m.ent).map(|e| e.name.clone());
+        loc_ent = Some(m.ent);
+    }
     for m in ments
         .iter()
-        .filter(|m| m.start >= clause_start && m.end <= stop_b)
+        .filter(|m| on_parse.is_none() && m.start >= clause_start && m.end <= stop_b)
     {
         if !is_location(m) || in_attr(m) {
             continue;
@@ -1482,6 +1660,7 @@ fn build(
         actor,
         recipient,
         date,
+        date_dist,
         location,
         modality,
         attribution: attrs.to_vec(),

@@ -174,6 +174,7 @@ fn present_tense_in_sta_is_no_participle() {
         head: None,
         deprel: String::new(),
         caps: false,
+        subjunctive: false,
     };
     assert!(!is_participle(&w("protesta", "protestar")));
     assert!(!is_participle(&w("protesto", "protestar")));
@@ -243,6 +244,95 @@ fn stopping_a_process_is_no_arrest() {
     );
     assert!(
         d.events.iter().all(|e| e.etype != "COERCE"),
+        "{:?}",
+        d.events
+    );
+}
+
+#[test]
+fn a_meeting_that_dates_another_keeps_its_own_place_and_people() {
+    // the talk is dated by "antes de la reunión", which is another
+    // happening: its people and place stay with it (the place hangs on
+    // the participle "prevista", farther than the clause window)
+    let d = run(
+        "2025-03-04",
+        "Olaf Scholz y Pedro Sánchez mantuvieron una conversación telefónica. \
+         La conversación tuvo lugar una semana antes de la reunión entre Emmanuel Macron y \
+         Olaf Scholz prevista en Berlín.",
+    );
+    let meet = d
+        .events
+        .iter()
+        .find(|e| e.etype == "CONSULT" && e.location.is_some())
+        .unwrap_or_else(|| panic!("no located meeting: {:?}", d.events));
+    assert!(
+        meet.location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("Berl")),
+        "{meet:?}"
+    );
+    let names = [
+        ent_name(&d, &meet.actor.entity),
+        ent_name(&d, &meet.recipient.entity),
+    ];
+    assert!(names.iter().any(|n| n.contains("Macron")), "{names:?}");
+    // the phone call keeps its own participants
+    let call = d
+        .events
+        .iter()
+        .find(|e| e.mode.as_deref() == Some("phone"))
+        .expect("call");
+    assert!(ent_name(&d, &call.actor.entity).contains("Scholz"));
+    assert!(call.location.is_none(), "{call:?}");
+}
+
+#[test]
+fn temporal_links_are_read_off_words_and_parse() {
+    let w = |form: &str, upos: &str, head: Option<usize>, deprel: &str| W {
+        start: 0,
+        end: form.len(),
+        sent: 0,
+        lemma: form.to_string(),
+        form: form.to_string(),
+        lower: form.to_string(),
+        upos: upos.to_string(),
+        head,
+        deprel: deprel.to_string(),
+        caps: false,
+        subjunctive: false,
+    };
+    // "antes de la cita": by the words, whatever the parse says
+    let ws = vec![
+        w("antes", "ADV", Some(3), "advmod"),
+        w("de", "ADP", Some(0), "fixed"),
+        w("la", "DET", Some(3), "det"),
+        w("cita", "NOUN", None, "root"),
+    ];
+    assert!(temporal_link(&ws, 3));
+    // "la cita de protesta": no temporal link
+    let ws = vec![
+        w("la", "DET", Some(1), "det"),
+        w("cita", "NOUN", None, "root"),
+        w("de", "ADP", Some(3), "case"),
+        w("protesta", "NOUN", Some(1), "nmod"),
+    ];
+    assert!(!temporal_link(&ws, 1));
+    assert!(!temporal_link(&ws, 3));
+}
+
+#[test]
+fn a_protest_noun_after_de_makes_the_call_a_protest() {
+    let d = run(
+        "2025-03-04",
+        "La embajada de Francia en Madrid recibió cientos de llamadas de protesta por la decisión.",
+    );
+    assert!(
+        d.events.iter().any(|e| e.etype == "PROTEST"),
+        "{:?}",
+        d.events
+    );
+    assert!(
+        !d.events.iter().any(|e| e.etype == "CONSULT"),
         "{:?}",
         d.events
     );
