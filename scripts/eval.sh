@@ -92,8 +92,8 @@ fi
 EV="$DATA/universal_petrarch/validation/spanish_protest_plover_validation.xml"
 if [ -f "$EV" ]; then
   out=$($BIN eval events --gold "$EV" --lang es --json)
-  check "events es protest" "$out" correct 40.0
-  check "events es protest" "$out" crosswalk_2018.correct 55.0
+  check "events es protest" "$out" correct 44.0
+  check "events es protest" "$out" crosswalk_2018.correct 60.0
 fi
 EV_EN="$DATA/universal_petrarch/validation/PETR2_GSR_validation.xml"
 if [ -f "$EV_EN" ]; then
