@@ -522,16 +522,17 @@ impl Kb {
     /// [`Kb::find_all`] over words already split by [`norm::tokens`].
     pub fn find_all_in(&self, toks: &[norm::Tok]) -> Vec<Match> {
         let mut out = Vec::new();
+        let mut key = String::new();
         let mut i = 0;
         while i < toks.len() {
-            let mut best = self.longest_at(toks, i);
+            let mut best = self.longest_at(toks, i, &mut key);
             // a name that starts with an article yields to one starting
             // after the article that reaches further: "la Unión Europea" is
             // the EU, not the place "La Unión" followed by "Europea"; "El
             // Salvador" (no longer match after "El") stays whole
             if let Some((j, _)) = &best {
                 if is_article(&toks[i].folded) {
-                    if let Some(next) = self.longest_at(toks, i + 1) {
+                    if let Some(next) = self.longest_at(toks, i + 1, &mut key) {
                         if next.0 > *j {
                             best = None;
                         }
@@ -554,15 +555,21 @@ impl Kb {
     }
 
     /// The longest alias starting at word `i`: its last word and entries.
-    fn longest_at(&self, toks: &[norm::Tok], i: usize) -> Option<(usize, Vec<usize>)> {
-        let mut key = String::new();
+    /// `key`: a buffer for the keys tried.
+    fn longest_at(
+        &self,
+        toks: &[norm::Tok],
+        i: usize,
+        key: &mut String,
+    ) -> Option<(usize, Vec<usize>)> {
+        key.clear();
         let mut best: Option<(usize, Vec<usize>)> = None;
         for j in i..toks.len().min(i + self.max_words) {
             if j > i {
                 key.push(' ');
             }
             key.push_str(&toks[j].folded);
-            if let Some(refs) = self.index.get(&key) {
+            if let Some(refs) = self.index.get(key.as_str()) {
                 let words = &toks[i..=j];
                 let mut ents: Vec<usize> = Vec::new();
                 for r in refs {
@@ -581,7 +588,7 @@ impl Kb {
                     best = Some((j, ents));
                 }
             }
-            if !self.prefixes.contains(&key) {
+            if !self.prefixes.contains(key.as_str()) {
                 break;
             }
         }

@@ -98,11 +98,11 @@ impl NameList {
 
     /// Longest leftmost matches starting on a word that is not lower
     /// case: per word, (type mask, position B/I/L/U).
-    fn matches(&self, forms: &[&str]) -> Vec<Option<(u8, char)>> {
+    /// `lower`: the lower-cased forms.
+    fn matches<S: AsRef<str>>(&self, forms: &[&str], lower: &[S]) -> Vec<Option<(u8, char)>> {
         use std::hash::Hasher;
-        let n = forms.len();
-        let mut out = vec![None; n];
-        let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
+        let n = forms.len().min(lower.len());
+        let mut out = vec![None; forms.len()];
         let mut i = 0;
         while i < n {
             if forms[i].chars().next().is_none_or(char::is_lowercase) {
@@ -112,7 +112,7 @@ impl NameList {
             let mut h = name_hasher();
             let mut best = None;
             for len in 1..=self.max_len.min(n - i) {
-                h.write(lower[i + len - 1].as_bytes());
+                h.write(lower[i + len - 1].as_ref().as_bytes());
                 h.write_u8(0xff);
                 if let Some(m) = self.map.get(&h.finish()) {
                     best = Some((len, *m));
@@ -143,8 +143,19 @@ impl NameList {
 
 /// Appends the training-name gazetteer features of every word.
 pub fn name_features(names: &NameList, forms: &[&str], out: &mut [Vec<u64>]) {
+    let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
+    name_features_lower(names, forms, &lower, out);
+}
+
+/// [`name_features`] with the lower-cased forms already made.
+pub(crate) fn name_features_lower<S: AsRef<str>>(
+    names: &NameList,
+    forms: &[&str],
+    lower: &[S],
+    out: &mut [Vec<u64>],
+) {
     const TY: [&str; 8] = ["PER", "ORG", "LOC", "MISC", "T4", "T5", "T6", "T7"];
-    let m = names.matches(forms);
+    let m = names.matches(forms, lower);
     let at = |j: isize| -> Option<(u8, char)> {
         usize::try_from(j)
             .ok()
@@ -154,10 +165,11 @@ pub fn name_features(names: &NameList, forms: &[&str], out: &mut [Vec<u64>]) {
         let k = i as isize;
         match at(k) {
             Some((mask, pos)) => {
-                let p = pos.to_string();
+                let mut buf = [0u8; 4];
+                let p: &str = pos.encode_utf8(&mut buf);
                 for (t, name) in TY.iter().enumerate() {
                     if mask & (1 << t) != 0 {
-                        f.push(feature2(95, name, &p));
+                        f.push(feature2(95, name, p));
                         f.push(feature(96, name));
                     }
                 }
@@ -169,10 +181,11 @@ pub fn name_features(names: &NameList, forms: &[&str], out: &mut [Vec<u64>]) {
         }
         for (t, j) in [(98u8, k - 1), (99u8, k + 1)] {
             if let Some((mask, pos)) = at(j) {
-                let p = pos.to_string();
+                let mut buf = [0u8; 4];
+                let p: &str = pos.encode_utf8(&mut buf);
                 for (ty, name) in TY.iter().enumerate() {
                     if mask & (1 << ty) != 0 {
-                        f.push(feature2(t, name, &p));
+                        f.push(feature2(t, name, p));
                     }
                 }
             }
@@ -462,22 +475,59 @@ fn cap_class(w: &str) -> &'static str {
 
 /// Computes the features of every word of a sentence: `out[i]` for word i.
 pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<Vec<u64>> {
-    let n = forms.len();
     let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
-    let shapes: Vec<String> = forms.iter().map(|w| shape(w)).collect();
-    let gaz = match res.kb {
-        Some(kb) => gazetteer(kb, forms),
-        None => vec![Vec::new(); n],
-    };
-    let flags = res.flags;
-    // all-caps words (headlines, sports tables) read as their title case
-    let titled: Vec<Option<String>> = forms
-        .iter()
-        .map(|w| {
-            if flags & F_CAPSNORM == 0 || cap_class(w) != "upper" || w.chars().count() < 2 {
+    sentence_features_lower(res, forms, upos, &lower, None)
+}
+
+/// The number of characters of a word as feature 43 reads it (at most 8).
+fn len_str(w: &str) -> &'static str {
+    const LENS: [&str; 9] = ["0", "1", "2", "3", "4", "5", "6", "7", "8"];
+    LENS[w.chars().take(8).count()]
+}
+
+/// What the features of a word take from its form alone: its shape,
+/// cluster and capitalisation, and the hashes of the features over them,
+/// both as the word's own (`own`, [`O_F1`]...) and as a neighbour's (`nb`,
+/// [`N_LOW_M1`]...).
+#[derive(Debug, Clone)]
+pub(crate) struct FormInfo {
+    shape: String,
+    /// The Brown cluster ("" when none, or without a lexicon).
+    cluster: &'static str,
+    cap: &'static str,
+    own: [u64; 19],
+    nb: [u64; 16],
+}
+
+// `FormInfo::own`: features 1, 2, 3, 5-8, 9-12, 43, then 32-35 (or 38 alone
+// for a word without a cluster), 48, 60, 61.
+const O_F1: usize = 0;
+const O_F2: usize = 1;
+const O_F3: usize = 2;
+const O_PREFIX: usize = 3;
+const O_SUFFIX: usize = 7;
+const O_F43: usize = 11;
+const O_CLU: usize = 12;
+const O_F48: usize = 16;
+const O_F60: usize = 17;
+const O_F61: usize = 18;
+// `FormInfo::nb`: the word as the neighbour at -1, +1, -2, +2 (lower case),
+// -1, +1 (shape), -1, +1 (cluster, 6 bits), -1 (4, 10, 64 bits), +1 (4, 10,
+// 64 bits), -2, +2 (6 bits); templates in `NB_TEMPLATES`' order.
+const NB_TEMPLATES: [u8; 16] = [
+    13, 14, 15, 16, 17, 18, 36, 37, 50, 52, 54, 51, 53, 55, 56, 57,
+];
+
+impl FormInfo {
+    fn new(res: Resources, form: &str, lower: &str) -> FormInfo {
+        let flags = res.flags;
+        let shape = shape(form);
+        // all-caps words (headlines, sports tables) read as their title case
+        let titled: Option<String> = (|| {
+            if flags & F_CAPSNORM == 0 || cap_class(form) != "upper" || form.chars().count() < 2 {
                 return None;
             }
-            let mut cs = w.chars();
+            let mut cs = form.chars();
             let first = cs.next()?;
             Some(
                 first
@@ -485,19 +535,158 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
                     .chain(cs.flat_map(char::to_lowercase))
                     .collect(),
             )
-        })
+        })();
+        let cluster: &'static str = res
+            .lexicon
+            .and_then(|lx| {
+                titled
+                    .as_deref()
+                    .and_then(|t| lx.cluster(t))
+                    .or_else(|| lx.cluster(form))
+            })
+            .unwrap_or("");
+        // the cluster as a word in the window reads it
+        let clu = |b: usize| -> &str {
+            if cluster.is_empty() {
+                "-"
+            } else {
+                bits(cluster, b)
+            }
+        };
+        let w = lower;
+        let mut own = [0u64; 19];
+        own[O_F1] = feature(1, titled.as_deref().unwrap_or(form));
+        own[O_F2] = feature(2, w);
+        own[O_F3] = feature(3, &shape);
+        for (k, (t, len)) in [(5u8, 1usize), (6, 2), (7, 3), (8, 4)]
+            .into_iter()
+            .enumerate()
+        {
+            own[O_PREFIX + k] = feature(t, prefix(w, len));
+        }
+        for (k, (t, len)) in [(9u8, 1usize), (10, 2), (11, 3), (12, 4)]
+            .into_iter()
+            .enumerate()
+        {
+            own[O_SUFFIX + k] = feature(t, suffix(w, len));
+        }
+        own[O_F43] = feature(43, len_str(w));
+        if cluster.is_empty() {
+            own[O_CLU] = feature(38, "oov");
+        } else {
+            own[O_CLU] = feature(32, clu(4));
+            own[O_CLU + 1] = feature(33, clu(6));
+            own[O_CLU + 2] = feature(34, clu(10));
+            own[O_CLU + 3] = feature(35, clu(64));
+        }
+        own[O_F48] = feature2(48, clu(8), &shape);
+        own[O_F60] = feature(60, clu(8));
+        own[O_F61] = feature(61, clu(12));
+        let vals: [&str; 16] = [
+            w,
+            w,
+            w,
+            w,
+            &shape,
+            &shape,
+            clu(6),
+            clu(6),
+            clu(4),
+            clu(10),
+            clu(64),
+            clu(4),
+            clu(10),
+            clu(64),
+            clu(6),
+            clu(6),
+        ];
+        let mut nb = [0u64; 16];
+        for ((h, t), v) in nb.iter_mut().zip(NB_TEMPLATES).zip(vals) {
+            *h = feature(t, v);
+        }
+        FormInfo {
+            cap: cap_class(form),
+            shape,
+            cluster,
+            own,
+            nb,
+        }
+    }
+}
+
+/// The [`FormInfo`] of the forms a recogniser has met, so that a frequent
+/// word's form features are hashed once (a pure cache: the features are
+/// those computed afresh). Bounded: emptied when full.
+#[derive(Debug, Default)]
+pub(crate) struct FormCache {
+    index: rustc_hash::FxHashMap<String, u32>,
+    infos: Vec<FormInfo>,
+    /// Feature vectors given back ([`FormCache::recycle`]), reused empty.
+    spare: Vec<Vec<u64>>,
+}
+
+/// Forms a [`FormCache`] holds at most (about 5 MB).
+const FORM_CACHE_MAX: usize = 1 << 14;
+
+impl FormCache {
+    /// Takes back the feature vectors of a sentence, for the next ones.
+    pub(crate) fn recycle(&mut self, feats: Vec<Vec<u64>>) {
+        for v in feats {
+            if self.spare.len() >= 256 {
+                break;
+            }
+            self.spare.push(v);
+        }
+    }
+
+    /// Makes room for the `n` words of a sentence: the indices
+    /// [`FormCache::get`] gives stay valid until the next call.
+    fn reserve(&mut self, n: usize) {
+        if self.infos.len() + n > FORM_CACHE_MAX {
+            self.index.clear();
+            self.infos.clear();
+        }
+    }
+
+    /// The index of `form`'s info, computed when new.
+    fn get(&mut self, res: Resources, form: &str, lower: &str) -> usize {
+        if let Some(&k) = self.index.get(form) {
+            return k as usize;
+        }
+        self.infos.push(FormInfo::new(res, form, lower));
+        let k = self.infos.len() - 1;
+        self.index.insert(form.to_string(), k as u32);
+        k
+    }
+}
+
+/// [`sentence_features`] with the lower-cased forms already made, and the
+/// form features from `cache` (which must always be used with the same
+/// resources).
+pub(crate) fn sentence_features_lower(
+    res: Resources,
+    forms: &[&str],
+    upos: &[&str],
+    lower: &[String],
+    cache: Option<&mut FormCache>,
+) -> Vec<Vec<u64>> {
+    let n = forms.len().min(lower.len());
+    let mut fresh = FormCache::default();
+    let cache = cache.unwrap_or(&mut fresh);
+    cache.reserve(n);
+    let mut spare = std::mem::take(&mut cache.spare);
+    let ids: Vec<usize> = (0..n)
+        .map(|i| cache.get(res, forms[i], &lower[i]))
         .collect();
-    let clusters: Vec<&str> = forms
-        .iter()
-        .zip(&titled)
-        .map(|(w, t)| {
-            let lx = res.lexicon?;
-            t.as_deref()
-                .and_then(|t| lx.cluster(t))
-                .or_else(|| lx.cluster(w))
-        })
-        .map(|c| c.unwrap_or(""))
-        .collect();
+    let infos: Vec<&FormInfo> = ids.iter().filter_map(|&k| cache.infos.get(k)).collect();
+    if infos.len() != n {
+        return Vec::new();
+    }
+    let gaz = match res.kb {
+        Some(kb) => gazetteer(kb, forms),
+        None => vec![Vec::new(); n],
+    };
+    let flags = res.flags;
     // inside parentheses, and the word before the opening one
     let mut paren: Vec<Option<usize>> = Vec::with_capacity(n);
     let mut open_at: Option<usize> = None;
@@ -536,7 +725,10 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
         if j < 0 {
             "<s>"
         } else {
-            shapes.get(j as usize).map(|s| s.as_str()).unwrap_or("</s>")
+            infos
+                .get(j as usize)
+                .map(|x| x.shape.as_str())
+                .unwrap_or("</s>")
         }
     };
     let pos = |j: isize| -> &str {
@@ -552,37 +744,68 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
         if j < 0 {
             "<s>"
         } else {
-            clusters
+            infos
                 .get(j as usize)
-                .map(|c| if c.is_empty() { "-" } else { bits(c, b) })
+                .map(|x| {
+                    if x.cluster.is_empty() {
+                        "-"
+                    } else {
+                        bits(x.cluster, b)
+                    }
+                })
                 .unwrap_or("</s>")
         }
     };
+    // the neighbour features of the sentence boundaries
+    let edge = |v: &str| -> [u64; 16] {
+        let mut out = [0u64; 16];
+        for (h, t) in out.iter_mut().zip(NB_TEMPLATES) {
+            *h = feature(t, v);
+        }
+        out
+    };
+    let (before, after) = (edge("<s>"), edge("</s>"));
+    // the hash of neighbour feature `slot` of word `j`
+    let nb = |j: isize, slot: usize| -> u64 {
+        if j < 0 {
+            before[slot]
+        } else {
+            infos
+                .get(j as usize)
+                .map(|x| x.nb[slot])
+                .unwrap_or(after[slot])
+        }
+    };
+    let bias = feature(0, "");
     let mut all = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, info) in infos.iter().enumerate() {
         let k = i as isize;
         let w = lower[i].as_str();
-        let mut f = Vec::with_capacity(64);
-        f.push(feature(0, ""));
-        f.push(feature(1, titled[i].as_deref().unwrap_or(forms[i])));
-        f.push(feature(2, w));
-        f.push(feature(3, &shapes[i]));
-        for (t, len) in [(5u8, 1usize), (6, 2), (7, 3), (8, 4)] {
-            f.push(feature(t, prefix(w, len)));
-        }
-        for (t, len) in [(9u8, 1usize), (10, 2), (11, 3), (12, 4)] {
-            f.push(feature(t, suffix(w, len)));
-        }
-        f.push(feature(13, low(k - 1)));
-        f.push(feature(14, low(k + 1)));
-        f.push(feature(15, low(k - 2)));
-        f.push(feature(16, low(k + 2)));
-        f.push(feature(17, shp(k - 1)));
-        f.push(feature(18, shp(k + 1)));
+        let own = &info.own;
+        let shape_i = info.shape.as_str();
+        let mut f = match spare.pop() {
+            Some(mut v) => {
+                v.clear();
+                v
+            }
+            None => Vec::with_capacity(64),
+        };
+        f.push(bias);
+        f.push(own[O_F1]);
+        f.push(own[O_F2]);
+        f.push(own[O_F3]);
+        f.extend_from_slice(&own[O_PREFIX..O_PREFIX + 4]);
+        f.extend_from_slice(&own[O_SUFFIX..O_SUFFIX + 4]);
+        f.push(nb(k - 1, 0));
+        f.push(nb(k + 1, 1));
+        f.push(nb(k - 2, 2));
+        f.push(nb(k + 2, 3));
+        f.push(nb(k - 1, 4));
+        f.push(nb(k + 1, 5));
         f.push(feature2(19, low(k - 1), w));
         f.push(feature2(20, w, low(k + 1)));
-        f.push(feature2(45, shp(k - 1), &shapes[i]));
-        f.push(feature2(46, &shapes[i], shp(k + 1)));
+        f.push(feature2(45, shp(k - 1), shape_i));
+        f.push(feature2(46, shape_i, shp(k + 1)));
         f.push(feature(21, pos(k)));
         f.push(feature(22, pos(k - 1)));
         f.push(feature(23, pos(k + 1)));
@@ -590,7 +813,7 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
         f.push(feature2(25, pos(k), pos(k + 1)));
         f.push(feature(26, pos(k - 2)));
         f.push(feature(27, pos(k + 2)));
-        f.push(feature2(44, pos(k), &shapes[i]));
+        f.push(feature2(44, pos(k), shape_i));
         if gaz[i].is_empty() {
             f.push(feature(31, "none"));
         }
@@ -606,40 +829,37 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
             }
         }
         if res.lexicon.is_some() {
-            if clusters[i].is_empty() {
-                f.push(feature(38, "oov"));
+            if info.cluster.is_empty() {
+                f.push(own[O_CLU]);
             } else {
-                f.push(feature(32, clu(k, 4)));
-                f.push(feature(33, clu(k, 6)));
-                f.push(feature(34, clu(k, 10)));
-                f.push(feature(35, clu(k, 64)));
+                f.extend_from_slice(&own[O_CLU..O_CLU + 4]);
             }
-            f.push(feature(36, clu(k - 1, 6)));
-            f.push(feature(37, clu(k + 1, 6)));
-            f.push(feature2(48, clu(k, 8), &shapes[i]));
+            f.push(nb(k - 1, 6));
+            f.push(nb(k + 1, 7));
+            f.push(own[O_F48]);
         }
-        let cap = cap_class(forms[i]);
+        let cap = info.cap;
         let first = i == 0 || (i == 1 && is_quote(forms[0]));
         f.push(feature2(39, if first { "first" } else { "inner" }, cap));
         if quoted[i] {
             f.push(feature2(42, "quoted", cap));
         }
-        let len = w.chars().count().min(8).to_string();
-        f.push(feature(43, &len));
+        f.push(own[O_F43]);
         if res.lexicon.is_some() {
             // the clusters of the window at several depths: +2.1 F1 on GUM
             // dev, +0.2 on CoNLL-2002 testa
-            for (t, j) in [(50u8, k - 1), (51, k + 1)] {
-                f.push(feature(t, clu(j, 4)));
-                f.push(feature(t + 2, clu(j, 10)));
-                f.push(feature(t + 4, clu(j, 64)));
+            for slot in 8..11 {
+                f.push(nb(k - 1, slot));
             }
-            f.push(feature(56, clu(k - 2, 6)));
-            f.push(feature(57, clu(k + 2, 6)));
+            for slot in 11..14 {
+                f.push(nb(k + 1, slot));
+            }
+            f.push(nb(k - 2, 14));
+            f.push(nb(k + 2, 15));
             f.push(feature2(58, clu(k - 1, 6), clu(k, 6)));
             f.push(feature2(59, clu(k, 6), clu(k + 1, 6)));
-            f.push(feature(60, clu(k, 8)));
-            f.push(feature(61, clu(k, 12)));
+            f.push(own[O_F60]);
+            f.push(own[O_F61]);
             if flags & F_MORECLU != 0 {
                 f.push(feature(75, clu(k, 20)));
                 for (t, j) in [(76u8, k - 2), (77, k + 2)] {
@@ -671,6 +891,7 @@ pub fn sentence_features(res: Resources, forms: &[&str], upos: &[&str]) -> Vec<V
         }
         all.push(f);
     }
+    cache.spare = spare;
     all
 }
 
@@ -687,6 +908,32 @@ mod tests {
         assert_eq!(prefix("Ñu", 1), "Ñ");
         assert_eq!(cap_class("ONU"), "upper");
         assert_eq!(cap_class("Ana"), "cap");
+    }
+
+    #[test]
+    fn cached_form_features_equal_fresh_ones() {
+        // more forms than the cache holds, so that it empties on the way
+        let words: Vec<String> = (0..FORM_CACHE_MAX + 3000)
+            .map(|k| match k % 4 {
+                0 => format!("Palabra{k}"),
+                1 => format!("x{k}"),
+                2 => format!("ONU{k}"),
+                _ => "de".to_string(),
+            })
+            .collect();
+        let res = Resources {
+            flags: F_CAPSNORM | F_MORECLU | F_PREVCAP | F_PARENS,
+            ..Resources::default()
+        };
+        let mut cache = FormCache::default();
+        for (j, sent) in words.chunks(37).enumerate() {
+            let forms: Vec<&str> = sent.iter().map(|w| w.as_str()).collect();
+            let upos = vec!["PROPN"; forms.len()];
+            let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
+            let fresh = sentence_features(res, &forms, &upos);
+            let cached = sentence_features_lower(res, &forms, &upos, &lower, Some(&mut cache));
+            assert_eq!(fresh, cached, "sentence {j}");
+        }
     }
 
     #[test]

@@ -28,10 +28,10 @@ use crate::ml::artifact;
 use crate::ml::perceptron::{Model, Trainer};
 use crate::tagger::Tagger;
 use conll::Chunk;
-use decode::{Tag, TYPES};
+use decode::{Lattice, Tag, TYPES};
 use features::Resources;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 const MAGIC: &[u8; 4] = b"DLNE";
 const VERSION: u32 = 1;
@@ -108,12 +108,17 @@ pub struct Ner {
     tags: Vec<Tag>,
     /// `(tags + 1) * tags` transition scores, the last row for the start.
     trans: Vec<f32>,
+    /// The tags' legal transitions and potentials, for decoding.
+    lattice: Lattice,
     lexicon: Option<Arc<Lexicon>>,
     kb: Option<&'static Kb>,
     flags: u32,
     window: usize,
     /// With `F_NAMES`: the names of the training data.
     names: Option<features::NameList>,
+    /// Form-feature caches, one taken by each sentence being tagged (so
+    /// that threads do not wait on each other).
+    form_caches: Mutex<Vec<features::FormCache>>,
 }
 
 fn builtin_lexicon(lang: &str) -> Result<Arc<Lexicon>> {
@@ -199,7 +204,7 @@ impl Ner {
             } else {
                 None
             };
-            let mut feats = self.features_of(forms, upos, hist.as_ref());
+            let mut feats = self.with_cache(|c| self.features_of(forms, upos, hist.as_ref(), c));
             if self.flags & features::F_CTX != 0 {
                 let ctx = contexts_around(
                     sents.len(),
@@ -217,15 +222,34 @@ impl Ner {
         out
     }
 
+    /// Runs `f` with one of the form-feature caches.
+    fn with_cache<R>(&self, f: impl FnOnce(&mut features::FormCache) -> R) -> R {
+        let mut cache = self
+            .form_caches
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        let r = f(&mut cache);
+        if let Ok(mut v) = self.form_caches.lock() {
+            v.push(cache);
+        }
+        r
+    }
+
     fn features_of(
         &self,
         forms: &[&str],
         upos: &[&str],
         hist: Option<&features::History>,
+        cache: &mut features::FormCache,
     ) -> Vec<Vec<u64>> {
-        let mut feats = features::sentence_features(self.resources(), forms, upos);
+        // the lower-cased forms, made once for both feature groups
+        let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
+        let mut feats =
+            features::sentence_features_lower(self.resources(), forms, upos, &lower, Some(cache));
         if let Some(names) = &self.names {
-            features::name_features(names, forms, &mut feats);
+            features::name_features_lower(names, forms, &lower, &mut feats);
         }
         if let Some(h) = hist {
             features::history_features(h, forms, &mut feats);
@@ -244,8 +268,12 @@ impl Ner {
         if forms.is_empty() {
             return Vec::new();
         }
-        let feats = self.features_of(forms, upos, None);
-        self.decode(forms.len(), &feats)
+        self.with_cache(|cache| {
+            let feats = self.features_of(forms, upos, None, cache);
+            let spans = self.decode(forms.len(), &feats);
+            cache.recycle(feats);
+            spans
+        })
     }
 
     fn decode(&self, n: usize, feats: &[Vec<u64>]) -> Vec<NerSpan> {
@@ -253,24 +281,25 @@ impl Ner {
         if n == 0 || t == 0 {
             return Vec::new();
         }
-        let mut em = Vec::with_capacity(n * t);
-        let mut buf = vec![0.0f32; t];
-        for f in feats {
-            self.model.scores(f, &mut buf);
-            em.extend_from_slice(&buf);
+        let mut em = vec![0.0f32; feats.len() * t];
+        for (f, row) in feats.iter().zip(em.chunks_exact_mut(t)) {
+            self.model.scores(f, row);
         }
-        let path = decode::viterbi(&self.tags, &em, &self.trans);
+        let path = self.lattice.viterbi(&em);
         let spans = spans_of(&self.tags, &path);
         if spans.is_empty() {
             // posteriors only score spans: none, no forward-backward pass
             return Vec::new();
         }
-        let post = decode::posteriors(&self.tags, &em, &self.trans);
+        // only the path's tags of the spans' words are read: the backward
+        // pass stops at the first span
+        let from = spans.iter().map(|s| s.0).min().unwrap_or(0);
+        let post = self.lattice.path_posteriors(&em, &path, from);
         spans
             .into_iter()
             .map(|(start, end, ty)| {
                 let score = (start..end)
-                    .map(|i| post.get(i * t + path[i]).copied().unwrap_or(0.0))
+                    .map(|i| post.get(i).copied().unwrap_or(0.0))
                     .sum::<f32>()
                     / (end - start).max(1) as f32;
                 NerSpan {
@@ -312,6 +341,7 @@ impl Ner {
             fit(&p.tags, &p.classes, &p.feats, &p.golds, &all, opts)
         };
         Ner {
+            lattice: Lattice::new(&p.tags, &trans),
             model,
             tags: p.tags,
             trans,
@@ -320,6 +350,7 @@ impl Ner {
             flags: opts.flags,
             window: opts.window,
             names: p.names,
+            form_caches: Mutex::new(Vec::new()),
         }
     }
 
@@ -428,6 +459,7 @@ impl Ner {
             trans[p * t + c] = f32::from_bits(w);
         }
         Ok(Ner {
+            lattice: Lattice::new(&tags, &trans),
             model,
             tags,
             trans,
@@ -436,6 +468,7 @@ impl Ner {
             flags,
             window,
             names,
+            form_caches: Mutex::new(Vec::new()),
         })
     }
 }
