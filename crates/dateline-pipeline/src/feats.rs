@@ -27,8 +27,9 @@
 //! perceptron model per UPOS.
 
 use crate::error::{Error, Result};
-use crate::ml::perceptron::{feature, feature2, Model, Trainer};
-use crate::ml::word::suffix;
+use crate::ml::perceptron::{feature2_h, feature_h, hash_str, Model, Row, Trainer};
+use crate::ml::word::{shape_into, suffix, Hashes};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
@@ -91,7 +92,7 @@ impl Default for FeatsOptions {
 /// What is known for one UPOS.
 struct PerUpos {
     /// Lower-cased form → features, for forms that never varied.
-    dict: HashMap<Box<str>, Box<str>>,
+    dict: FxHashMap<Box<str>, Box<str>>,
     /// The classifier, when the UPOS was seen with more than one value.
     model: Option<Model>,
     /// The most frequent value (the answer without a model).
@@ -100,58 +101,121 @@ struct PerUpos {
 
 /// A trained feature tagger.
 pub struct FeatsTagger {
-    by_upos: HashMap<Box<str>, PerUpos>,
+    by_upos: FxHashMap<Box<str>, PerUpos>,
+    consts: Consts,
+    /// Unique per feature tagger, keys its caches.
+    id: u64,
 }
 
-/// Features of word `i`.
-fn features<S: AsRef<str>>(
-    lower: &[S],
-    words: &[&str],
-    upos: &[&str],
-    lemmas: &[&str],
-    i: usize,
-    out: &mut Vec<u64>,
-) {
-    out.clear();
-    let w = lower[i].as_ref();
-    let word = |k: isize| -> &str {
-        let j = i as isize + k;
-        if j < 0 {
-            "<s>"
-        } else {
-            lower.get(j as usize).map(|s| s.as_ref()).unwrap_or("</s>")
+/// Hashes of the fixed feature values.
+#[derive(Debug, Clone, Copy)]
+struct Consts {
+    empty: u64,
+    bos: u64,
+    eos: u64,
+    /// "s>": the last two characters of "<s>" and "</s>".
+    s2: u64,
+}
+
+impl Consts {
+    fn new() -> Consts {
+        Consts {
+            empty: hash_str(""),
+            bos: hash_str("<s>"),
+            eos: hash_str("</s>"),
+            s2: hash_str(suffix("</s>", 2)),
         }
-    };
-    let tag = |k: isize| -> &str {
-        let j = i as isize + k;
-        if j < 0 {
-            "<s>"
-        } else {
-            upos.get(j as usize).copied().unwrap_or("</s>")
-        }
-    };
-    out.push(feature(0, ""));
-    out.push(feature(1, w));
-    for (t, n) in [(2u8, 1usize), (3, 2), (4, 3), (5, 4), (6, 5)] {
-        out.push(feature(t, suffix(w, n)));
     }
-    out.push(feature(
-        8,
-        &crate::ml::word::shape(words.get(i).copied().unwrap_or(""), 6),
-    ));
+}
+
+/// Numbers of words' (form, UPOS) and the key of the numbering (see
+/// [`FeatsInput::ids`]).
+pub type WordIds<'s> = (&'s [(usize, usize)], (u64, u64));
+
+/// A sentence as the features read it.
+pub struct FeatsInput<'s> {
+    /// Lower-cased words (as [`FeatsTagger::predict`] lower-cases them).
+    pub lower: &'s [&'s str],
+    /// The words as written.
+    pub words: &'s [&'s str],
+    /// [`Hashes`] of `lower`.
+    pub hashes: &'s [Hashes],
+    pub upos: &'s [&'s str],
+    /// [`hash_str`] of `upos`.
+    pub upos_hashes: &'s [u64],
+    /// Lower-cased lemmas.
+    pub lemmas: &'s [&'s str],
+    /// Optional numbers of the words' (form, UPOS), with the key of their
+    /// numbering: under one key, words with the same numbers must have the
+    /// same form, UPOS and lemma (the tagger's form and tag numbers do,
+    /// when the lemmas come from the lemmatiser). They let the per-word
+    /// memory be looked up without hashing the strings.
+    pub ids: Option<WordIds<'s>>,
+}
+
+/// Features of word `i` (the order is that of the training: the scores
+/// are sums in this order): [`head_features`], [`context_features`],
+/// [`tail_features`].
+fn features(c: &Consts, s: &FeatsInput, i: usize, shape: &mut String, out: &mut Vec<u64>) {
+    out.clear();
+    head_features(c, s, i, shape, out);
+    context_features(c, s, i, out);
+    tail_features(s, i, out);
+}
+
+/// The first features of word `i`, which depend on the word alone: bias,
+/// word, suffixes, shape.
+fn head_features(c: &Consts, s: &FeatsInput, i: usize, shape: &mut String, out: &mut Vec<u64>) {
+    let h = s.hashes.get(i).copied().unwrap_or_default();
+    out.push(feature_h(0, c.empty));
+    out.push(feature_h(1, h.word));
+    for (t, n) in [(2u8, 1usize), (3, 2), (4, 3), (5, 4), (6, 5)] {
+        out.push(feature_h(t, h.suffix[n - 1]));
+    }
+    shape_into(s.words.get(i).copied().unwrap_or(""), 6, shape);
+    out.push(feature_h(8, hash_str(shape)));
+}
+
+/// The features of word `i` that read its neighbours.
+fn context_features(c: &Consts, s: &FeatsInput, i: usize, out: &mut Vec<u64>) {
+    let h = s.hashes.get(i).copied().unwrap_or_default();
+    // word i + k: its hashes, or the hash of "<s>" / "</s>" outside
+    let word = |k: isize| -> std::result::Result<&Hashes, u64> {
+        let j = i as isize + k;
+        if j < 0 {
+            Err(c.bos)
+        } else {
+            s.hashes.get(j as usize).ok_or(c.eos)
+        }
+    };
+    let tag = |k: isize| -> u64 {
+        let j = i as isize + k;
+        if j < 0 {
+            c.bos
+        } else {
+            s.upos_hashes.get(j as usize).copied().unwrap_or(c.eos)
+        }
+    };
     let (p1, n1) = (word(-1), word(1));
-    out.push(feature(9, p1));
-    out.push(feature(11, tag(-1)));
-    out.push(feature(12, tag(1)));
-    out.push(feature2(15, tag(1), suffix(n1, 2)));
-    out.push(feature2(16, tag(-1), suffix(p1, 2)));
-    out.push(feature2(17, p1, suffix(w, 3)));
-    out.push(feature(18, word(-2)));
-    out.push(feature2(19, tag(-1), tag(-2)));
-    out.push(feature2(20, suffix(w, 3), tag(1)));
+    let p1w = p1.map_or_else(|x| x, |h| h.word);
+    out.push(feature_h(9, p1w));
+    out.push(feature_h(11, tag(-1)));
+    out.push(feature_h(12, tag(1)));
+    out.push(feature2_h(15, tag(1), n1.map_or(c.s2, |h| h.suffix[1])));
+    out.push(feature2_h(16, tag(-1), p1.map_or(c.s2, |h| h.suffix[1])));
+    out.push(feature2_h(17, p1w, h.suffix[2]));
+    out.push(feature_h(18, word(-2).map_or_else(|x| x, |h| h.word)));
+    out.push(feature2_h(19, tag(-1), tag(-2)));
+    out.push(feature2_h(20, h.suffix[2], tag(1)));
+}
+
+/// The last features of word `i`, which depend on the word and its lemma.
+fn tail_features(s: &FeatsInput, i: usize, out: &mut Vec<u64>) {
+    let w = s.lower.get(i).copied().unwrap_or("");
+    let h = s.hashes.get(i).copied().unwrap_or_default();
     // the inflection: what the form adds to its lemma ("represente" /
     // "representar" -> "e" for "ar": a subjunctive)
-    let lemma = lemmas.get(i).copied().unwrap_or("");
+    let lemma = s.lemmas.get(i).copied().unwrap_or("");
     let common = w
         .char_indices()
         .zip(lemma.chars())
@@ -159,48 +223,195 @@ fn features<S: AsRef<str>>(
         .last()
         .map(|((k, a), _)| k + a.len_utf8())
         .unwrap_or(0);
-    let lsuf = suffix(lemma, 2);
+    let lsuf = hash_str(suffix(lemma, 2));
     let lcommon = lemma
         .char_indices()
         .nth(w[..common].chars().count())
         .map(|(k, _)| k)
         .unwrap_or(lemma.len());
-    out.push(feature2(21, &w[common..], &lemma[lcommon..]));
-    out.push(feature(22, lsuf));
-    out.push(feature2(23, suffix(w, 3), lsuf));
+    out.push(feature2_h(
+        21,
+        hash_str(&w[common..]),
+        hash_str(&lemma[lcommon..]),
+    ));
+    out.push(feature_h(22, lsuf));
+    out.push(feature2_h(23, h.suffix[2], lsuf));
 }
+
+/// What the classifier of a UPOS reads of one (word, lemma): the partial
+/// sum of its head features' rows (they come first in every sum) and the
+/// rows of its tail features.
+struct Own {
+    head: Box<[f32]>,
+    tail: [Row; 3],
+}
+
+/// Per thread and feature tagger: (word, UPOS, lemma) → [`Own`].
+#[derive(Default)]
+struct OwnCache {
+    index: FxHashMap<Box<[u8]>, usize>,
+    own: Vec<Own>,
+    /// With word numbers: their key, and by form number, (UPOS number,
+    /// index in `own`) pairs.
+    ids_key: (u64, u64),
+    by_id: Vec<Vec<(usize, usize)>>,
+}
+
+/// At most this many entries per cache; emptied when full.
+const OWN_CACHE_MAX: usize = 1 << 17;
+
+thread_local! {
+    /// Per feature tagger (by `FeatsTagger::id`).
+    static OWN_CACHES: std::cell::RefCell<Vec<(u64, OwnCache)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Identifies feature taggers for their caches.
+static NEXT_FEATS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl FeatsTagger {
     /// The features of each word, given its UPOS and lemma (lower-cased;
     /// all three slices have the same length).
     pub fn predict<'a>(&'a self, words: &[&str], upos: &[&str], lemmas: &[&str]) -> Vec<&'a str> {
-        // most words are lower-case already: no allocation for them
-        let lower: Vec<Cow<str>> = words
-            .iter()
-            .map(|w| {
-                if w.chars().any(char::is_uppercase) {
-                    Cow::Owned(w.to_lowercase())
-                } else {
-                    Cow::Borrowed(*w)
+        let lower: Vec<Cow<str>> = words.iter().map(|w| lower_form(w)).collect();
+        let lower: Vec<&str> = lower.iter().map(|l| l.as_ref()).collect();
+        let hashes: Vec<Hashes> = lower.iter().map(|l| Hashes::new(l)).collect();
+        let upos_hashes: Vec<u64> = upos.iter().map(|u| hash_str(u)).collect();
+        self.predict_with(&FeatsInput {
+            lower: &lower,
+            words,
+            hashes: &hashes,
+            upos,
+            upos_hashes: &upos_hashes,
+            lemmas,
+            ids: None,
+        })
+    }
+
+    /// [`FeatsTagger::predict`] with the hashes already computed. What
+    /// depends on a (word, UPOS, lemma) alone is looked up once per thread
+    /// (the scores are the same sums, in the same order).
+    pub fn predict_with<'a>(&'a self, s: &FeatsInput) -> Vec<&'a str> {
+        OWN_CACHES.with(|caches| {
+            let mut caches = caches.borrow_mut();
+            let pos = match caches.iter().position(|(id, _)| *id == self.id) {
+                Some(p) => p,
+                None => {
+                    caches.push((self.id, OwnCache::default()));
+                    caches.len() - 1
                 }
-            })
-            .collect();
+            };
+            self.predict_cached(s, &mut caches[pos].1)
+        })
+    }
+
+    fn predict_cached<'a>(&'a self, s: &FeatsInput, cache: &mut OwnCache) -> Vec<&'a str> {
+        if cache.own.len() + s.words.len() > OWN_CACHE_MAX {
+            cache.index.clear();
+            cache.own.clear();
+            cache.by_id.clear();
+        }
+        if let Some((_, key)) = s.ids {
+            if key != cache.ids_key {
+                cache.by_id.clear();
+                cache.ids_key = key;
+            }
+        }
         let mut feats = Vec::with_capacity(24);
-        let mut buf = Vec::new();
-        let mut out = Vec::with_capacity(words.len());
-        for i in 0..words.len() {
-            let Some(pu) = upos.get(i).and_then(|u| self.by_upos.get(*u)) else {
+        let mut buf: Vec<f32> = Vec::new();
+        let mut shape = String::new();
+        let mut key: Vec<u8> = Vec::new();
+        let mut out = Vec::with_capacity(s.words.len());
+        // with tag numbers, each UPOS is looked up once per sentence
+        let mut per_tag: Vec<Option<Option<&PerUpos>>> = Vec::new();
+        for i in 0..s.words.len() {
+            let id = s.ids.and_then(|(ids, _)| ids.get(i).copied());
+            let lookup = || s.upos.get(i).and_then(|u| self.by_upos.get(*u));
+            let pu = match id {
+                Some((_, u)) if u < 64 => {
+                    if per_tag.len() <= u {
+                        per_tag.resize(u + 1, None);
+                    }
+                    *per_tag[u].get_or_insert_with(lookup)
+                }
+                _ => lookup(),
+            };
+            let Some(pu) = pu else {
                 out.push("");
                 continue;
             };
-            if let Some(f) = pu.dict.get(lower[i].as_ref()) {
+            if let Some(f) = s.lower.get(i).and_then(|l| pu.dict.get(*l)) {
                 out.push(f);
                 continue;
             }
             match &pu.model {
                 Some(m) => {
-                    features(&lower, words, upos, lemmas, i, &mut feats);
-                    let c = m.predict(&feats, &mut buf);
+                    let upos = s.upos.get(i).copied().unwrap_or("");
+                    let known = id
+                        .and_then(|(f, u)| cache.by_id.get(f).map(|pairs| (pairs, u)))
+                        .and_then(|(pairs, u)| pairs.iter().find(|p| p.0 == u))
+                        .map(|p| p.1);
+                    let found = match known {
+                        Some(k) => Some(k),
+                        None => {
+                            // the parts, each after its length: no two
+                            // triples share a key
+                            key.clear();
+                            for part in [
+                                s.words.get(i).copied().unwrap_or(""),
+                                upos,
+                                s.lemmas.get(i).copied().unwrap_or(""),
+                            ] {
+                                key.extend_from_slice(&(part.len() as u64).to_le_bytes());
+                                key.extend_from_slice(part.as_bytes());
+                            }
+                            cache.index.get(key.as_slice()).copied()
+                        }
+                    };
+                    let k = match found {
+                        Some(k) => k,
+                        None => {
+                            feats.clear();
+                            head_features(&self.consts, s, i, &mut shape, &mut feats);
+                            let mut head = vec![0f32; m.n_classes()];
+                            m.add_scores(&feats, &mut head);
+                            feats.clear();
+                            tail_features(s, i, &mut feats);
+                            let mut tail = [Row::default(); 3];
+                            for (r, f) in tail.iter_mut().zip(&feats) {
+                                *r = m.row(*f);
+                            }
+                            cache.own.push(Own {
+                                head: head.into(),
+                                tail,
+                            });
+                            cache
+                                .index
+                                .insert(key.as_slice().into(), cache.own.len() - 1);
+                            cache.own.len() - 1
+                        }
+                    };
+                    if let (None, Some((f, u))) = (known, id) {
+                        if cache.by_id.len() <= f {
+                            cache.by_id.resize_with(f + 1, Vec::new);
+                        }
+                        if let Some(pairs) = cache.by_id.get_mut(f) {
+                            pairs.push((u, k));
+                        }
+                    }
+                    let Some(own) = cache.own.get(k) else {
+                        out.push("");
+                        continue;
+                    };
+                    buf.clear();
+                    buf.extend_from_slice(&own.head);
+                    feats.clear();
+                    context_features(&self.consts, s, i, &mut feats);
+                    m.add_scores(&feats, &mut buf);
+                    for r in own.tail {
+                        m.add(r, &mut buf);
+                    }
+                    let c = Model::best(&buf);
                     out.push(m.classes.get(c).map(|s| s.as_str()).unwrap_or(""));
                 }
                 None => out.push(&pu.default),
@@ -237,6 +448,8 @@ impl FeatsTagger {
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut feats = Vec::new();
         let mut buf = Vec::new();
+        let mut shape = String::new();
+        let consts = Consts::new();
         for _ in 0..opts.epochs {
             crate::ml::shuffle(&mut order, &mut seed);
             for &k in &order {
@@ -245,18 +458,30 @@ impl FeatsTagger {
                 let upos: Vec<&str> = s.upos.iter().map(|w| w.as_str()).collect();
                 let lemmas: Vec<&str> = s.lemmas.iter().map(|w| w.as_str()).collect();
                 let lower: Vec<String> = s.words.iter().map(|w| w.to_lowercase()).collect();
-                for i in 0..words.len() {
-                    let Some((tr, ids)) = trainers.get_mut(upos[i]) else {
+                let lower: Vec<&str> = lower.iter().map(|w| w.as_str()).collect();
+                let hashes: Vec<Hashes> = lower.iter().map(|l| Hashes::new(l)).collect();
+                let upos_hashes: Vec<u64> = upos.iter().map(|u| hash_str(u)).collect();
+                let input = FeatsInput {
+                    lower: &lower,
+                    words: &words,
+                    hashes: &hashes,
+                    upos: &upos,
+                    upos_hashes: &upos_hashes,
+                    lemmas: &lemmas,
+                    ids: None,
+                };
+                for (i, u) in upos.iter().enumerate().take(words.len()) {
+                    let Some((tr, ids)) = trainers.get_mut(u) else {
                         continue;
                     };
-                    features(&lower, &words, &upos, &lemmas, i, &mut feats);
+                    features(&consts, &input, i, &mut shape, &mut feats);
                     let guess = tr.predict(&feats, &mut buf);
                     let truth = ids.get(s.feats[i].as_str()).copied().unwrap_or(0);
                     tr.update(&feats, truth, guess);
                 }
             }
         }
-        let mut by_upos: HashMap<Box<str>, PerUpos> = HashMap::new();
+        let mut by_upos: FxHashMap<Box<str>, PerUpos> = FxHashMap::default();
         for (u, vals) in &values {
             let default = vals
                 .iter()
@@ -266,7 +491,7 @@ impl FeatsTagger {
             by_upos.insert(
                 (*u).into(),
                 PerUpos {
-                    dict: HashMap::new(),
+                    dict: FxHashMap::default(),
                     model: None,
                     default: default.into(),
                 },
@@ -290,7 +515,11 @@ impl FeatsTagger {
                 }
             }
         }
-        FeatsTagger { by_upos }
+        FeatsTagger {
+            by_upos,
+            consts: Consts::new(),
+            id: NEXT_FEATS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// (dictionary entries, UPOS with a classifier).
@@ -351,12 +580,13 @@ impl FeatsTagger {
             return Err(Error::Model("unsupported feats model version".into()));
         }
         let n = r.u32()?;
-        let mut by_upos = HashMap::new();
+        let mut by_upos = FxHashMap::default();
         for _ in 0..n {
             let u = r.str()?;
             let default = r.str()?;
             let nd = r.u32()?;
-            let mut dict = HashMap::with_capacity(nd.min(1 << 20));
+            let mut dict = FxHashMap::default();
+            dict.reserve(nd.min(1 << 20));
             for _ in 0..nd {
                 let form = r.str()?;
                 let f = r.str()?;
@@ -377,7 +607,21 @@ impl FeatsTagger {
                 },
             );
         }
-        Ok(FeatsTagger { by_upos })
+        Ok(FeatsTagger {
+            by_upos,
+            consts: Consts::new(),
+            id: NEXT_FEATS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
+    }
+}
+
+/// A word as the feature tagger lower-cases it: words with an upper-case
+/// letter go through `to_lowercase`, the others are read as they are.
+pub fn lower_form(w: &str) -> Cow<'_, str> {
+    if w.chars().any(char::is_uppercase) {
+        Cow::Owned(w.to_lowercase())
+    } else {
+        Cow::Borrowed(w)
     }
 }
 
@@ -477,5 +721,71 @@ mod tests {
             &["él", "hablar"]
         )[1] == past));
         assert!(FeatsTagger::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    /// With the shipped model: the cached path (with and without word
+    /// numbers, twice) gives the answers of the plain features.
+    #[test]
+    fn cached_path_predicts_like_the_plain_features() {
+        let m = match crate::tags::LangModels::builtin("es") {
+            Ok(m) => m,
+            Err(e) => panic!("models: {e}"),
+        };
+        let text = "Donald Trump dialogará con líderes europeos . Dijo que habría \
+                    acordado una tregua y que los soldados rusos representan un riesgo";
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let tagged = m.tagger.analyse(&words);
+        let lemmas: Vec<String> = words
+            .iter()
+            .zip(&tagged.tags)
+            .map(|(w, u)| m.lemmatizer.lemma(w, u).to_lowercase())
+            .collect();
+        let lemmas: Vec<&str> = lemmas.iter().map(|l| l.as_str()).collect();
+        // the plain path
+        let lower: Vec<Cow<str>> = words.iter().map(|w| lower_form(w)).collect();
+        let lower: Vec<&str> = lower.iter().map(|l| l.as_ref()).collect();
+        let hashes: Vec<Hashes> = lower.iter().map(|l| Hashes::new(l)).collect();
+        let upos_hashes: Vec<u64> = tagged.tags.iter().map(|u| hash_str(u)).collect();
+        let ids: Vec<(usize, usize)> = tagged
+            .form_ids
+            .iter()
+            .zip(&tagged.tag_ids)
+            .map(|(f, u)| (*f, *u))
+            .collect();
+        let mut input = FeatsInput {
+            lower: &lower,
+            words: &words,
+            hashes: &hashes,
+            upos: &tagged.tags,
+            upos_hashes: &upos_hashes,
+            lemmas: &lemmas,
+            ids: None,
+        };
+        let mut want = Vec::new();
+        let (mut feats, mut buf, mut shape) = (Vec::new(), Vec::new(), String::new());
+        for (i, (l, u)) in lower.iter().zip(&tagged.tags).enumerate() {
+            let pu = m.feats.by_upos.get(*u);
+            want.push(match pu {
+                None => "",
+                Some(pu) => match (pu.dict.get(*l), &pu.model) {
+                    (Some(f), _) => f,
+                    (None, Some(model)) => {
+                        features(&m.feats.consts, &input, i, &mut shape, &mut feats);
+                        let c = model.predict(&feats, &mut buf);
+                        model.classes[c].as_str()
+                    }
+                    (None, None) => &pu.default,
+                },
+            });
+        }
+        assert!(want.iter().any(|f| f.contains("Tense=Fut")), "{want:?}");
+        for _ in 0..2 {
+            assert_eq!(m.feats.predict_with(&input), want);
+            assert_eq!(m.feats.predict(&words, &tagged.tags, &lemmas), want);
+        }
+        input.ids = Some((&ids, tagged.forms_key));
+        for _ in 0..2 {
+            assert_eq!(m.feats.predict_with(&input), want);
+        }
     }
 }

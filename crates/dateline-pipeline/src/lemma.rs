@@ -14,8 +14,9 @@
 use crate::error::Result;
 use crate::lexicon::Lexicon;
 use crate::ml::artifact;
-use crate::ml::perceptron::{feature, feature2, Model, Trainer};
-use crate::ml::word::suffix;
+use crate::ml::perceptron::{feature2_h, feature_h, hash_str, Model, Trainer};
+use crate::ml::word::{lowercase, Hashes};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -64,23 +65,83 @@ pub fn apply_rule(form: &str, rule: &str) -> Option<String> {
     Some(keep + append)
 }
 
-fn features(form: &str, upos: &str, out: &mut Vec<u64>) {
+/// A parsed edit rule (see [`apply_rule`]).
+#[derive(Debug, Clone)]
+struct Rule {
+    lower: bool,
+    strip: usize,
+    append: Box<str>,
+}
+
+impl Rule {
+    fn parse(rule: &str) -> Option<Rule> {
+        let mut parts = rule.splitn(3, '|');
+        let case = parts.next()?;
+        let strip: usize = parts.next()?.parse().ok()?;
+        let append = parts.next()?;
+        Some(Rule {
+            lower: case == "L",
+            strip,
+            append: append.into(),
+        })
+    }
+
+    /// As [`apply_rule`]; `low` is `form.to_lowercase()`.
+    fn apply(&self, form: &str, low: &str) -> Option<String> {
+        let base = if self.lower { low } else { form };
+        let n = base.chars().count();
+        if self.strip > n || (self.strip == n && self.append.is_empty()) {
+            return None;
+        }
+        let end = base
+            .char_indices()
+            .nth(n - self.strip)
+            .map_or(base.len(), |(i, _)| i);
+        let mut out = String::with_capacity(end + self.append.len());
+        out.push_str(&base[..end]);
+        out.push_str(&self.append);
+        Some(out)
+    }
+}
+
+/// Hashes of the fixed feature values.
+#[derive(Debug, Clone, Copy)]
+struct Consts {
+    empty: u64,
+    cap: u64,
+    low: u64,
+    allcaps: u64,
+}
+
+impl Consts {
+    fn new() -> Consts {
+        Consts {
+            empty: hash_str(""),
+            cap: hash_str("cap"),
+            low: hash_str("low"),
+            allcaps: hash_str("allcaps"),
+        }
+    }
+}
+
+/// The features of `form` tagged `upos` (hash `upos_h`); `h` holds the
+/// hashes of the lower-cased form.
+fn features(c: &Consts, form: &str, h: &Hashes, upos_h: u64, out: &mut Vec<u64>) {
     out.clear();
-    let low = form.to_lowercase();
-    out.push(feature(0, ""));
-    out.push(feature(1, upos));
+    out.push(feature_h(0, c.empty));
+    out.push(feature_h(1, upos_h));
     for (t, n) in [(2u8, 1usize), (3, 2), (4, 3), (5, 4), (6, 5)] {
-        out.push(feature2(t, upos, suffix(&low, n)));
-        out.push(feature(t + 10, suffix(&low, n)));
+        out.push(feature2_h(t, upos_h, h.suffix[n - 1]));
+        out.push(feature_h(t + 10, h.suffix[n - 1]));
     }
     let cap = form.chars().next().is_some_and(char::is_uppercase);
-    out.push(feature2(20, upos, if cap { "cap" } else { "low" }));
-    out.push(feature(
+    out.push(feature2_h(20, upos_h, if cap { c.cap } else { c.low }));
+    out.push(feature_h(
         21,
         if form.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
-            "allcaps"
+            c.allcaps
         } else {
-            ""
+            c.empty
         },
     ));
 }
@@ -90,12 +151,18 @@ fn open_class(upos: &str) -> bool {
     matches!(upos, "NOUN" | "VERB" | "ADJ" | "ADV")
 }
 
+/// Lower-cased form → (UPOS, lemma) pairs.
+type Dict = FxHashMap<Box<str>, Vec<(Box<str>, Box<str>)>>;
+
 /// A trained lemmatiser.
 pub struct Lemmatizer {
-    /// (lower-cased form, UPOS) → lemma.
-    dict: HashMap<(String, String), String>,
+    /// Lower-cased form → (UPOS, lemma) pairs.
+    dict: Dict,
     model: Model,
+    /// The model's classes, parsed.
+    rules: Vec<Option<Rule>>,
     lexicon: Option<Arc<Lexicon>>,
+    consts: Consts,
 }
 
 impl Lemmatizer {
@@ -122,59 +189,114 @@ impl Lemmatizer {
         let mut trainer = Trainer::new(classes.clone());
         let mut feats = Vec::new();
         let mut buf = Vec::new();
+        let consts = Consts::new();
+        let hashed: Vec<(Hashes, u64)> = words
+            .iter()
+            .map(|w| (Hashes::new(&lowercase(&w.form)), hash_str(&w.upos)))
+            .collect();
         for _ in 0..epochs {
-            for (w, r) in words.iter().zip(&rules) {
-                features(&w.form, &w.upos, &mut feats);
+            for ((w, r), (h, u)) in words.iter().zip(&rules).zip(&hashed) {
+                features(&consts, &w.form, h, *u, &mut feats);
                 let guess = trainer.predict(&feats, &mut buf);
                 trainer.update(&feats, id.get(r.as_str()).copied().unwrap_or(0), guess);
             }
         }
-        let dict = counts
-            .into_iter()
-            .filter_map(|(k, lemmas)| {
-                let best = lemmas
-                    .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-                Some((k, best.0))
-            })
-            .collect();
+        let dict = counts.into_iter().filter_map(|(k, lemmas)| {
+            let best = lemmas
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+            Some((k.0, k.1, best.0))
+        });
+        Lemmatizer::new(dict, trainer.average(), lexicon)
+    }
+
+    fn new(
+        entries: impl Iterator<Item = (String, String, String)>,
+        model: Model,
+        lexicon: Option<Arc<Lexicon>>,
+    ) -> Lemmatizer {
+        let mut dict = Dict::default();
+        for (form, upos, lemma) in entries {
+            let pairs = dict.entry(form.into()).or_default();
+            // one lemma per (form, UPOS): a later line replaces an earlier one
+            match pairs.iter_mut().find(|(u, _)| **u == *upos) {
+                Some(p) => p.1 = lemma.into(),
+                None => pairs.push((upos.into(), lemma.into())),
+            }
+        }
+        let rules = model.classes.iter().map(|r| Rule::parse(r)).collect();
         Lemmatizer {
             dict,
-            model: trainer.average(),
+            model,
+            rules,
             lexicon,
+            consts: Consts::new(),
         }
     }
 
     /// The lemma of `form` tagged `upos`.
     pub fn lemma(&self, form: &str, upos: &str) -> String {
-        let low = form.to_lowercase();
-        if let Some(l) = self.dict.get(&(low.clone(), upos.to_string())) {
-            return l.clone();
+        let low = lowercase(form);
+        self.lemma_with(form, &low, None, upos, None)
+    }
+
+    /// [`Lemmatizer::lemma`] with what the tagger computed: `low` is
+    /// `form.to_lowercase()`, `hashes` its [`Hashes`] and `upos_h` the
+    /// [`hash_str`] of `upos` (computed here when absent).
+    pub fn lemma_with(
+        &self,
+        form: &str,
+        low: &str,
+        hashes: Option<&Hashes>,
+        upos: &str,
+        upos_h: Option<u64>,
+    ) -> String {
+        if let Some(pairs) = self.dict.get(low) {
+            if let Some((_, l)) = pairs.iter().find(|(u, _)| **u == *upos) {
+                return l.to_string();
+            }
         }
         if upos == "PUNCT" || upos == "SYM" || upos == "NUM" {
             return form.to_string();
         }
         if open_class(upos) {
-            if let Some(e) = self.lexicon.as_ref().and_then(|lx| lx.get(&low)) {
+            if let Some(e) = self.lexicon.as_ref().and_then(|lx| lx.get(low)) {
                 if !e.lemma.is_empty() {
                     return e.lemma.to_string();
                 }
             }
         }
-        let mut feats = Vec::new();
+        let mut feats = Vec::with_capacity(16);
         let mut buf = Vec::new();
-        features(form, upos, &mut feats);
+        let computed;
+        let h = match hashes {
+            Some(h) => h,
+            None => {
+                computed = Hashes::new(low);
+                &computed
+            }
+        };
+        let upos_h = upos_h.unwrap_or_else(|| hash_str(upos));
+        features(&self.consts, form, h, upos_h, &mut feats);
         let c = self.model.predict(&feats, &mut buf);
-        self.model
-            .classes
+        self.rules
             .get(c)
-            .and_then(|r| apply_rule(form, r))
-            .unwrap_or(low)
+            .and_then(|r| r.as_ref())
+            .and_then(|r| r.apply(form, low))
+            .unwrap_or_else(|| low.to_string())
     }
 
     /// Serialises (gzip-compressed, deterministic).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let dict: BTreeMap<&(String, String), &String> = self.dict.iter().collect();
+        let dict: BTreeMap<(&str, &str), &str> = self
+            .dict
+            .iter()
+            .flat_map(|(form, pairs)| {
+                pairs
+                    .iter()
+                    .map(move |(u, l)| ((form.as_ref(), u.as_ref()), l.as_ref()))
+            })
+            .collect();
         let lines: Vec<String> = dict
             .into_iter()
             .map(|((form, upos), lemma)| format!("{form}\t{upos}\t{lemma}"))
@@ -185,18 +307,14 @@ impl Lemmatizer {
     /// Reads a model written by [`Lemmatizer::to_bytes`].
     pub fn from_bytes(gz: &[u8], lexicon: Option<Arc<Lexicon>>) -> Result<Lemmatizer> {
         let (lines, model) = artifact::read(gz, MAGIC, VERSION, "lemmatizer")?;
-        let mut dict = HashMap::with_capacity(lines.len());
-        for line in &lines {
+        let entries = lines.iter().filter_map(|line| {
             let mut cols = line.splitn(3, '\t');
-            if let (Some(f), Some(u), Some(l)) = (cols.next(), cols.next(), cols.next()) {
-                dict.insert((f.to_string(), u.to_string()), l.to_string());
+            match (cols.next(), cols.next(), cols.next()) {
+                (Some(f), Some(u), Some(l)) => Some((f.to_string(), u.to_string(), l.to_string())),
+                _ => None,
             }
-        }
-        Ok(Lemmatizer {
-            dict,
-            model,
-            lexicon,
-        })
+        });
+        Ok(Lemmatizer::new(entries, model, lexicon))
     }
 }
 

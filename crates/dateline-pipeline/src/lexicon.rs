@@ -93,6 +93,11 @@ impl Lexicon {
         })
     }
 
+    /// The entry of `form` exactly as written (no lower-case fall-back).
+    pub fn get_exact(&self, form: &str) -> Option<&Entry> {
+        self.map.get(form)
+    }
+
     /// The Brown cluster of `form`: that of the form as written when it
     /// has one, else that of the lower-cased form.
     pub fn cluster(&self, form: &str) -> Option<&'static str> {

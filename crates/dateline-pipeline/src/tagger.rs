@@ -27,8 +27,10 @@
 use crate::error::{Error, Result};
 use crate::lexicon::{Entry, Lexicon};
 use crate::ml::artifact;
-use crate::ml::perceptron::{feature, feature2, Model, Trainer};
-use crate::ml::word::{prefix, suffix};
+use crate::ml::perceptron::{feature, feature2_h, feature_h, hash_str, Model, Row, Trainer};
+use crate::ml::word::{lowercase, prefix, push_lowercase, shape_into, suffix, Hashes};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -65,8 +67,10 @@ const CLITIC_KEY: char = '*';
 /// A trained tagger with its multiword-token table.
 pub struct Tagger {
     model: Model,
+    /// [`hash_str`] of each class name.
+    class_hashes: Vec<u64>,
     /// Lower-cased token → lower-cased words.
-    mwt: HashMap<String, Vec<String>>,
+    mwt: FxHashMap<String, Vec<String>>,
     /// Clitics split off any token that ends with them, longest first:
     /// "Russia's" = Russia + 's, "wouldn't" = would + n't (learnt from the
     /// treebank's multiword tokens, stored in the table as `*'s`).
@@ -74,6 +78,20 @@ pub struct Tagger {
     /// Brown clusters and lookup lemmas (the model must be used with the
     /// lexicon it was trained with).
     lexicon: Option<Arc<Lexicon>>,
+    consts: Consts,
+    /// Unique per tagger, keys its form caches.
+    id: u64,
+    /// The rows of the sentence boundaries as neighbours.
+    bos: Near,
+    eos: Near,
+    /// The rows of template 18 for the first word and the others.
+    first: Row,
+    not_first: Row,
+    /// The rows of template 15 (previous tag) and 16 (previous two tags)
+    /// for every tag: the classes, then "<s>", then "X" (16: row-major,
+    /// previous tag first).
+    tag15: Vec<Row>,
+    tag16: Vec<Row>,
 }
 
 fn prefix_bits(bits: &str, n: usize) -> &str {
@@ -86,170 +104,372 @@ fn domain_copy(f: u64, domain: u64) -> u64 {
     (f ^ domain.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xff51_afd7_ed55_8ccd)
 }
 
-/// The tagger's word shape (12 characters, as its models were trained).
-fn shape12(w: &str) -> String {
-    crate::ml::word::shape(w, 12)
+/// Hashes of the fixed feature values.
+#[derive(Debug, Clone, Copy)]
+struct Consts {
+    /// "<s>", also its own 3-character suffix.
+    bos: u64,
+    eos: u64,
+    /// "/s>": the 3-character suffix of "</s>".
+    eos3: u64,
+    empty: u64,
+    dash: u64,
+    first: u64,
+    oov: u64,
+    same: u64,
+    diff: u64,
+    own: [u64; 2],
+    low: [u64; 2],
 }
 
-/// What the features read of one sentence, computed once per word.
+impl Consts {
+    fn new() -> Consts {
+        Consts {
+            bos: hash_str("<s>"),
+            eos: hash_str("</s>"),
+            eos3: hash_str(suffix("</s>", 3)),
+            empty: hash_str(""),
+            dash: hash_str("-"),
+            first: hash_str("first"),
+            oov: hash_str("oov"),
+            same: hash_str("same"),
+            diff: hash_str("diff"),
+            own: [hash_str("e"), hash_str("E")],
+            low: [hash_str("l"), hash_str("L")],
+        }
+    }
+}
+
+/// What the features read of one sentence, computed once per word: the
+/// lower-cased forms, the hashes of their affixes and shapes, and the
+/// lexicon entries.
 struct Sent<'a> {
     words: &'a [&'a str],
-    lower: Vec<String>,
-    shape: Vec<String>,
+    /// Every lower-cased form, one after the other (`at` gives the ranges).
+    lower: String,
+    at: Vec<(usize, usize)>,
+    /// Of the lower-cased form.
+    hashes: Vec<Hashes>,
+    /// Of the lower-cased form's first 1 and 3 characters.
+    prefix: Vec<(u64, u64)>,
+    /// Of the shape (12 characters) of the form as written.
+    shape: Vec<u64>,
     /// Lexicon entry of the form as written, else of its lower-case form.
     entry: Vec<Option<Entry>>,
+    /// Of the first 6 bits of the entry's cluster, "-" without an entry.
+    cluster6: Vec<u64>,
     /// For words with upper-case letters: the lower-cased form's entry, and
     /// whether the form as written has an entry of its own.
     cased: Vec<Option<(Option<Entry>, bool)>>,
+    c: Consts,
 }
 
 impl<'a> Sent<'a> {
-    fn new(words: &'a [&'a str], lex: Option<&Lexicon>) -> Sent<'a> {
-        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-        let shape = words.iter().map(|w| shape12(w)).collect();
-        let mut entry = Vec::with_capacity(words.len());
-        let mut cased = Vec::with_capacity(words.len());
-        for (w, l) in words.iter().zip(&lower) {
+    fn new(words: &'a [&'a str], lex: Option<&Lexicon>, c: Consts) -> Sent<'a> {
+        let n = words.len();
+        let mut s = Sent {
+            words,
+            lower: String::with_capacity(words.iter().map(|w| w.len()).sum::<usize>() + 8),
+            at: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            prefix: Vec::with_capacity(n),
+            shape: Vec::with_capacity(n),
+            entry: Vec::with_capacity(n),
+            cluster6: Vec::with_capacity(n),
+            cased: Vec::with_capacity(n),
+            c,
+        };
+        let mut shape = String::new();
+        for w in words {
+            let start = s.lower.len();
+            push_lowercase(w, &mut s.lower);
+            s.at.push((start, s.lower.len()));
+            let l = &s.lower[start..];
+            s.hashes.push(Hashes::new(l));
+            s.prefix
+                .push((hash_str(prefix(l, 1)), hash_str(prefix(l, 3))));
+            shape_into(w, 12, &mut shape);
+            s.shape.push(hash_str(&shape));
             let Some(lx) = lex else {
-                entry.push(None);
-                cased.push(None);
+                s.entry.push(None);
+                s.cluster6.push(c.dash);
+                s.cased.push(None);
                 continue;
             };
-            let e = lx.get(w);
-            entry.push(e.copied());
-            cased.push(if w != l {
-                let le = lx.get(l);
+            // as `Lexicon::get` (the form, else its lower-case form) with
+            // one look-up per distinct string
+            let as_written = lx.get_exact(w);
+            let (e, cased) = if *w == l {
+                (as_written, None)
+            } else {
+                let lowered = lx.get_exact(l);
+                let e = as_written.or(lowered);
+                let le = match lowered {
+                    Some(x) => Some(x),
+                    None => match lowercase(l) {
+                        std::borrow::Cow::Owned(ll) => lx.get_exact(&ll),
+                        std::borrow::Cow::Borrowed(_) => None,
+                    },
+                };
                 // `get` falls back to the lower-case form: the same entry
                 // means the form as written has none of its own
                 let own = match (e, le) {
                     (Some(a), Some(b)) => !std::ptr::eq(a, b),
                     (a, _) => a.is_some(),
                 };
-                Some((le.copied(), own))
-            } else {
-                None
+                (e, Some((le.copied(), own)))
+            };
+            s.entry.push(e.copied());
+            s.cluster6.push(match e {
+                Some(e) => hash_str(prefix_bits(e.cluster, 6)),
+                None => c.dash,
             });
+            s.cased.push(cased);
         }
-        Sent {
-            words,
-            lower,
-            shape,
-            entry,
-            cased,
-        }
+        s
     }
 
-    fn low(&self, i: usize, k: isize) -> &str {
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Word `i + k`, or `None` outside the sentence (`Err(true)` before).
+    fn at(&self, i: usize, k: isize) -> std::result::Result<usize, bool> {
         let j = i as isize + k;
         if j < 0 {
-            "<s>"
+            Err(true)
+        } else if (j as usize) < self.len() {
+            Ok(j as usize)
         } else {
-            self.lower
-                .get(j as usize)
-                .map(|s| s.as_str())
-                .unwrap_or("</s>")
+            Err(false)
         }
     }
 
-    fn shape_at(&self, i: usize, k: isize) -> &str {
-        let j = i as isize + k;
-        if j < 0 {
-            "<s>"
-        } else {
-            self.shape
-                .get(j as usize)
-                .map(|s| s.as_str())
-                .unwrap_or("</s>")
+    /// Hash of the lower-cased word `i + k` ("<s>" / "</s>" outside).
+    fn low(&self, i: usize, k: isize) -> u64 {
+        match self.at(i, k) {
+            Ok(j) => self.hashes[j].word,
+            Err(true) => self.c.bos,
+            Err(false) => self.c.eos,
         }
     }
 
-    /// The first `bits` bits of the Brown cluster of word `i + k`.
-    fn cluster(&self, i: usize, k: isize, bits: usize) -> &str {
-        let j = i as isize + k;
-        if j < 0 {
-            return "<s>";
+    /// Hash of the last 3 characters of `low(i, k)`.
+    fn low3(&self, i: usize, k: isize) -> u64 {
+        match self.at(i, k) {
+            Ok(j) => self.hashes[j].suffix[2],
+            Err(true) => self.c.bos,
+            Err(false) => self.c.eos3,
         }
-        match self.entry.get(j as usize) {
-            Some(Some(e)) => prefix_bits(e.cluster, bits),
-            Some(None) => "-",
-            None => "</s>",
+    }
+
+    fn shape_at(&self, i: usize, k: isize) -> u64 {
+        match self.at(i, k) {
+            Ok(j) => self.shape[j],
+            Err(true) => self.c.bos,
+            Err(false) => self.c.eos,
+        }
+    }
+
+    /// Hash of the first 6 bits of the Brown cluster of word `i + k`.
+    fn cluster6(&self, i: usize, k: isize) -> u64 {
+        match self.at(i, k) {
+            Ok(j) => self.cluster6[j],
+            Err(true) => self.c.bos,
+            Err(false) => self.c.eos,
         }
     }
 }
 
 /// The features of word `i` that do not depend on tags (appended to `out`).
+/// The order is that of the training: the scores are sums in this order.
 fn static_features(s: &Sent, lexicon: bool, i: usize, out: &mut Vec<u64>) {
-    let w = s.lower[i].as_str();
-    out.push(feature(0, ""));
-    out.push(feature(1, w));
-    out.push(feature(2, suffix(w, 1)));
-    out.push(feature(3, suffix(w, 2)));
-    out.push(feature(4, suffix(w, 3)));
-    out.push(feature(5, suffix(w, 4)));
-    out.push(feature(6, prefix(w, 1)));
-    out.push(feature(7, prefix(w, 3)));
-    out.push(feature(8, &s.shape[i]));
-    out.push(feature(9, s.low(i, -1)));
-    out.push(feature(10, s.low(i, 1)));
-    out.push(feature(11, s.low(i, -2)));
-    out.push(feature(12, s.low(i, 2)));
-    out.push(feature(13, suffix(s.low(i, -1), 3)));
-    out.push(feature(14, suffix(s.low(i, 1), 3)));
-    out.push(feature(18, if i == 0 { "first" } else { "" }));
-    out.push(feature2(19, w, s.low(i, 1)));
-    out.push(feature2(20, s.low(i, -1), w));
-    out.push(feature(22, suffix(w, 5)));
-    out.push(feature(23, s.shape_at(i, 1)));
-    out.push(feature(24, s.shape_at(i, -1)));
+    let c = &s.c;
+    let h = &s.hashes[i];
+    let w = h.word;
+    out.push(feature_h(0, c.empty));
+    out.push(feature_h(1, w));
+    out.push(feature_h(2, h.suffix[0]));
+    out.push(feature_h(3, h.suffix[1]));
+    out.push(feature_h(4, h.suffix[2]));
+    out.push(feature_h(5, h.suffix[3]));
+    out.push(feature_h(6, s.prefix[i].0));
+    out.push(feature_h(7, s.prefix[i].1));
+    out.push(feature_h(8, s.shape[i]));
+    out.push(feature_h(9, s.low(i, -1)));
+    out.push(feature_h(10, s.low(i, 1)));
+    out.push(feature_h(11, s.low(i, -2)));
+    out.push(feature_h(12, s.low(i, 2)));
+    out.push(feature_h(13, s.low3(i, -1)));
+    out.push(feature_h(14, s.low3(i, 1)));
+    out.push(feature_h(18, if i == 0 { c.first } else { c.empty }));
+    out.push(feature2_h(19, w, s.low(i, 1)));
+    out.push(feature2_h(20, s.low(i, -1), w));
+    out.push(feature_h(22, h.suffix[4]));
+    out.push(feature_h(23, s.shape_at(i, 1)));
+    out.push(feature_h(24, s.shape_at(i, -1)));
     if !lexicon {
         return;
     }
     match &s.entry[i] {
         Some(e) => {
-            let c = e.cluster;
-            out.push(feature(30, prefix_bits(c, 4)));
-            out.push(feature(31, prefix_bits(c, 6)));
-            out.push(feature(32, prefix_bits(c, 10)));
-            out.push(feature(33, c));
+            let cl = e.cluster;
+            out.push(feature(30, prefix_bits(cl, 4)));
+            out.push(feature_h(31, s.cluster6[i]));
+            out.push(feature(32, prefix_bits(cl, 10)));
+            out.push(feature(33, cl));
             if !e.lemma.is_empty() {
                 out.push(feature(34, suffix(e.lemma, 2)));
-                out.push(feature(
+                out.push(feature_h(
                     35,
                     if e.lemma.eq_ignore_ascii_case(s.words[i]) {
-                        "same"
+                        c.same
                     } else {
-                        "diff"
+                        c.diff
                     },
                 ));
             }
         }
-        None => out.push(feature(36, "oov")),
+        None => out.push(feature_h(36, c.oov)),
     }
-    out.push(feature(37, s.cluster(i, -1, 6)));
-    out.push(feature(38, s.cluster(i, 1, 6)));
+    out.push(feature_h(37, s.cluster6(i, -1)));
+    out.push(feature_h(38, s.cluster6(i, 1)));
     // a capitalised word: is it known lower-cased (a common word at the
     // start of a sentence or in a title) and how, and known as written?
     if let Some((le, own)) = &s.cased[i] {
-        out.push(feature(
-            53,
-            le.map(|e| prefix_bits(e.cluster, 6)).unwrap_or("-"),
-        ));
-        out.push(feature2(
+        out.push(match le {
+            Some(e) => feature(53, prefix_bits(e.cluster, 6)),
+            None => feature_h(53, c.dash),
+        });
+        out.push(feature2_h(
             54,
-            if *own { "E" } else { "e" },
-            if le.is_some() { "L" } else { "l" },
+            c.own[usize::from(*own)],
+            c.low[usize::from(le.is_some())],
         ));
     }
 }
 
-/// The features of word `i` that depend on the two previous tags
-/// (appended to `out`).
-fn tag_features(s: &Sent, i: usize, p1: &str, p2: &str, out: &mut Vec<u64>) {
-    let w = s.lower[i].as_str();
-    out.push(feature(15, p1));
-    out.push(feature2(16, p1, p2));
-    out.push(feature2(17, p1, w));
-    out.push(feature2(21, p1, s.low(i, 1)));
+/// The features of word `i` that depend on the two previous tags (hashes
+/// of their names; appended to `out`).
+fn tag_features(s: &Sent, i: usize, p1: u64, p2: u64, out: &mut Vec<u64>) {
+    let w = s.hashes[i].word;
+    out.push(feature_h(15, p1));
+    out.push(feature2_h(16, p1, p2));
+    out.push(feature2_h(17, p1, w));
+    out.push(feature2_h(21, p1, s.low(i, 1)));
+}
+
+/// Number of features [`static_features`] writes before the lexicon ones.
+const STATIC_HEAD: usize = 21;
+
+/// The rows of a word form's features as a neighbour: of the word before
+/// (templates 9, 13, 24, 37), after (10, 14, 23, 38), two before (11) and
+/// two after (12).
+#[derive(Debug, Clone, Copy, Default)]
+struct Near {
+    prev: [Row; 4],
+    next: [Row; 4],
+    prev2: Row,
+    next2: Row,
+}
+
+impl Near {
+    /// The rows of the sentence boundaries ("<s>" before, "</s>" after).
+    fn boundaries(m: &Model, c: &Consts) -> (Near, Near) {
+        let bos = Near {
+            prev: [
+                m.row(feature_h(9, c.bos)),
+                m.row(feature_h(13, c.bos)),
+                m.row(feature_h(24, c.bos)),
+                m.row(feature_h(37, c.bos)),
+            ],
+            prev2: m.row(feature_h(11, c.bos)),
+            ..Near::default()
+        };
+        let eos = Near {
+            next: [
+                m.row(feature_h(10, c.eos)),
+                m.row(feature_h(14, c.eos3)),
+                m.row(feature_h(23, c.eos)),
+                m.row(feature_h(38, c.eos)),
+            ],
+            next2: m.row(feature_h(12, c.eos)),
+            ..Near::default()
+        };
+        (bos, eos)
+    }
+}
+
+/// What the tagger knows of one word form: its lower-cased form and
+/// hashes, and the rows of the features that depend on it alone.
+#[derive(Debug, Clone)]
+struct FormRows {
+    lower: Box<str>,
+    hashes: Hashes,
+    /// The sum of the rows of templates 0-8 (bias, word, suffixes 1-4,
+    /// prefixes 1 and 3, shape), which come first: every score of the
+    /// form starts from it.
+    head: Box<[f32]>,
+    /// Template 22 (suffix 5).
+    suffix5: Row,
+    /// The lexicon entry's templates (30-36).
+    lex: [Row; 6],
+    n_lex: u8,
+    /// A capitalised word's templates (53, 54).
+    cased: [Row; 2],
+    n_cased: u8,
+    near: Near,
+}
+
+/// Forms looked up by one thread for one tagger.
+#[derive(Default)]
+struct FormCache {
+    index: FxHashMap<Box<str>, usize>,
+    forms: Vec<FormRows>,
+    /// Counts the times the cache was emptied.
+    generation: u64,
+}
+
+/// At most this many forms per cache (about 300 bytes each); emptied when
+/// full.
+const FORM_CACHE_MAX: usize = 1 << 17;
+
+thread_local! {
+    /// Per tagger (by [`Tagger::id`]).
+    static FORM_CACHES: std::cell::RefCell<Vec<(u64, FormCache)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Identifies taggers for their caches.
+static NEXT_TAGGER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A tagged sentence, with what the tagger computed of its words for the
+/// lemmatiser and the feature tagger to reuse.
+pub struct Tagged<'t> {
+    pub tags: Vec<&'t str>,
+    /// [`hash_str`] of each tag.
+    pub tag_hashes: Vec<u64>,
+    /// Of each lower-cased word.
+    pub hashes: Vec<Hashes>,
+    lower: String,
+    at: Vec<(usize, usize)>,
+    /// Each word's form as a number: the same number is the same form (as
+    /// written) for every sentence tagged with the same `forms_key`, in
+    /// the same thread. Callers can key their own per-form memories on it.
+    pub form_ids: Vec<usize>,
+    pub forms_key: (u64, u64),
+    /// Each tag as a number (the same number is the same tag).
+    pub tag_ids: Vec<usize>,
+}
+
+impl Tagged<'_> {
+    /// Word `i` lower-cased (`str::to_lowercase`).
+    pub fn lower(&self, i: usize) -> &str {
+        self.at
+            .get(i)
+            .and_then(|&(a, b)| self.lower.get(a..b))
+            .unwrap_or("")
+    }
 }
 
 /// One model with, for each of `general` (the features without domain),
@@ -284,59 +504,277 @@ fn fold(models: &[Model], general: &[u64], augmented: bool) -> Result<Model> {
 impl Tagger {
     /// Tags `words` (syntactic words, already expanded).
     pub fn tag(&self, words: &[&str]) -> Vec<&str> {
-        let s = Sent::new(words, self.lexicon.as_deref());
-        let lexicon = self.lexicon.is_some();
-        let mut feats = Vec::with_capacity(48);
-        let mut buf = Vec::new();
-        let mut tags: Vec<&str> = Vec::with_capacity(words.len());
-        for i in 0..words.len() {
-            let p1 = if i >= 1 { tags[i - 1] } else { "<s>" };
-            let p2 = if i >= 2 { tags[i - 2] } else { "<s>" };
-            feats.clear();
-            static_features(&s, lexicon, i, &mut feats);
-            tag_features(&s, i, p1, p2, &mut feats);
-            let c = self.model.predict(&feats, &mut buf);
-            tags.push(self.model.classes.get(c).map(|s| s.as_str()).unwrap_or("X"));
+        self.analyse(words).tags
+    }
+
+    /// Tags `words` and keeps what was computed of them (see [`Tagged`]).
+    ///
+    /// The features of a word that depend on one word form only (its own
+    /// affixes, shape and lexicon entry, and what it gives its neighbours)
+    /// are looked up once per form and thread ([`FormRows`]); each word's
+    /// scores then add those rows and the few others, in the order of the
+    /// training, so the sums are those of [`static_features`] and
+    /// [`tag_features`] scored one word at a time.
+    pub fn analyse<'t>(&'t self, words: &[&str]) -> Tagged<'t> {
+        FORM_CACHES.with(|caches| {
+            let mut caches = caches.borrow_mut();
+            let pos = match caches.iter().position(|(id, _)| *id == self.id) {
+                Some(p) => p,
+                None => {
+                    caches.push((self.id, FormCache::default()));
+                    caches.len() - 1
+                }
+            };
+            let cache = &mut caches[pos].1;
+            if cache.forms.len() + words.len() > FORM_CACHE_MAX {
+                cache.index.clear();
+                cache.forms.clear();
+                cache.generation += 1;
+            }
+            let mut idx = Vec::with_capacity(words.len());
+            for w in words {
+                let k = match cache.index.get(*w) {
+                    Some(&k) => k,
+                    None => {
+                        let k = cache.forms.len();
+                        cache.forms.push(self.form_rows(w));
+                        cache.index.insert((*w).into(), k);
+                        k
+                    }
+                };
+                idx.push(k);
+            }
+            let forms: Vec<&FormRows> = idx.iter().filter_map(|&k| cache.forms.get(k)).collect();
+            let mut t = self.tag_forms(&forms);
+            t.form_ids = idx;
+            t.forms_key = (self.id, cache.generation);
+            t
+        })
+    }
+
+    /// The rows of the features of form `w` that depend on it alone.
+    fn form_rows(&self, w: &str) -> FormRows {
+        let one = [w];
+        let s = Sent::new(&one, self.lexicon.as_deref(), self.consts);
+        let c = &self.consts;
+        let m = &self.model;
+        let h = s.hashes[0];
+        let mut f = FormRows {
+            lower: s.lower.as_str().into(),
+            hashes: h,
+            head: {
+                // the first features are a prefix of every sum: their
+                // partial sum is the same for every occurrence
+                let mut sum = vec![0f32; m.n_classes()];
+                m.add_scores(
+                    &[
+                        feature_h(0, c.empty),
+                        feature_h(1, h.word),
+                        feature_h(2, h.suffix[0]),
+                        feature_h(3, h.suffix[1]),
+                        feature_h(4, h.suffix[2]),
+                        feature_h(5, h.suffix[3]),
+                        feature_h(6, s.prefix[0].0),
+                        feature_h(7, s.prefix[0].1),
+                        feature_h(8, s.shape[0]),
+                    ],
+                    &mut sum,
+                );
+                sum.into()
+            },
+            suffix5: m.row(feature_h(22, h.suffix[4])),
+            lex: [Row::default(); 6],
+            n_lex: 0,
+            cased: [Row::default(); 2],
+            n_cased: 0,
+            near: Near {
+                prev: [
+                    m.row(feature_h(9, h.word)),
+                    m.row(feature_h(13, h.suffix[2])),
+                    m.row(feature_h(24, s.shape[0])),
+                    m.row(feature_h(37, s.cluster6[0])),
+                ],
+                next: [
+                    m.row(feature_h(10, h.word)),
+                    m.row(feature_h(14, h.suffix[2])),
+                    m.row(feature_h(23, s.shape[0])),
+                    m.row(feature_h(38, s.cluster6[0])),
+                ],
+                prev2: m.row(feature_h(11, h.word)),
+                next2: m.row(feature_h(12, h.word)),
+            },
+        };
+        if self.lexicon.is_some() {
+            // the lexicon features of `static_features` (30-36, 53-54)
+            let mut keys = Vec::with_capacity(8);
+            static_features(&s, true, 0, &mut keys);
+            let mut tail = keys.get(STATIC_HEAD..).unwrap_or(&[]).to_vec();
+            // drop the neighbours' clusters (37, 38): from the neighbours
+            let cased = usize::from(s.cased[0].is_some()) * 2;
+            let lex_len = tail.len().saturating_sub(2 + cased);
+            let cased_keys = tail.split_off(lex_len + 2);
+            tail.truncate(lex_len);
+            for (slot, k) in f.lex.iter_mut().zip(&tail) {
+                *slot = m.row(*k);
+            }
+            f.n_lex = tail.len().min(6) as u8;
+            for (slot, k) in f.cased.iter_mut().zip(&cased_keys) {
+                *slot = m.row(*k);
+            }
+            f.n_cased = cased_keys.len().min(2) as u8;
         }
-        tags
+        f
+    }
+
+    /// Tags a sentence of looked-up forms.
+    fn tag_forms(&self, forms: &[&FormRows]) -> Tagged<'_> {
+        let m = &self.model;
+        let c = &self.consts;
+        let lexicon = self.lexicon.is_some();
+        let n = m.n_classes();
+        let len = forms.len();
+        let mut out = vec![0f32; n];
+        let mut feats = Vec::with_capacity(4);
+        let mut tags: Vec<&str> = Vec::with_capacity(len);
+        let mut tag_hashes: Vec<u64> = Vec::with_capacity(len);
+        // the previous tags, as indices into `tag_hashes` (class, then
+        // "<s>", then "X")
+        let (bos_i, x_i) = (n, n + 1);
+        let mut prev_i: Vec<usize> = Vec::with_capacity(len);
+        let x = hash_str("X");
+        let word = |j: isize| -> Option<&FormRows> {
+            usize::try_from(j).ok().and_then(|j| forms.get(j).copied())
+        };
+        for i in 0..len {
+            let f = forms[i];
+            let j = i as isize;
+            let prev = word(j - 1).map_or(&self.bos, |p| &p.near);
+            let next = word(j + 1).map_or(&self.eos, |p| &p.near);
+            let prev2 = word(j - 2).map_or(&self.bos, |p| &p.near);
+            let next2 = word(j + 2).map_or(&self.eos, |p| &p.near);
+            let low_prev = word(j - 1).map_or(c.bos, |p| p.hashes.word);
+            let low_next = word(j + 1).map_or(c.eos, |p| p.hashes.word);
+            let w = f.hashes.word;
+            for (o, h) in out.iter_mut().zip(f.head.iter()) {
+                *o = *h;
+            }
+            m.add(prev.prev[0], &mut out);
+            m.add(next.next[0], &mut out);
+            m.add(prev2.prev2, &mut out);
+            m.add(next2.next2, &mut out);
+            m.add(prev.prev[1], &mut out);
+            m.add(next.next[1], &mut out);
+            m.add(if i == 0 { self.first } else { self.not_first }, &mut out);
+            m.add(m.row(feature2_h(19, w, low_next)), &mut out);
+            m.add(m.row(feature2_h(20, low_prev, w)), &mut out);
+            m.add(f.suffix5, &mut out);
+            m.add(next.next[2], &mut out);
+            m.add(prev.prev[2], &mut out);
+            if lexicon {
+                for r in f.lex.iter().take(usize::from(f.n_lex)) {
+                    m.add(*r, &mut out);
+                }
+                m.add(prev.prev[3], &mut out);
+                m.add(next.next[3], &mut out);
+                for r in f.cased.iter().take(usize::from(f.n_cased)) {
+                    m.add(*r, &mut out);
+                }
+            }
+            let p1 = if i >= 1 { tag_hashes[i - 1] } else { c.bos };
+            let p1i = if i >= 1 { prev_i[i - 1] } else { bos_i };
+            let p2i = if i >= 2 { prev_i[i - 2] } else { bos_i };
+            // templates 15 (p1) and 16 (p1, p2) from the tables
+            m.add(self.tag15.get(p1i).copied().unwrap_or_default(), &mut out);
+            m.add(
+                self.tag16
+                    .get(p1i * (n + 2) + p2i)
+                    .copied()
+                    .unwrap_or_default(),
+                &mut out,
+            );
+            feats.clear();
+            feats.push(feature2_h(17, p1, w));
+            feats.push(feature2_h(21, p1, low_next));
+            m.add_scores(&feats, &mut out);
+            let k = Model::best(&out);
+            match m.classes.get(k) {
+                Some(t) => {
+                    tags.push(t.as_str());
+                    tag_hashes.push(self.class_hashes.get(k).copied().unwrap_or(x));
+                    prev_i.push(k);
+                }
+                None => {
+                    tags.push("X");
+                    tag_hashes.push(x);
+                    prev_i.push(x_i);
+                }
+            }
+        }
+        let mut lower = String::with_capacity(forms.iter().map(|f| f.lower.len()).sum());
+        let mut at = Vec::with_capacity(len);
+        for f in forms {
+            let start = lower.len();
+            lower.push_str(&f.lower);
+            at.push((start, lower.len()));
+        }
+        Tagged {
+            tags,
+            tag_hashes,
+            hashes: forms.iter().map(|f| f.hashes).collect(),
+            lower,
+            at,
+            form_ids: Vec::new(),
+            forms_key: (0, 0),
+            tag_ids: prev_i,
+        }
     }
 
     /// The syntactic words of a surface token: itself, or its expansion
     /// when it is a known multiword token (case of the first letter kept).
     pub fn expand(&self, token: &str) -> Vec<String> {
-        let low = token.to_lowercase();
-        if !self.mwt.contains_key(&low) && !low.starts_with(CLITIC_KEY) {
+        let mut out = Vec::new();
+        self.expand_into(token, &mut out);
+        out.into_iter().map(|p| p.into_owned()).collect()
+    }
+
+    /// [`Tagger::expand`], appending to `out` and borrowing what it can.
+    pub fn expand_into<'s>(&'s self, token: &'s str, out: &mut Vec<Cow<'s, str>>) {
+        let low = lowercase(token);
+        let low = low.as_ref();
+        let entry = self.mwt.get(low).filter(|_| !low.starts_with(CLITIC_KEY));
+        if entry.is_none() && !low.starts_with(CLITIC_KEY) {
             for c in &self.clitics {
-                if low.len() > c.len()
-                    && low.ends_with(c.as_str())
-                    && token.is_char_boundary(token.len() - c.len())
-                {
+                let tail = token
+                    .len()
+                    .checked_sub(c.len())
+                    .and_then(|k| token.get(k..));
+                if token.len() > c.len() && tail.is_some_and(|t| t.eq_ignore_ascii_case(c)) {
                     let (stem, clitic) = token.split_at(token.len() - c.len());
                     if stem.chars().next_back().is_some_and(char::is_alphanumeric) {
-                        return vec![stem.to_string(), clitic.to_string()];
+                        out.push(Cow::Borrowed(stem));
+                        out.push(Cow::Borrowed(clitic));
+                        return;
                     }
                 }
             }
         }
-        match self.mwt.get(&low).filter(|_| !low.starts_with(CLITIC_KEY)) {
+        match entry {
             Some(parts) => {
                 let upper = token.chars().next().is_some_and(char::is_uppercase);
-                parts
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| {
-                        if k == 0 && upper {
-                            let mut c = p.chars();
+                for (k, p) in parts.iter().enumerate() {
+                    out.push(if k == 0 && upper {
+                        let mut c = p.chars();
+                        Cow::Owned(
                             c.next()
                                 .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                                .unwrap_or_default()
-                        } else {
-                            p.clone()
-                        }
-                    })
-                    .collect()
+                                .unwrap_or_default(),
+                        )
+                    } else {
+                        Cow::Borrowed(p.as_str())
+                    });
+                }
             }
-            None => vec![token.to_string()],
+            None => out.push(Cow::Borrowed(token)),
         }
     }
 
@@ -367,14 +805,16 @@ impl Tagger {
             .iter()
             .map(|s| s.words.iter().map(|w| w.as_str()).collect())
             .collect();
+        let consts = Consts::new();
+        let class_hashes: Vec<u64> = classes.iter().map(|c| hash_str(c)).collect();
         let infos: Vec<Sent> = words
             .iter()
-            .map(|w| Sent::new(w, lexicon.as_deref()))
+            .map(|w| Sent::new(w, lexicon.as_deref(), consts))
             .collect();
         let statics: Vec<Vec<Vec<u64>>> = infos
             .iter()
             .map(|s| {
-                (0..s.words.len())
+                (0..s.len())
                     .map(|i| {
                         let mut f = Vec::with_capacity(40);
                         static_features(s, lexicon.is_some(), i, &mut f);
@@ -398,11 +838,11 @@ impl Tagger {
                 for &k in &order {
                     let s = &infos[k];
                     let domain = if k < sents.len() { 1 } else { 2 };
-                    let mut prev: Vec<usize> = Vec::with_capacity(s.words.len());
-                    for i in 0..s.words.len() {
-                        let tag = |j: usize| classes[prev[j]].as_str();
-                        let p1 = if i >= 1 { tag(i - 1) } else { "<s>" };
-                        let p2 = if i >= 2 { tag(i - 2) } else { "<s>" };
+                    let mut prev: Vec<usize> = Vec::with_capacity(s.len());
+                    for i in 0..s.len() {
+                        let tag = |j: usize| class_hashes[prev[j]];
+                        let p1 = if i >= 1 { tag(i - 1) } else { consts.bos };
+                        let p2 = if i >= 2 { tag(i - 2) } else { consts.bos };
                         feats.clear();
                         feats.extend_from_slice(&statics[k][i]);
                         tag_features(s, i, p1, p2, &mut feats);
@@ -487,13 +927,13 @@ impl Tagger {
             })
             .chain(clitics)
             .collect();
-        Ok(Tagger::with_table(model, mwt, lexicon))
+        Ok(Tagger::new(model, mwt, lexicon))
     }
 
     /// A tagger from its parts; the clitic rules are read off the table.
-    fn with_table(
+    fn new(
         model: Model,
-        mwt: HashMap<String, Vec<String>>,
+        mwt: FxHashMap<String, Vec<String>>,
         lexicon: Option<Arc<Lexicon>>,
     ) -> Tagger {
         let mut clitics: Vec<String> = mwt
@@ -502,11 +942,37 @@ impl Tagger {
             .map(str::to_string)
             .collect();
         clitics.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let class_hashes = model.classes.iter().map(|c| hash_str(c)).collect();
+        let consts = Consts::new();
+        let (bos, eos) = Near::boundaries(&model, &consts);
+        let first = model.row(feature_h(18, consts.first));
+        let not_first = model.row(feature_h(18, consts.empty));
+        let tag_h: Vec<u64> = model
+            .classes
+            .iter()
+            .map(|c| hash_str(c))
+            .chain([consts.bos, hash_str("X")])
+            .collect();
+        let tag15 = tag_h.iter().map(|&p| model.row(feature_h(15, p))).collect();
+        let tag16 = tag_h
+            .iter()
+            .flat_map(|&p1| tag_h.iter().map(move |&p2| (p1, p2)))
+            .map(|(p1, p2)| model.row(feature2_h(16, p1, p2)))
+            .collect();
         Tagger {
             model,
+            class_hashes,
             mwt,
             clitics,
             lexicon,
+            consts,
+            id: NEXT_TAGGER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            bos,
+            eos,
+            first,
+            not_first,
+            tag15,
+            tag16,
         }
     }
 
@@ -533,7 +999,7 @@ impl Tagger {
                 )
             })
             .collect();
-        Ok(Tagger::with_table(model, mwt, lexicon))
+        Ok(Tagger::new(model, mwt, lexicon))
     }
 }
 
@@ -629,5 +1095,65 @@ mod tests {
             t.to_bytes().unwrap_or_default(),
             again.to_bytes().unwrap_or_default()
         );
+    }
+
+    /// The tags of the plain path: every feature hashed and looked up for
+    /// every word, as in training.
+    fn reference_tags<'t>(t: &'t Tagger, words: &[&str]) -> Vec<&'t str> {
+        let s = Sent::new(words, t.lexicon.as_deref(), t.consts);
+        let mut feats = Vec::new();
+        let mut buf = Vec::new();
+        let mut tags: Vec<&str> = Vec::new();
+        for i in 0..words.len() {
+            let h = |k: usize| hash_str(tags[k]);
+            let p1 = if i >= 1 { h(i - 1) } else { t.consts.bos };
+            let p2 = if i >= 2 { h(i - 2) } else { t.consts.bos };
+            feats.clear();
+            static_features(&s, t.lexicon.is_some(), i, &mut feats);
+            tag_features(&s, i, p1, p2, &mut feats);
+            let c = t.model.predict(&feats, &mut buf);
+            tags.push(t.model.classes.get(c).map(|c| c.as_str()).unwrap_or("X"));
+        }
+        tags
+    }
+
+    /// The cached rows give the tags of the plain path (and the same
+    /// lower-cased forms), the second time too.
+    #[test]
+    fn cached_rows_tag_like_the_plain_features() {
+        for (lang, text) in [
+            (
+                "es",
+                "Corea del Norte ha enviado cerca de 15.000 soldados a Rusia . \
+                 EL PRESIDENTE López Obrador dijo que “ afortunadamente ” se estaban \
+                 reduciendo los contagios en todo el país , según la OMS y ÉL . \
+                 Ǆemal İstanbul ΣΟΦΟΣ dámelo del al x",
+            ),
+            (
+                "en",
+                "The President held a phone call with the North Korean leader on \
+                 Tuesday ; IT WAS RAINING in London , isn't it ? McCain 's 3rd",
+            ),
+        ] {
+            let m = match crate::tags::LangModels::builtin(lang) {
+                Ok(m) => m,
+                Err(e) => panic!("models: {e}"),
+            };
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for n in [0, 1, 2, 3, 7, words.len()] {
+                for start in [0, 1, 5] {
+                    let ws = &words[start.min(words.len())..(start + n).min(words.len())];
+                    let want = reference_tags(&m.tagger, ws);
+                    for _ in 0..2 {
+                        let got = m.tagger.analyse(ws);
+                        assert_eq!(got.tags, want, "{ws:?}");
+                        for (i, w) in ws.iter().enumerate() {
+                            assert_eq!(got.lower(i), w.to_lowercase());
+                            assert_eq!(got.hashes[i], Hashes::new(&w.to_lowercase()));
+                        }
+                    }
+                }
+            }
+        }
     }
 }

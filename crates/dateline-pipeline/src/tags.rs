@@ -8,11 +8,13 @@
 //! get words without tags (UPOS `X`), and a diagnostic.
 
 use crate::error::Result;
-use crate::feats::FeatsTagger;
+use crate::feats::{FeatsInput, FeatsTagger};
 use crate::lemma::Lemmatizer;
 use crate::lexicon::Lexicon;
+use crate::ml::word::Hashes;
 use crate::tagger::Tagger;
 use dateline_core::{Diagnostic, Doc, Layer, Stage, Word};
+use std::borrow::Cow;
 
 const TAGGER_ES: &[u8] = include_bytes!("../../../models/tagger-es.bin.gz");
 const TAGGER_EN: &[u8] = include_bytes!("../../../models/tagger-en.bin.gz");
@@ -97,6 +99,9 @@ impl Stage for Tags {
             ));
         }
         let mut words: Vec<Word> = Vec::with_capacity(doc.tokens.len() + doc.tokens.len() / 8);
+        let mut forms: Vec<Cow<str>> = Vec::new();
+        let mut owners: Vec<(u32, bool)> = Vec::new();
+        let mut parts: Vec<Cow<str>> = Vec::new();
         let mut start = 0;
         while start < doc.tokens.len() {
             let sent = doc.tokens[start].sent;
@@ -106,70 +111,168 @@ impl Stage for Tags {
                 .map(|k| start + k)
                 .unwrap_or(doc.tokens.len());
             // expand multiword tokens
-            let mut forms: Vec<String> = Vec::new();
-            let mut owners: Vec<(u32, bool)> = Vec::new();
+            forms.clear();
+            owners.clear();
             for (ti, tok) in doc.tokens[start..end].iter().enumerate() {
                 let surface = tok.span.slice(&doc.text);
-                let parts = match models {
-                    Some(m) => m.tagger.expand(surface),
-                    None => vec![surface.to_string()],
-                };
+                parts.clear();
+                match models {
+                    Some(m) => m.tagger.expand_into(surface, &mut parts),
+                    None => parts.push(Cow::Borrowed(surface)),
+                }
                 let multi = parts.len() > 1;
-                for p in parts {
+                for p in parts.drain(..) {
                     forms.push(p);
                     owners.push(((start + ti) as u32, multi));
                 }
             }
-            let refs: Vec<&str> = forms.iter().map(|f| f.as_str()).collect();
-            let tags: Vec<&str> = match models {
-                Some(m) => m.tagger.tag(&refs),
-                None => vec!["X"; refs.len()],
-            };
-            let lemmas: Vec<String> = forms
-                .iter()
-                .zip(&tags)
-                .map(|(form, tag)| match models {
-                    Some(m) => m.lemmatizer.lemma(form, tag),
-                    None => form.to_lowercase(),
-                })
-                .collect();
-            let feats: Vec<&str> = match models {
-                Some(m) => {
-                    // the feature model reads lower-cased lemmas
-                    let lower: Vec<std::borrow::Cow<str>> = lemmas
-                        .iter()
-                        .map(|l| {
-                            if l.chars().any(char::is_uppercase) {
-                                l.to_lowercase().into()
-                            } else {
-                                l.as_str().into()
-                            }
-                        })
-                        .collect();
-                    let lower: Vec<&str> = lower.iter().map(|l| l.as_ref()).collect();
-                    m.feats.predict(&refs, &tags, &lower)
+            let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
+            match models {
+                Some(m) => tag_sentence(m, &refs, &owners, &mut words),
+                None => {
+                    for (form, &(token, multi)) in refs.iter().zip(&owners) {
+                        words.push(Word {
+                            token,
+                            form: multi.then(|| (*form).into()),
+                            upos: "X".into(),
+                            lemma: form.to_lowercase().into(),
+                            feats: "".into(),
+                            head: 0,
+                            deprel: "dep".into(),
+                        });
+                    }
                 }
-                None => vec![""; refs.len()],
-            };
-            for (((form, (token, multi)), tag), (lemma, feats)) in forms
-                .iter()
-                .zip(owners)
-                .zip(&tags)
-                .zip(lemmas.into_iter().zip(feats))
-            {
-                words.push(Word {
-                    token,
-                    form: multi.then(|| form.as_str().into()),
-                    upos: (*tag).into(),
-                    lemma: lemma.into(),
-                    feats: feats.into(),
-                    head: 0,
-                    deprel: "dep".into(),
-                });
             }
             start = end;
         }
         doc.words = words;
+    }
+}
+
+thread_local! {
+    /// Lemmas already found, per tagger form cache (`Tagged::forms_key`):
+    /// by form number, (tag number, lemma) pairs.
+    #[allow(clippy::type_complexity)]
+    static LEMMAS: std::cell::RefCell<Vec<((u64, u64), Vec<Vec<(usize, Box<str>)>>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Tags, lemmas and features of one sentence's words (`refs`, owned by the
+/// tokens in `owners`), appended to `out`. The lemmatiser and the feature
+/// tagger reuse what the tagger computed of each word (lower-cased form,
+/// hashes of its suffixes, hashes of the tags).
+fn tag_sentence(m: &LangModels, refs: &[&str], owners: &[(u32, bool)], out: &mut Vec<Word>) {
+    let t = m.tagger.analyse(refs);
+    // a lemma depends on the form and the UPOS only: remembered per form
+    // (the tagger's form numbers) and thread
+    let lemmas: Vec<Box<str>> = LEMMAS.with(|memos| {
+        let mut memos = memos.borrow_mut();
+        let pos = match memos.iter().position(|(k, _)| k.0 == t.forms_key.0) {
+            Some(p) => p,
+            None => {
+                memos.push((t.forms_key, Vec::new()));
+                memos.len() - 1
+            }
+        };
+        let (key, memo) = &mut memos[pos];
+        if *key != t.forms_key {
+            memo.clear();
+            *key = t.forms_key;
+        }
+        refs.iter()
+            .enumerate()
+            .map(|(i, form)| {
+                let tag = t.tags.get(i).copied().unwrap_or("X");
+                let tag_h = t.tag_hashes.get(i).copied();
+                let id = t.form_ids.get(i).copied();
+                let tag_id = t.tag_ids.get(i).copied().unwrap_or(usize::MAX);
+                let known = id
+                    .and_then(|id| memo.get(id))
+                    .and_then(|pairs| pairs.iter().find(|(u, _)| *u == tag_id));
+                if let Some((_, l)) = known {
+                    return l.clone();
+                }
+                let l: Box<str> = m
+                    .lemmatizer
+                    .lemma_with(form, t.lower(i), t.hashes.get(i), tag, tag_h)
+                    .into();
+                if let Some(id) = id {
+                    if memo.len() <= id {
+                        memo.resize_with(id + 1, Vec::new);
+                    }
+                    if let Some(pairs) = memo.get_mut(id) {
+                        pairs.push((tag_id, l.clone()));
+                    }
+                }
+                l
+            })
+            .collect()
+    });
+    // the feature model reads lower-cased lemmas
+    let lower_lemmas: Vec<Cow<str>> = lemmas
+        .iter()
+        .map(|l| {
+            if l.chars().any(char::is_uppercase) {
+                l.to_lowercase().into()
+            } else {
+                l.as_ref().into()
+            }
+        })
+        .collect();
+    let lower_lemmas: Vec<&str> = lower_lemmas.iter().map(|l| l.as_ref()).collect();
+    // the words as the feature tagger lower-cases them: to_lowercase (the
+    // tagger's lower-cased form) for words with an upper-case letter, the
+    // word itself otherwise (usually the same string)
+    let mut own: Vec<Option<(&str, Hashes)>> = vec![None; refs.len()];
+    for (i, w) in refs.iter().enumerate() {
+        let low = t.lower(i);
+        if *w != low && !w.chars().any(char::is_uppercase) {
+            own[i] = Some((w, Hashes::new(w)));
+        }
+    }
+    let lower: Vec<&str> = own
+        .iter()
+        .enumerate()
+        .map(|(i, o)| o.map_or_else(|| t.lower(i), |(w, _)| w))
+        .collect();
+    let hashes: Vec<Hashes> = own
+        .iter()
+        .enumerate()
+        .map(|(i, o)| match o {
+            Some((_, h)) => *h,
+            None => t.hashes.get(i).copied().unwrap_or_default(),
+        })
+        .collect();
+    let ids: Vec<(usize, usize)> = t
+        .form_ids
+        .iter()
+        .zip(&t.tag_ids)
+        .map(|(f, u)| (*f, *u))
+        .collect();
+    let feats = m.feats.predict_with(&FeatsInput {
+        lower: &lower,
+        words: refs,
+        hashes: &hashes,
+        upos: &t.tags,
+        upos_hashes: &t.tag_hashes,
+        lemmas: &lower_lemmas,
+        ids: Some((&ids, t.forms_key)),
+    });
+    for (((form, &(token, multi)), tag), (lemma, feats)) in refs
+        .iter()
+        .zip(owners)
+        .zip(&t.tags)
+        .zip(lemmas.into_iter().zip(feats))
+    {
+        out.push(Word {
+            token,
+            form: multi.then(|| (*form).into()),
+            upos: (*tag).into(),
+            lemma,
+            feats: feats.into(),
+            head: 0,
+            deprel: "dep".into(),
+        });
     }
 }
 
