@@ -397,41 +397,41 @@ impl Cache {
     }
 }
 
+/// The `k`-th (0 = outermost) left or right child of word `i`, or NONE.
+fn child_at(v: &[[usize; 2]], i: usize, k: usize) -> usize {
+    v.get(i).map_or(NONE, |c| c[k])
+}
+
+/// The relation id of word `i` (0 for none or NONE).
+fn label_at(st: &State, i: usize) -> u64 {
+    u64::from(st.label.get(i).copied().unwrap_or(0))
+}
+
+/// Valency of word `i` plus one (0 for NONE).
+fn count_at(v: &[u32], i: usize) -> u64 {
+    if i == NONE {
+        0
+    } else {
+        u64::from(v.get(i).copied().unwrap_or(0)) + 1
+    }
+}
+
+/// The 128-bit label set of word `i` folded into 64 bits (0 for NONE).
+fn set_at(v: &[u128], i: usize) -> u64 {
+    let x = v.get(i).copied().unwrap_or(0);
+    (x as u64) ^ ((x >> 64) as u64).rotate_left(17)
+}
+
 /// The features of the stack top alone: its word and tag, its children,
 /// valency and label sets (and the bias). They change only when the
 /// word gets a child, so the parser caches their scores per word.
 fn s0_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
     out.clear();
     let s0 = st.s(0);
-    let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
-        if i == NONE {
-            NONE
-        } else {
-            v.get(i).map(|c| c[k]).unwrap_or(NONE)
-        }
-    };
-    let lab = |i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            u64::from(st.label.get(i).copied().unwrap_or(0))
-        }
-    };
-    let cnt = |v: &Vec<u32>, i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            u64::from(v.get(i).copied().unwrap_or(0)) + 1
-        }
-    };
-    let set = |v: &Vec<u128>, i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            let x = v.get(i).copied().unwrap_or(0);
-            (x as u64) ^ ((x >> 64) as u64).rotate_left(17)
-        }
-    };
+    let get = child_at;
+    let lab = |i: usize| label_at(st, i);
+    let cnt = count_at;
+    let set = set_at;
     let s0l = get(&st.lc, s0, 0);
     let s0l2 = get(&st.lc, s0, 1);
     let s0r = get(&st.rc, s0, 0);
@@ -474,27 +474,9 @@ fn s0_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
 fn s1_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
     out.clear();
     let s1 = st.s(1);
-    let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
-        if i == NONE {
-            NONE
-        } else {
-            v.get(i).map(|c| c[k]).unwrap_or(NONE)
-        }
-    };
-    let lab = |i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            u64::from(st.label.get(i).copied().unwrap_or(0))
-        }
-    };
-    let cnt = |v: &Vec<u32>, i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            u64::from(v.get(i).copied().unwrap_or(0)) + 1
-        }
-    };
+    let get = child_at;
+    let lab = |i: usize| label_at(st, i);
+    let cnt = count_at;
     let s1l = get(&st.lc, s1, 0);
     let s1r = get(&st.rc, s1, 0);
     let (s1w, s1p) = (lx.w(s1), lx.p(s1));
@@ -519,35 +501,10 @@ fn s1_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
 fn b0_features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
     out.clear();
     let b0 = st.buf(0);
-    let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
-        if i == NONE {
-            NONE
-        } else {
-            v.get(i).map(|c| c[k]).unwrap_or(NONE)
-        }
-    };
-    let lab = |i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            u64::from(st.label.get(i).copied().unwrap_or(0))
-        }
-    };
-    let cnt = |v: &Vec<u32>, i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            u64::from(v.get(i).copied().unwrap_or(0)) + 1
-        }
-    };
-    let set = |v: &Vec<u128>, i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            let x = v.get(i).copied().unwrap_or(0);
-            (x as u64) ^ ((x >> 64) as u64).rotate_left(17)
-        }
-    };
+    let get = child_at;
+    let lab = |i: usize| label_at(st, i);
+    let cnt = count_at;
+    let set = set_at;
     let b0l = get(&st.lc, b0, 0);
     let b0l2 = get(&st.lc, b0, 1);
     let (b0w, b0p) = (lx.w(b0), lx.p(b0));
@@ -578,13 +535,7 @@ fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
     let s2 = st.s(2);
     let b0 = st.buf(0);
     let b1 = st.buf(1);
-    let get = |v: &Vec<[usize; 2]>, i: usize, k: usize| -> usize {
-        if i == NONE {
-            NONE
-        } else {
-            v.get(i).map(|c| c[k]).unwrap_or(NONE)
-        }
-    };
+    let get = child_at;
     let s0l = get(&st.lc, s0, 0);
     let s0r = get(&st.rc, s0, 0);
     let b0l = get(&st.lc, b0, 0);
@@ -639,18 +590,9 @@ fn features(st: &State, lx: &Lex, out: &mut Vec<u64>) {
 fn label_features(st: &State, lx: &Lex, h: usize, d: usize, out: &mut Vec<u64>) {
     out.clear();
     let dir: u64 = if h > d { 1 } else { 2 };
-    let lab = |i: usize| -> u64 {
-        if i == NONE {
-            0
-        } else {
-            u64::from(st.label.get(i).copied().unwrap_or(0))
-        }
-    };
-    let child = |v: &Vec<[usize; 2]>, i: usize| v.get(i).map(|c| c[0]).unwrap_or(NONE);
-    let set = |v: &Vec<u128>, i: usize| -> u64 {
-        let x = v.get(i).copied().unwrap_or(0);
-        (x as u64) ^ ((x >> 64) as u64).rotate_left(17)
-    };
+    let lab = |i: usize| label_at(st, i);
+    let child = |v: &Vec<[usize; 2]>, i: usize| child_at(v, i, 0);
+    let set = set_at;
     let (dw, dp) = (lx.w(d), lx.p(d));
     let (hw, hp) = (lx.w(h), lx.p(h));
     let dl = child(&st.lc, d);
