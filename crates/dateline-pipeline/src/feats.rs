@@ -293,15 +293,7 @@ impl FeatsTagger {
     /// (the scores are the same sums, in the same order).
     pub fn predict_with<'a>(&'a self, s: &FeatsInput) -> Vec<&'a str> {
         OWN_CACHES.with(|caches| {
-            let mut caches = caches.borrow_mut();
-            let pos = match caches.iter().position(|(id, _)| *id == self.id) {
-                Some(p) => p,
-                None => {
-                    caches.push((self.id, OwnCache::default()));
-                    caches.len() - 1
-                }
-            };
-            self.predict_cached(s, &mut caches[pos].1)
+            crate::ml::with_model_cache(caches, self.id, |cache| self.predict_cached(s, cache))
         })
     }
 

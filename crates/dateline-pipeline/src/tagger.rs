@@ -517,38 +517,32 @@ impl Tagger {
     /// [`tag_features`] scored one word at a time.
     pub fn analyse<'t>(&'t self, words: &[&str]) -> Tagged<'t> {
         FORM_CACHES.with(|caches| {
-            let mut caches = caches.borrow_mut();
-            let pos = match caches.iter().position(|(id, _)| *id == self.id) {
-                Some(p) => p,
-                None => {
-                    caches.push((self.id, FormCache::default()));
-                    caches.len() - 1
+            crate::ml::with_model_cache(caches, self.id, |cache: &mut FormCache| {
+                if cache.forms.len() + words.len() > FORM_CACHE_MAX {
+                    cache.index.clear();
+                    cache.forms.clear();
+                    cache.generation += 1;
                 }
-            };
-            let cache = &mut caches[pos].1;
-            if cache.forms.len() + words.len() > FORM_CACHE_MAX {
-                cache.index.clear();
-                cache.forms.clear();
-                cache.generation += 1;
-            }
-            let mut idx = Vec::with_capacity(words.len());
-            for w in words {
-                let k = match cache.index.get(*w) {
-                    Some(&k) => k,
-                    None => {
-                        let k = cache.forms.len();
-                        cache.forms.push(self.form_rows(w));
-                        cache.index.insert((*w).into(), k);
-                        k
-                    }
-                };
-                idx.push(k);
-            }
-            let forms: Vec<&FormRows> = idx.iter().filter_map(|&k| cache.forms.get(k)).collect();
-            let mut t = self.tag_forms(&forms);
-            t.form_ids = idx;
-            t.forms_key = (self.id, cache.generation);
-            t
+                let mut idx = Vec::with_capacity(words.len());
+                for w in words {
+                    let k = match cache.index.get(*w) {
+                        Some(&k) => k,
+                        None => {
+                            let k = cache.forms.len();
+                            cache.forms.push(self.form_rows(w));
+                            cache.index.insert((*w).into(), k);
+                            k
+                        }
+                    };
+                    idx.push(k);
+                }
+                let forms: Vec<&FormRows> =
+                    idx.iter().filter_map(|&k| cache.forms.get(k)).collect();
+                let mut t = self.tag_forms(&forms);
+                t.form_ids = idx;
+                t.forms_key = (self.id, cache.generation);
+                t
+            })
         })
     }
 

@@ -150,10 +150,11 @@ impl Stage for Tags {
 }
 
 thread_local! {
-    /// Lemmas already found, per tagger form cache (`Tagged::forms_key`):
-    /// by form number, (tag number, lemma) pairs.
+    /// Lemmas already found, per tagger (`Tagged::forms_key`: tagger id,
+    /// then the generation of its form cache): by form number, (tag
+    /// number, lemma) pairs.
     #[allow(clippy::type_complexity)]
-    static LEMMAS: std::cell::RefCell<Vec<((u64, u64), Vec<Vec<(usize, Box<str>)>>)>> =
+    static LEMMAS: std::cell::RefCell<Vec<(u64, (u64, Vec<Vec<(usize, Box<str>)>>))>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -166,47 +167,41 @@ fn tag_sentence(m: &LangModels, refs: &[&str], owners: &[(u32, bool)], out: &mut
     // a lemma depends on the form and the UPOS only: remembered per form
     // (the tagger's form numbers) and thread
     let lemmas: Vec<Box<str>> = LEMMAS.with(|memos| {
-        let mut memos = memos.borrow_mut();
-        let pos = match memos.iter().position(|(k, _)| k.0 == t.forms_key.0) {
-            Some(p) => p,
-            None => {
-                memos.push((t.forms_key, Vec::new()));
-                memos.len() - 1
+        crate::ml::with_model_cache(memos, t.forms_key.0, |(generation, memo)| {
+            // form numbers are valid for one generation of the tagger's cache
+            if *generation != t.forms_key.1 {
+                memo.clear();
+                *generation = t.forms_key.1;
             }
-        };
-        let (key, memo) = &mut memos[pos];
-        if *key != t.forms_key {
-            memo.clear();
-            *key = t.forms_key;
-        }
-        refs.iter()
-            .enumerate()
-            .map(|(i, form)| {
-                let tag = t.tags.get(i).copied().unwrap_or("X");
-                let tag_h = t.tag_hashes.get(i).copied();
-                let id = t.form_ids.get(i).copied();
-                let tag_id = t.tag_ids.get(i).copied().unwrap_or(usize::MAX);
-                let known = id
-                    .and_then(|id| memo.get(id))
-                    .and_then(|pairs| pairs.iter().find(|(u, _)| *u == tag_id));
-                if let Some((_, l)) = known {
-                    return l.clone();
-                }
-                let l: Box<str> = m
-                    .lemmatizer
-                    .lemma_with(form, t.lower(i), t.hashes.get(i), tag, tag_h)
-                    .into();
-                if let Some(id) = id {
-                    if memo.len() <= id {
-                        memo.resize_with(id + 1, Vec::new);
+            refs.iter()
+                .enumerate()
+                .map(|(i, form)| {
+                    let tag = t.tags.get(i).copied().unwrap_or("X");
+                    let tag_h = t.tag_hashes.get(i).copied();
+                    let id = t.form_ids.get(i).copied();
+                    let tag_id = t.tag_ids.get(i).copied().unwrap_or(usize::MAX);
+                    let known = id
+                        .and_then(|id| memo.get(id))
+                        .and_then(|pairs| pairs.iter().find(|(u, _)| *u == tag_id));
+                    if let Some((_, l)) = known {
+                        return l.clone();
                     }
-                    if let Some(pairs) = memo.get_mut(id) {
-                        pairs.push((tag_id, l.clone()));
+                    let l: Box<str> = m
+                        .lemmatizer
+                        .lemma_with(form, t.lower(i), t.hashes.get(i), tag, tag_h)
+                        .into();
+                    if let Some(id) = id {
+                        if memo.len() <= id {
+                            memo.resize_with(id + 1, Vec::new);
+                        }
+                        if let Some(pairs) = memo.get_mut(id) {
+                            pairs.push((tag_id, l.clone()));
+                        }
                     }
-                }
-                l
-            })
-            .collect()
+                    l
+                })
+                .collect()
+        })
     });
     // the feature model reads lower-cased lemmas
     let lower_lemmas: Vec<Cow<str>> = lemmas
