@@ -502,7 +502,7 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
             );
             raw.extend(c);
         }
-        let raw = drop_subordinate(&ws, raw);
+        let raw = drop_subordinate(&ws, raw, doc_date.as_deref());
         let mut local: Vec<Cand> = Vec::new();
         for c in raw {
             // one event per PLOVER type and participants in a sentence
@@ -521,7 +521,7 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
                 // mention told after a dated one may describe it
                 // ("durante la manifestación, organizada para protestar")
                 let apart = temporal_link(&ws, c.tw.0) && p.tw.0 < c.tw.0;
-                same && overlap && rec_ok && !apart
+                same && overlap && rec_ok && !apart && !other_time(p, &c, doc_date.as_deref())
             }) {
                 absorb(prev, c);
                 continue;
@@ -618,6 +618,68 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
         });
     }
     out
+}
+
+/// Verbs and nouns of sending, whose "a" / "to" phrase is a destination.
+fn sends(w: &W) -> bool {
+    const SEND: &[&str] = &[
+        "enviar",
+        "envio",
+        "mandar",
+        "remitir",
+        "entregar",
+        "entrega",
+        "donar",
+        "donacion",
+        "suministrar",
+        "suministro",
+        "trasladar",
+        "traslado",
+        "despachar",
+        "desplegar",
+        "despliegue",
+        "send",
+        "deliver",
+        "delivery",
+        "ship",
+        "shipment",
+        "supply",
+        "donate",
+        "dispatch",
+        "deploy",
+        "deployment",
+    ];
+    SEND.contains(&fold(&w.lemma).as_str()) || SEND.contains(&fold(&w.form).as_str())
+}
+
+/// The relative pronoun of a clause on the trigger's object: the first
+/// word of `[end, b)` where the arguments stopped (`at`), when it is "que"
+/// / "that" / "which" right after a noun and a verb follows.
+fn relative_on_object(ws: &[W], end: usize, at: usize, b: usize) -> Option<usize> {
+    let q =
+        (end..b.min(at + 1)).find(|&j| matches!(ws[j].form.as_str(), "que" | "that" | "which"))?;
+    let noun_before = q > end && matches!(ws[q - 1].upos.as_str(), "NOUN" | "PROPN");
+    let verb_after = (q + 1..b.min(q + 4)).any(|j| matches!(ws[j].upos.as_str(), "VERB" | "AUX"));
+    (noun_before && verb_after).then_some(q)
+}
+
+/// Two mentions of one type in a sentence, one planned and the other
+/// dated right at its trigger clearly before the article, are two
+/// happenings: a promise and a past signing ("apoyará ... el acuerdo que
+/// firmaron el año pasado").
+fn other_time(p: &Cand, c: &Cand, doc_date: Option<&str>) -> bool {
+    let Some(dd) = doc_date else {
+        return false;
+    };
+    let future = |x: &Cand| x.modality == "future";
+    let past = |x: &Cand| {
+        x.modality == "asserted"
+            && x.date_dist <= 24
+            && x.date
+                .as_deref()
+                .is_some_and(|d| date_modality(d, dd) == "historical")
+    };
+    future(p) && past(c) || future(c) && past(p)
 }
 
 /// Add the participants of `c` to `p` (two mentions of one event in a
@@ -749,7 +811,7 @@ fn governor(ws: &[W], cands: &[Cand], live: &[bool], i: usize) -> Option<(usize,
 /// a protest or accusation ("protestaron contra el bombardeo"), the light
 /// verb that frames a noun trigger ("acordaron una huelga"), and the claims
 /// of a protest ("marcharon exigiendo aumentos").
-fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>) -> Vec<Cand> {
+fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>, doc_date: Option<&str>) -> Vec<Cand> {
     let n = cands.len();
     if n < 2 {
         return cands;
@@ -871,7 +933,10 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>) -> Vec<Cand> {
             && (speech_act(&cj.cameo) || cj.cameo.starts_with("14"))
             && matches!(rel, "obl" | "nmod")
             && topic_case;
-        if same_root || content || topic {
+        // a promise and a past act it refers to are two happenings
+        // ("apoyará ... el tratado que firmaron en 2019")
+        let apart = other_time(cj, ci, doc_date);
+        if (same_root || content || topic) && !apart {
             live[i] = false;
             if same_root {
                 let (act, rec) = (cands[i].actor.clone(), cands[i].recipient.clone());
@@ -1479,7 +1544,13 @@ fn build(
         }
         if actor.is_empty() && !relative {
             match head_verb {
-                Some(h) if !nominal || is_light(&ws[h]) => {
+                // "X y Y refuerzan su alianza": the possessive is the
+                // subject's
+                Some(h)
+                    if !nominal
+                        || is_light(&ws[h])
+                        || possessive && ws[k].head == Some(h) && ws[k].deprel == "obj" =>
+                {
                     actor = subject_of(clause_start, ws[h].start)
                 }
                 Some(_) => {}
@@ -1538,11 +1609,71 @@ fn build(
     // "X y Y mantuvieron una conversación": a symmetric event between the
     // members of a compound actor
     let root = cameo.get(..2).unwrap_or("");
+    // support, accusation or rejection of what someone does is aimed at
+    // its doer: the subject of a relative clause on the object ("apoyará
+    // todas las medidas que adopte la dirección de Rusia", "condemned the
+    // steps that Israel took")
+    if recipient.is_empty() && !nominal && !passive && matches!(root, "05" | "11" | "12") {
+        if let Some(q) = relative_on_object(ws, end, stop.min(ce), b) {
+            let mut to = q + 1;
+            let mut verbs = 0;
+            while to < b {
+                let w = &ws[to];
+                if is_punct_stop(w, text) || (to > q + 1 && CLAUSE_WORDS.contains(&w.form.as_str()))
+                {
+                    break;
+                }
+                if matches!(w.upos.as_str(), "VERB" | "AUX") {
+                    verbs += 1;
+                    if verbs > 1 {
+                        break;
+                    }
+                }
+                to += 1;
+            }
+            let (from_b, to_b) = (ws[q].end, if to < b { ws[to].start } else { ws[b - 1].end });
+            if let Some(m) = ments.iter().find(|m| {
+                m.start >= from_b
+                    && m.end <= to_b
+                    && !in_attr(m)
+                    && !is_location(m)
+                    && !actor.contains(&m.ent)
+                    && matches!(governed(m).as_deref(), None | Some("de" | "del" | "of"))
+            }) {
+                push(&mut recipient, m.ent);
+            }
+        }
+    }
+    // aid goes where it is sent: "el envío de miles de trabajadores ... a
+    // la región rusa de Kursk", "sent troops to Syria"
+    // (a noun naming what is sent, not a modifier: "aid groups")
+    let heads_phrase = !nominal || (end < b && ws[end].upos == "ADP");
+    if recipient.is_empty() && !passive && root == "07" && heads_phrase && sends(&ws[k]) {
+        for j in end..ce.min(b) {
+            if !matches!(ws[j].form.as_str(), "a" | "al" | "hacia" | "to" | "into") {
+                continue;
+            }
+            // "ayudar a desbancar": an infinitive is no destination
+            if ws.get(j + 1).is_some_and(|w| w.upos == "VERB") {
+                continue;
+            }
+            let (from_b, to_b) = (ws[j].end, ws[(j + 4).min(b - 1)].end);
+            if let Some(m) = ments.iter().find(|m| {
+                m.start >= from_b && m.end <= to_b && !in_attr(m) && !actor.contains(&m.ent)
+            }) {
+                push(&mut recipient, m.ent);
+                break;
+            }
+        }
+    }
     if recipient.is_empty() && actor.len() > 1 && matches!(root, "03" | "04" | "05" | "06") {
         recipient = actor.split_off(1);
     }
 
-    // date: the nearest DATE/TIME timex of the sentence, not a "desde" start
+    let modality = modality(ws, a, k, end, b, nominal, en);
+    // date: the nearest DATE/TIME timex of the sentence, not a "desde"
+    // start, and not a past date for a planned event ("apoyará ... el
+    // tratado que firmaron en 2019")
     let sent_end = ws[b - 1].end;
     let mut best: Option<(usize, &dateline_core::Timex)> = None;
     for t in &doc.timexes {
@@ -1558,6 +1689,10 @@ fn build(
         let since = (ti.saturating_sub(1).max(a)..=ti.min(b - 1))
             .any(|j| matches!(ws[j].form.as_str(), "desde" | "since"));
         if since {
+            continue;
+        }
+        let past = doc_date.is_some_and(|dd| date_modality(&t.value, dd) == "historical");
+        if modality == "future" && past {
             continue;
         }
         // a timex inside the clause of another verb is farther away
@@ -1650,7 +1785,6 @@ fn build(
         }
     }
 
-    let modality = modality(ws, a, k, end, b, nominal, en);
     Some(Cand {
         sent: ws[k].sent,
         tw: (k, end),

@@ -337,3 +337,68 @@ fn a_protest_noun_after_de_makes_the_call_a_protest() {
         d.events
     );
 }
+
+#[test]
+fn promise_and_past_signing_are_two_events() {
+    let d = run(
+        "2025-03-10",
+        "El presidente Emmanuel Macron apoyará plenamente a Alemania y ambos gobiernos discutieron avances dentro del tratado de amistad que firmaron en 2019.",
+    );
+    let support: Vec<_> = d.events.iter().filter(|e| e.etype == "SUPPORT").collect();
+    assert_eq!(support.len(), 2, "{:?}", d.events);
+    let promise = support
+        .iter()
+        .find(|e| e.modality == "future")
+        .expect("planned support");
+    // the past signing does not date the promise
+    assert_eq!(promise.date.as_deref(), Some("2025-03-10"));
+    let past = support
+        .iter()
+        .find(|e| e.modality == "historical")
+        .expect("historical signing");
+    assert_eq!(past.date.as_deref(), Some("2019"));
+}
+
+#[test]
+fn support_for_what_someone_does_targets_the_doer() {
+    let d = run(
+        "2025-03-10",
+        "El Gobierno de España respaldó las medidas que adoptó Marruecos.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.etype == "SUPPORT")
+        .expect("support");
+    assert_eq!(e.recipient.code.as_deref(), Some("MAR"));
+}
+
+#[test]
+fn aid_goes_where_it_is_sent() {
+    let d = run(
+        "2025-03-10",
+        "Turquía anunció el envío de miles de soldados y cientos de vehículos blindados a la ciudad siria de Alepo.",
+    );
+    let e = d.events.iter().find(|e| e.etype == "AID").expect("aid");
+    assert_eq!(e.actor.code.as_deref().map(|c| &c[..3]), Some("TUR"));
+    assert_eq!(e.recipient.code.as_deref().map(|c| &c[..3]), Some("SYR"));
+}
+
+#[test]
+fn possessive_noun_trigger_takes_the_subject() {
+    let d = run(
+        "2025-03-10",
+        "Japón y Australia reforzaron su cooperación militar en el Pacífico.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.etype == "COOPERATE")
+        .expect("cooperate");
+    let mut codes = vec![
+        e.actor.code.clone().unwrap_or_default(),
+        e.recipient.code.clone().unwrap_or_default(),
+    ];
+    codes.sort();
+    assert_eq!(codes, vec!["AUS".to_string(), "JPN".to_string()]);
+}
