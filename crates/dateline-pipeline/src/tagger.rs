@@ -744,11 +744,25 @@ impl Tagger {
                     .and_then(|k| token.get(k..));
                 if token.len() > c.len() && tail.is_some_and(|t| t.eq_ignore_ascii_case(c)) {
                     let (stem, clitic) = token.split_at(token.len() - c.len());
-                    if stem.chars().next_back().is_some_and(char::is_alphanumeric) {
+                    // "Russia's", not "80's" (EWT: a decade is one word)
+                    if stem.chars().next_back().is_some_and(char::is_alphabetic) {
                         out.push(Cow::Borrowed(stem));
                         out.push(Cow::Borrowed(clitic));
                         return;
                     }
+                }
+            }
+            // a negation written without its apostrophe ("havent", "isnt"),
+            // split like the table's "haven't" = have + n't
+            if let Some(stem) = low.strip_suffix("nt").filter(|s| !s.is_empty()) {
+                let known = self.mwt.get(&format!("{stem}n't")).is_some_and(
+                    |p| matches!(p.as_slice(), [first, neg] if first == stem && neg == "n't"),
+                );
+                if known && token.is_char_boundary(token.len() - 2) {
+                    let (stem, neg) = token.split_at(token.len() - 2);
+                    out.push(Cow::Borrowed(stem));
+                    out.push(Cow::Borrowed(neg));
+                    return;
                 }
             }
         }
@@ -911,11 +925,14 @@ impl Tagger {
                 // "plumbers" = plumber + s once in EWT: the lexicon knows
                 // the form as an inflection of the first part, so the split
                 // was a missing apostrophe ("hacerlo" = hacer + lo stays)
+                // ("dont" = do + nt stays: "nt" is a clitic, not an ending)
                 let inflection = lexicon
                     .as_ref()
                     .and_then(|lx| lx.get(&tok))
                     .is_some_and(|e| {
-                        best.0.len() == 2 && best.0.first().is_some_and(|f| f == e.lemma)
+                        best.0.len() == 2
+                            && best.0.first().is_some_and(|f| f == e.lemma)
+                            && best.0.get(1).is_some_and(|s| s == "s")
                     });
                 (best.1 > as_word && !inflection).then_some((tok, best.0))
             })
@@ -1060,6 +1077,11 @@ mod tests {
         assert_eq!(t.expand("Don't"), ["Do", "n't"]);
         assert_eq!(t.expand("Russia's"), ["Russia", "'s"]);
         assert_eq!(t.expand("'s"), ["'s"]);
+        // a decade stays one word; a negation without its apostrophe splits
+        // like the table's form with it
+        assert_eq!(t.expand("80's"), ["80's"]);
+        assert_eq!(t.expand("Dont"), ["Do", "nt"]);
+        assert_eq!(t.expand("want"), ["want"]);
         let back = Tagger::from_bytes(&t.to_bytes().unwrap_or_default(), None).expect("loads");
         assert_eq!(back.expand("Russia's"), ["Russia", "'s"]);
         assert_eq!(back.expand("*'s"), ["*'s"]);

@@ -53,8 +53,55 @@ impl Sentences {
             },
         };
         let starts = sentences(text, &toks, &self.abbrevs, &rules);
+        if lang == Lang::En {
+            return final_periods(text, toks, starts);
+        }
         (toks, starts)
     }
+}
+
+/// English (EWT): an abbreviation that ends a sentence gives its period to
+/// the sentence ("... books, etc." = etc + .; "in the U.S." = U.S + .), as
+/// in the Penn Treebank. Returns the new tokens and sentence starts.
+fn final_periods(text: &str, toks: Vec<Tok>, starts: Vec<usize>) -> (Vec<Tok>, Vec<usize>) {
+    let mut last = vec![false; toks.len()];
+    for &s in starts.iter().skip(1) {
+        if let Some(l) = s.checked_sub(1).and_then(|i| last.get_mut(i)) {
+            *l = true;
+        }
+    }
+    if let Some(l) = last.last_mut() {
+        *l = true;
+    }
+    let mut out = Vec::with_capacity(toks.len() + 8);
+    // new index of every old token
+    let mut index = Vec::with_capacity(toks.len());
+    for (t, &end) in toks.iter().zip(&last) {
+        index.push(out.len());
+        let w = &text[t.start..t.end];
+        if end
+            && w.len() > 1
+            && w.ends_with('.')
+            && !w.ends_with("..")
+            && w.chars().any(char::is_alphanumeric)
+        {
+            out.push(Tok {
+                start: t.start,
+                end: t.end - 1,
+            });
+            out.push(Tok {
+                start: t.end - 1,
+                end: t.end,
+            });
+        } else {
+            out.push(*t);
+        }
+    }
+    let starts = starts
+        .iter()
+        .filter_map(|&s| index.get(s).copied())
+        .collect();
+    (out, starts)
 }
 
 impl Default for Sentences {

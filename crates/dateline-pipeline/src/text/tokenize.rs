@@ -8,6 +8,14 @@
 //! stay whole. Contractions ("del" = de + el, "don't" = do + n't) are
 //! multiword tokens: split at the word level, not here.
 //!
+//! English web text follows EWT further: runs of marks are one token
+//! (">>", "--", "''", "!!!", ".?"), emoticons stay whole (":-)", "=)"),
+//! ellipses and double hyphens between words are split ("that...that"),
+//! units are split off numbers ("5pm", "35mm"), "#" off numbers ("#1"),
+//! hyphens are kept only after the OntoNotes prefixes ("anti-war") or
+//! before its suffixes ("career-wise"), and an abbreviation that ends a
+//! sentence gives its period to the sentence ("etc" + ".").
+//!
 //! Sentences end after final punctuation (. ! ? … and ";" before a capital,
 //! as GSD does) followed by a capital, a digit or an opening mark; at blank
 //! lines; at a line break after a word that cannot continue a sentence; and
@@ -55,6 +63,8 @@ pub struct Abbrevs {
     others: HashSet<String>,
     /// English prefixes that keep a hyphenated word whole.
     prefixes: HashSet<String>,
+    /// English suffixes that keep a hyphenated word whole.
+    suffixes: HashSet<String>,
 }
 
 /// Language conventions the tokenizer follows.
@@ -92,6 +102,7 @@ impl Abbrevs {
                 match class {
                     "title" => a.titles.insert(w),
                     "prefix" => a.prefixes.insert(w),
+                    "suffix" => a.suffixes.insert(w),
                     _ => a.others.insert(w),
                 };
             }
@@ -166,20 +177,130 @@ const EN_APOS_WORDS: &[&str] = &[
     "'s", "'m", "'re", "'ve", "'ll", "'d", "'em", "'n", "'til", "'cause", "'t",
 ];
 
+/// Number units split off a number glued to them ("5pm" = 5 pm, "35mm",
+/// "65k"), as EWT does; ordinals ("5th"), decades ("80s") and codes ("4G",
+/// "3D") stay whole. Case matters: "35mm", but "10MM" (millions) stays.
+const EN_UNITS: &[&str] = &[
+    "am", "pm", "AM", "PM", "k", "K", "m", "M", "mm", "cm", "km", "kg", "mg", "lb", "lbs", "oz",
+    "ft", "hr", "hrs", "min", "mins", "sec", "secs", "kb", "KB", "mb", "MB", "gb", "GB", "tb",
+    "TB", "Hz", "kHz", "MHz", "GHz", "mph", "kph", "ml", "p",
+];
+
+/// What the tokenizer carries from one white-space-free chunk to the next.
+#[derive(Debug, Default)]
+struct State {
+    /// An English opening single quote ("'terrorists") not closed yet: a
+    /// trailing "s'" then closes the quote rather than marking a plural
+    /// possessive ("parents'").
+    open_single: bool,
+}
+
 /// Tokenises `text`, appending to `out`.
 pub fn tokenize(text: &str, lang: Lang, abbrevs: &Abbrevs, out: &mut Vec<Tok>) {
     let mut start = None;
+    let mut st = State::default();
     for (i, c) in text.char_indices() {
         if c.is_whitespace() {
             if let Some(s) = start.take() {
-                chunk(text, s, i, lang, abbrevs, out);
+                chunk(text, s, i, lang, abbrevs, &mut st, out);
+            }
+            if c == '\n' {
+                st.open_single = false;
             }
         } else if start.is_none() {
             start = Some(i);
         }
     }
     if let Some(s) = start {
-        chunk(text, s, text.len(), lang, abbrevs, out);
+        chunk(text, s, text.len(), lang, abbrevs, &mut st, out);
+    }
+}
+
+/// ":)", ":-(", ";)", "=)", ":D", ":P", ">:(", ":-)))": eyes, an optional
+/// nose and a run of one mouth character; "(:" and "<3".
+fn is_emoticon(w: &str) -> bool {
+    if EMOTICONS.contains(&w) || matches!(w, "(:" | "(-:" | "(;") {
+        return true;
+    }
+    let b = w.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'>'));
+    if !matches!(b.get(i), Some(b':' | b';' | b'=')) {
+        return false;
+    }
+    i += 1;
+    if matches!(b.get(i), Some(b'-' | b'\'' | b'^')) {
+        i += 1;
+    }
+    let mouth = &b[i..];
+    mouth.first().is_some_and(|&m| {
+        matches!(
+            m,
+            b')' | b'(' | b'D' | b'P' | b'p' | b'/' | b'|' | b']' | b'[' | b'O' | b'o'
+        ) && mouth.iter().all(|&x| x == m)
+    })
+}
+
+/// Byte length of an emoticon ending `w` after a word ("great:)").
+fn emoticon_suffix(w: &str) -> Option<usize> {
+    (2..=4).rev().find(|&k| {
+        k < w.len()
+            && w.is_char_boundary(w.len() - k)
+            && is_emoticon(&w[w.len() - k..])
+            && !w[..w.len() - k].ends_with([':', ';', '=', '>'])
+    })
+}
+
+/// English: where an angle-bracketed address starts inside a chunk
+/// ("Julie"<julie...@bellsouth.net>), so that the name before it is
+/// tokenised apart.
+fn glued_angle(w: &str) -> Option<usize> {
+    let b = w.as_bytes();
+    (1..b.len().saturating_sub(1))
+        .find(|&p| b[p] == b'<' && b[p - 1] != b'<' && b[p + 1].is_ascii_alphanumeric())
+}
+
+/// "5pm", "7:30PM", "35mm": where the unit starts.
+fn number_unit(w: &str) -> Option<usize> {
+    if !w.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let k = w.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | ':')))?;
+    let unit = &w[k..];
+    (w[..k].ends_with(|c: char| c.is_ascii_digit())
+        && unit.chars().all(|c| c.is_ascii_alphabetic())
+        && EN_UNITS.contains(&unit))
+    .then_some(k)
+}
+
+/// Splits a run of final punctuation (".?", ",", "!!..") into tokens: runs
+/// of two or more periods (ellipses) are tokens of their own, the other
+/// marks stay together (EWT: ".?", ",?", "?!", "!!!").
+fn punct_pieces(cluster: &str, base: usize, tail: &mut Vec<Tok>) {
+    let b = cluster.as_bytes();
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    let mut open: Option<usize> = None;
+    while i < b.len() {
+        let dots = b[i..].iter().take_while(|&&x| x == b'.').count();
+        if dots >= 2 {
+            if let Some(o) = open.take() {
+                pieces.push((o, i));
+            }
+            pieces.push((i, i + dots));
+            i += dots;
+        } else {
+            open.get_or_insert(i);
+            i += 1;
+        }
+    }
+    if let Some(o) = open {
+        pieces.push((o, b.len()));
+    }
+    for (x, y) in pieces.into_iter().rev() {
+        tail.push(Tok {
+            start: base + x,
+            end: base + y,
+        });
     }
 }
 
@@ -190,12 +311,39 @@ fn push(out: &mut Vec<Tok>, start: usize, end: usize) {
 }
 
 /// Tokenises one white-space-free chunk `text[s..e]`.
-fn chunk(text: &str, s: usize, e: usize, lang: Lang, abbrevs: &Abbrevs, out: &mut Vec<Tok>) {
+fn chunk(
+    text: &str,
+    s: usize,
+    e: usize,
+    lang: Lang,
+    abbrevs: &Abbrevs,
+    st: &mut State,
+    out: &mut Vec<Tok>,
+) {
     let mut a = s;
     let mut b = e;
-    if EMOTICONS.contains(&&text[s..e]) {
+    let en = lang == Lang::En;
+    if EMOTICONS.contains(&&text[s..e]) || (en && is_emoticon(&text[s..e])) {
         push(out, s, e);
         return;
+    }
+    // English: ">>", "''", "----==", "->": a chunk of symbols is one token
+    // (but "<>", an empty pair, is two)
+    if en
+        && &text[s..e] != "<>"
+        && text[s..e]
+            .chars()
+            .all(|c| "-=_*~+#<>|^".contains(c) || text[s..e].chars().all(|x| x == c))
+    {
+        push(out, s, e);
+        return;
+    }
+    if en {
+        if let Some(p) = glued_angle(&text[s..e]) {
+            chunk(text, s, s + p, lang, abbrevs, st, out);
+            chunk(text, s + p, e, lang, abbrevs, st, out);
+            return;
+        }
     }
     // leading marks
     loop {
@@ -224,16 +372,65 @@ fn chunk(text: &str, s: usize, e: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
         }
         if c == '\'' || c == '‘' {
             let rest = &w[c.len_utf8()..];
-            let clitic = lang == Lang::En
+            // English: "'s", "'em", "'til," but not "'The" or "'Me"
+            let low = w.to_lowercase();
+            let clitic = en
                 && (EN_APOS_WORDS.iter().any(|x| {
-                    w.eq_ignore_ascii_case(x) || w.to_lowercase().starts_with(x) && rest.len() < 4
+                    low == *x
+                        || low.starts_with(x)
+                            && low[x.len()..].starts_with(|n: char| !n.is_alphanumeric())
                 }) || rest.starts_with(|d: char| d.is_ascii_digit()));
             let clitic =
                 clitic || (lang == Lang::Es && rest.starts_with(|d: char| d.is_ascii_digit()));
             if !clitic {
                 push(out, a, a + c.len_utf8());
                 a += c.len_utf8();
+                st.open_single |= en && c == '\'';
                 continue;
+            }
+        }
+        if en {
+            let rest = &w[c.len_utf8()..];
+            let next = rest.chars().next();
+            let alnum_next = next.is_some_and(char::is_alphanumeric);
+            // "`word", ",word", "#1" (number sign; "#news" stays), "@2.975",
+            // "%10", "-for", "-2:30" (not "-FINAL.doc")
+            let split = match c {
+                '`' => true,
+                '>' => next.is_some_and(|d| d.is_ascii_digit()),
+                ',' => alnum_next,
+                '#' => rest
+                    .split(|x: char| !x.is_alphanumeric())
+                    .next()
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|d| d.is_ascii_digit())),
+                '@' | '%' => next.is_some_and(|d| d.is_ascii_digit()),
+                '-' => {
+                    alnum_next
+                        && !rest.contains('-')
+                        && !rest
+                            .as_bytes()
+                            .windows(2)
+                            .any(|p| p[0] == b'.' && p[1].is_ascii_alphabetic())
+                }
+                _ => false,
+            };
+            if split {
+                push(out, a, a + c.len_utf8());
+                a += c.len_utf8();
+                continue;
+            }
+            // "<<ld2d-1.DOC>>", "***NOTICE", "==Why", "*1", "++++NOTE" (not
+            // "+44"): a run of angle brackets or of marks before a word
+            if matches!(c, '<' | '*' | '=' | '+' | '~')
+                && (c != '<' || rest.starts_with('<'))
+                && (c != '+' || !rest.starts_with(|d: char| d.is_ascii_digit()))
+            {
+                let run = w.bytes().take_while(|&x| x == c as u8).count();
+                if w[run..].starts_with(char::is_alphanumeric) {
+                    push(out, a, a + run);
+                    a += run;
+                    continue;
+                }
             }
         }
         let rest = &w[c.len_utf8()..];
@@ -267,6 +464,63 @@ fn chunk(text: &str, s: usize, e: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
         };
         if w.len() == c.len_utf8() {
             break;
+        }
+        if en && !url {
+            if is_emoticon(w) {
+                break;
+            }
+            if let Some(k) = emoticon_suffix(w) {
+                tail.push(Tok {
+                    start: b - k,
+                    end: b,
+                });
+                b -= k;
+                continue;
+            }
+        }
+        if en && matches!(c, '.' | ',' | ':' | ';' | '?' | '!') {
+            // a run of final punctuation: "room.?", "Dial:?", "etc.,",
+            // "so..." ("U.S.," keeps the abbreviation's period; addresses
+            // give theirs up: "www.adobe.com | .")
+            let run = w
+                .bytes()
+                .rev()
+                .take_while(|x| b".,:;?!".contains(x))
+                .count();
+            if run == w.len() {
+                break;
+            }
+            let stem = w.len() - run;
+            let dots = w[stem..].bytes().take_while(|&x| x == b'.').count();
+            // a period before a comma closes an abbreviation ("lb.,")
+            let keep = usize::from(
+                !url && (dots == 1 || dots == 2)
+                    && (abbrevs.keeps_period(&w[..stem + 1])
+                        || (dots == 1 && w[stem + 1..].starts_with(','))),
+            );
+            if keep == run {
+                break;
+            }
+            punct_pieces(&w[stem + keep..], a + stem + keep, &mut tail);
+            b = a + stem + keep;
+            if keep == 1 {
+                break;
+            }
+            continue;
+        }
+        if en && matches!(c, '\'' | '’' | '"' | '>' | '-' | '+') {
+            // "''", ">>", "--" as one token; "book-", "A+", "6,000+"
+            let run = w.chars().rev().take_while(|&x| x == c).count() * c.len_utf8();
+            let before = w[..w.len() - run].chars().next_back();
+            let glued = matches!(c, '-' | '+') && before.is_some_and(char::is_alphanumeric);
+            if run < w.len() && (run > c.len_utf8() || glued) {
+                tail.push(Tok {
+                    start: b - run,
+                    end: b,
+                });
+                b -= run;
+                continue;
+            }
         }
         if c == '!'
             || c == '?'
@@ -313,7 +567,9 @@ fn chunk(text: &str, s: usize, e: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
             break;
         }
         if TRAILING.contains(&c) {
-            if url && !matches!(c, ',' | ';' | '!' | '?' | '"' | '”' | '»' | ')' | '>') {
+            let bracket = en && c == ']' && !w.contains('[');
+            if url && !matches!(c, ',' | ';' | '!' | '?' | '"' | '”' | '»' | ')' | '>') && !bracket
+            {
                 break;
             }
             // "15:00": a colon between digits is part of the number
@@ -333,8 +589,9 @@ fn chunk(text: &str, s: usize, e: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
             continue;
         }
         if (c == '\'' || c == '’')
-            && !(lang == Lang::En && (w.ends_with("s'") || w.ends_with("s’")))
+            && !(en && (w.ends_with("s'") || w.ends_with("s’")) && !(c == '\'' && st.open_single))
         {
+            st.open_single &= !(en && c == '\'');
             tail.push(Tok {
                 start: b - c.len_utf8(),
                 end: b,
@@ -372,12 +629,34 @@ fn inner(text: &str, a: usize, b: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
         push(out, a, b);
         return;
     }
-    let hyphen_split = lang == Lang::En && en_hyphen_splits(w, abbrevs);
+    let en = lang == Lang::En;
+    if en {
+        if let Some(k) = number_unit(w) {
+            push(out, a, a + k);
+            push(out, a + k, b);
+            return;
+        }
+    }
+    let hyphen_split = en && en_hyphen_splits(w, abbrevs);
     let mut last = a;
     let chars: Vec<(usize, char)> = w.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
         let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
         let next = chars.get(k + 1).map(|x| x.1);
+        // English: "that...that", "enlarging--they": a run of periods or
+        // hyphens between two words is one token
+        if en && (c == '.' || c == '-') && next == Some(c) && prev.is_some() {
+            let run = chars[k..].iter().take_while(|x| x.1 == c).count();
+            if k + run < chars.len() {
+                push(out, last, a + i);
+                push(out, a + i, a + i + run);
+                last = a + i + run;
+                k += run;
+                continue;
+            }
+        }
         let split = match c {
             ',' | ';' => {
                 // keep 1,5 and 1.000,50
@@ -390,9 +669,10 @@ fn inner(text: &str, a: usize, b: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
             | '–' => prev.is_some(),
             '-' => hyphen_split && prev.is_some() && next.is_some(),
             '/' => {
-                lang == Lang::En
-                    && prev.is_some_and(char::is_alphabetic)
+                // "and/or" splits; "b/c", "w/o" (one letter each side) stay
+                en && prev.is_some_and(char::is_alphabetic)
                     && next.is_some_and(char::is_alphabetic)
+                    && !(k == 1 && chars.len() == 3)
             }
             _ => false,
         };
@@ -401,6 +681,7 @@ fn inner(text: &str, a: usize, b: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
             push(out, a + i, a + i + c.len_utf8());
             last = a + i + c.len_utf8();
         }
+        k += 1;
     }
     push(out, last, b);
 }
@@ -412,13 +693,21 @@ fn en_hyphen_splits(w: &str, abbrevs: &Abbrevs) -> bool {
         return false;
     }
     let parts: Vec<&str> = w.split('-').collect();
-    if parts
-        .iter()
-        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-    {
-        // ranges ("1969-1970", "3-4") split; phone numbers stay
-        let phone =
-            parts.len() >= 3 || (parts.len() == 2 && parts[0].len() == 3 && parts[1].len() == 4);
+    let number = |p: &&str| {
+        p.starts_with(|c: char| c.is_ascii_digit() || c == '$')
+            && p.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | ',' | '$'))
+    };
+    if parts.iter().all(number) {
+        // ranges ("1969-1970", "3-4", "5:00-8:30") split; phone numbers,
+        // extensions and ZIP+4 codes ("345-8702", "3-5213", "77415-0027")
+        // stay
+        let digits = parts.iter().all(|p| p.bytes().all(|c| c.is_ascii_digit()));
+        let phone = digits
+            && (parts.len() >= 3
+                || (parts.len() == 2
+                    && parts[1].len() == 4
+                    && matches!(parts[0].len(), 1 | 3 | 5)));
         return !phone;
     }
     if !w.chars().any(char::is_alphabetic) || w.contains(['@', '#', '.']) {
@@ -432,7 +721,8 @@ fn en_hyphen_splits(w: &str, abbrevs: &Abbrevs) -> bool {
         return false;
     }
     let first = parts.first().map(|p| p.to_lowercase()).unwrap_or_default();
-    !abbrevs.prefixes.contains(&first)
+    let last = parts.last().map(|p| p.to_lowercase()).unwrap_or_default();
+    !abbrevs.prefixes.contains(&first) && !abbrevs.suffixes.contains(&last)
 }
 
 /// Sentence-start words of a language, used to find unpunctuated ends.
@@ -668,6 +958,108 @@ mod tests {
                 "!!!"
             ]
         );
+    }
+
+    fn en(s: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        tokenize(s, Lang::En, &Abbrevs::builtin(), &mut out);
+        out.iter().map(|t| &s[t.start..t.end]).collect()
+    }
+
+    #[test]
+    fn english_web_tokens() {
+        // runs of marks, emoticons, ellipses between words (EWT)
+        assert_eq!(
+            en(">> ok -- '' ----== :-). great:)"),
+            [">>", "ok", "--", "''", "----==", ":-)", ".", "great", ":)"]
+        );
+        assert_eq!(
+            en("that...that enlarging--they room.? Dial:?"),
+            [
+                "that",
+                "...",
+                "that",
+                "enlarging",
+                "--",
+                "they",
+                "room",
+                ".?",
+                "Dial",
+                ":?"
+            ]
+        );
+        // numbers: units, number sign, ranges, phone extensions
+        assert_eq!(
+            en("5pm 7:30PM 35mm 10MM 5th 80s #1 #news"),
+            ["5", "pm", "7:30", "PM", "35", "mm", "10MM", "5th", "80s", "#", "1", "#news"]
+        );
+        assert_eq!(
+            en("5:00-8:30 1969-1970 3-5213 345-8702"),
+            ["5:00", "-", "8:30", "1969", "-", "1970", "3-5213", "345-8702"]
+        );
+        // prefixes and suffixes keep hyphenated words whole; others split
+        assert_eq!(
+            en("anti-war career-wise x-rays so-called"),
+            [
+                "anti-war",
+                "career-wise",
+                "x",
+                "-",
+                "rays",
+                "so",
+                "-",
+                "called"
+            ]
+        );
+        // slashes, leading and trailing marks
+        assert_eq!(
+            en("b/c and/or -for book- A+ ,thank `word"),
+            [
+                "b/c", "and", "/", "or", "-", "for", "book", "-", "A", "+", ",", "thank", "`",
+                "word"
+            ]
+        );
+        // quotes: an opening single quote closes on "s'"; possessive "parents'"
+        assert_eq!(
+            en("'The terrorists' and parents' 's"),
+            ["'", "The", "terrorists", "'", "and", "parents'", "'s"]
+        );
+        // addresses: a glued name, a final period, a bracket
+        assert_eq!(
+            en("Julie\"<julie@x.net> www.adobe.com. [http://x.org/a?b=1]"),
+            [
+                "Julie",
+                "\"",
+                "<",
+                "julie@x.net",
+                ">",
+                "www.adobe.com",
+                ".",
+                "[",
+                "http://x.org/a?b=1",
+                "]"
+            ]
+        );
+        // abbreviations keep their period before a comma
+        assert_eq!(
+            en("U.S., 2 lb., etc."),
+            ["U.S.", ",", "2", "lb.", ",", "etc."]
+        );
+    }
+
+    #[test]
+    fn english_sentence_final_abbreviation() {
+        let s = "We sell books, etc.\n\nThey came at 5 p.m. and left.";
+        let (toks, starts) = super::super::Sentences::new().split(s, Lang::En);
+        let words: Vec<&str> = toks.iter().map(|t| &s[t.start..t.end]).collect();
+        assert_eq!(
+            words,
+            [
+                "We", "sell", "books", ",", "etc", ".", "They", "came", "at", "5", "p.m.", "and",
+                "left", "."
+            ]
+        );
+        assert_eq!(starts, [0, 6]);
     }
 
     fn sents(s: &str) -> Vec<String> {
