@@ -9,9 +9,12 @@
 //! confidence score) checks it: when both agree the label is confident;
 //! when whatlang is sure of a language whichlang does not know (Catalan,
 //! Galician...) its label wins; otherwise the label is flagged as low
-//! confidence. A text whose two halves get different labels is flagged as
-//! mixed. A declared language (HTML `lang`, JSONL `lang`) is kept when the
-//! detection is not confident. Texts too short to judge get `und` with a
+//! confidence. A plainly Spanish or English text (many of that language's
+//! own function words, few of its neighbours') skips the check: whatlang
+//! costs most of the stage's time and does not move such a label. A text
+//! whose two halves get different labels is flagged as mixed. A declared
+//! language (HTML `lang`, JSONL `lang`) is kept when the detection is not
+//! confident. Texts too short to judge get `und` with a
 //! diagnostic instead of a silent guess.
 
 use dateline_core::{Diagnostic, Doc, Layer, Stage};
@@ -146,6 +149,82 @@ fn enough_letters(text: &str) -> bool {
         >= MIN_LETTERS
 }
 
+/// How whichlang's label was checked.
+enum Checked {
+    /// A plain Spanish or English text (see [`plainly`]): not checked.
+    Plain,
+    /// whatlang's opinion.
+    By(Option<whatlang::Info>),
+}
+
+/// The confidence of a plain Spanish or English text (whatlang's check,
+/// when it agrees, gives 0.5-1).
+const PLAIN_CONFIDENCE: f64 = 0.9;
+
+/// Function words found in Spanish and in none of the languages whatlang
+/// could put in its place (Catalan, Latin, Esperanto, Tagalog...).
+const ES_WORDS: [&str; 16] = [
+    "y", "los", "las", "por", "con", "para", "pero", "como", "más", "sus", "fue", "está",
+    "también", "según", "muy", "desde",
+];
+/// Function words of Spanish's neighbours (Catalan above all, which
+/// whichlang does not know, and Galician, Portuguese, Latin).
+const NOT_ES_WORDS: [&str; 16] = [
+    "els", "amb", "i", "dels", "és", "més", "també", "perquè", "però", "aquest", "aquesta", "unha",
+    "não", "et", "est", "os",
+];
+/// English function words not shared with the languages whatlang could
+/// put in its place (Afrikaans, Danish, Norwegian, Welsh...).
+const EN_WORDS: [&str; 16] = [
+    "the", "and", "of", "to", "was", "that", "with", "for", "are", "were", "this", "from", "have",
+    "has", "which", "would",
+];
+/// Function words of English's look-alikes in whatlang (Afrikaans, Dutch,
+/// the Scandinavian languages, Welsh, Indonesian, Tagalog).
+const NOT_EN_WORDS: [&str; 16] = [
+    "die", "het", "nie", "van", "og", "det", "av", "på", "och", "att", "yn", "ac", "yang", "dan",
+    "ang", "mga",
+];
+
+/// True when `text`, labelled `label` by whichlang, is plainly Spanish or
+/// English: at least 10 of that language's own function words, making at
+/// least a twentieth of its words, and at most one for ten of its neighbours'.
+/// whatlang's check costs most of the stage and, on such texts, does not
+/// change the label; it is kept for short texts, for other labels and for
+/// anything less clear.
+fn plainly(label: &str, text: &str) -> bool {
+    let (own, others): (&[&str], &[&str]) = match label {
+        "es" => (&ES_WORDS, &NOT_ES_WORDS),
+        "en" => (&EN_WORDS, &NOT_EN_WORDS),
+        _ => return false,
+    };
+    let (mut words, mut hits, mut foreign) = (0usize, 0usize, 0usize);
+    let mut low = String::new();
+    for w in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        // every listed word has at most 7 letters
+        if w.chars().nth(7).is_some() {
+            continue;
+        }
+        low.clear();
+        if w.is_ascii() {
+            low.push_str(w);
+            low.make_ascii_lowercase();
+        } else {
+            low.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        if own.contains(&low.as_str()) {
+            hits += 1;
+        } else if others.contains(&low.as_str()) {
+            foreign += 1;
+        }
+    }
+    hits >= 10 && hits * 20 >= words && foreign * 10 <= hits
+}
+
 /// Identifies the language of `text`, or `None` when the text is too short
 /// to judge (fewer than 12 letters).
 pub fn identify(text: &str) -> Option<Detection> {
@@ -159,8 +238,15 @@ pub fn identify(text: &str) -> Option<Detection> {
     }
     let text = &text[..end];
     let label = which_iso1(whichlang::detect_language(text));
-    let (code, mut confidence) = match whatlang::detect(text) {
-        Some(info) => {
+    let checked = if plainly(label, text) {
+        // the check's answer is not in doubt: spare its cost
+        Checked::Plain
+    } else {
+        Checked::By(whatlang::detect(text))
+    };
+    let (code, mut confidence) = match checked {
+        Checked::Plain => (label, PLAIN_CONFIDENCE),
+        Checked::By(Some(info)) => {
             let other = iso1(info.lang());
             let conf = info.confidence();
             if other == label {
@@ -171,7 +257,7 @@ pub fn identify(text: &str) -> Option<Detection> {
                 (label, 0.5 * (1.0 - conf))
             }
         }
-        None => (label, 0.25),
+        Checked::By(None) => (label, 0.25),
     };
     // mixed texts: the halves (split at a space) must agree
     let mut mid = text.len() / 2;
@@ -313,6 +399,36 @@ mod tests {
                 assert!((0.0..=1.0).contains(&d.confidence));
             }
         }
+    }
+
+    #[test]
+    fn plain_spanish_and_english_skip_the_check_and_neighbours_do_not() {
+        let es = "El Gobierno aprobó ayer el plan de vivienda para los jóvenes, que \
+                  según el ministro llegará a más de cien mil familias y que también \
+                  incluye ayudas para el alquiler. Las comunidades autónomas, por su \
+                  parte, pidieron más fondos y más plazo para aplicar las medidas, pero \
+                  el ministerio respondió que los presupuestos están cerrados desde \
+                  marzo y que no habrá cambios con respecto a lo anunciado.";
+        assert!(plainly("es", es));
+        assert!(!plainly("en", es));
+        assert_eq!(detect(es).map(|d| (d.0, d.1 >= 0.5)), Some(("es", true)));
+        let en = "The government approved the housing plan for young people on Monday, \
+                  and the minister said that it would reach more than a hundred thousand \
+                  families. The regions, for their part, asked for more money and more \
+                  time to apply the measures, but the ministry replied that the budget \
+                  was closed and that there were no changes to what has been announced, \
+                  with the first payments due from the spring of this year.";
+        assert!(plainly("en", en));
+        assert_eq!(detect(en).map(|d| (d.0, d.1 >= 0.5)), Some(("en", true)));
+        // Catalan, which whichlang may call Spanish, goes to whatlang
+        let ca = "El Govern de la Generalitat ha aprovat aquest dimarts el pressupost per \
+                  a l'any vinent amb el suport dels grups parlamentaris, i el conseller \
+                  ha explicat que els diners arribaran a més de cent mil famílies. També \
+                  ha dit que les ajudes per al lloguer seran més altes que les de l'any \
+                  passat, però que els ajuntaments hauran de fer-se'n càrrec.";
+        assert!(!plainly("es", ca));
+        assert_eq!(detect(ca).map(|d| d.0), Some("ca"));
+        assert!(!plainly("es", "Hoy llueve y hace frío en la ciudad."));
     }
 
     #[test]

@@ -128,8 +128,10 @@ pub(crate) fn last_sentence_start(s: &str) -> usize {
     last
 }
 
-fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+/// The number of words of `s`, counted up to `cap` (enough to test a
+/// range below `cap` without walking a whole paragraph).
+fn words_up_to(s: &str, cap: usize) -> usize {
+    s.split_whitespace().take(cap).count()
 }
 
 fn content_words(s: &str) -> Vec<String> {
@@ -380,17 +382,17 @@ impl Clean {
                     .unwrap_or(true);
             lines_seen += usize::from(p.sep != Sep::Space);
             let s = &raw[p.start..p.end];
-            let words = word_count(s);
-            let cw = content_words(s);
-            let shared = cw.iter().filter(|w| tw.contains(w)).count();
-            let one_sentence = last_sentence_start(s) == 0;
-            if whole_line
-                && (3..=15).contains(&words)
-                && one_sentence
-                && !cw.is_empty()
-                && shared * 10 >= cw.len() * 6
+            // the cheap tests first: most pieces are paragraphs
+            let echo = whole_line
                 && i + 1 < pieces.len()
-            {
+                && (3..=15).contains(&words_up_to(s, 16))
+                && last_sentence_start(s) == 0
+                && {
+                    let cw = content_words(s);
+                    let shared = cw.iter().filter(|w| tw.contains(w)).count();
+                    !cw.is_empty() && shared * 10 >= cw.len() * 6
+                };
+            if echo {
                 let norm = |x: &str| x.trim_end_matches(['.', ' ']).to_lowercase();
                 let (kind, reason) = if norm(s) == norm(title) {
                     ("title", "headline repeated at the top of the body")
@@ -431,7 +433,7 @@ impl Clean {
         };
         let whole_line = pieces.get(1).map(|n| n.sep != Sep::Space).unwrap_or(false);
         let s = &raw[first.start..first.end];
-        let n = word_count(s);
+        let n = words_up_to(s, 26);
         if whole_line && (2..=25).contains(&n) && !ends_sentence(s) && s.chars().count() <= 200 {
             doc.title = s.to_string();
             if let Some(p) = pieces.first_mut() {

@@ -12,11 +12,31 @@
 //!   of prose, after some body text. Shorter lines are taken as cross-heads
 //!   of the same story.
 
-use super::{ends_sentence, word_count, Piece, Sep};
+use super::{ends_sentence, words_up_to, Piece, Sep};
 use crate::clean::Rules;
 
 /// A headline inside `p`: (start, end) relative to `p`; the lead begins at `end` (after white space).
 fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(usize, usize)> {
+    // the starters of `lang`, and a table of their first bytes to turn most
+    // words away without comparing them
+    let starters: Vec<&str> = rules
+        .starters
+        .iter()
+        .filter(|(_, l)| l == lang)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    let mut first_bytes = [false; 256];
+    for s in &starters {
+        if let Some(b) = s.bytes().next() {
+            first_bytes[usize::from(b)] = true;
+        }
+    }
+    let is_starter = |w: &str| {
+        w.bytes()
+            .next()
+            .is_some_and(|b| first_bytes[usize::from(b)])
+            && starters.contains(&w)
+    };
     let mut prev_word_end: Option<usize> = None;
     let mut iter = p[from..].split(' ').peekable();
     let mut pos = from;
@@ -29,35 +49,30 @@ fn glued_headline(p: &str, rules: &Rules, lang: &str, from: usize) -> Option<(us
         pos += word.len() + 1;
         let next = iter.peek().copied().unwrap_or("");
         // cheap test first: most words are not sentence starters
-        let is_starter = rules.starters.iter().any(|(s, l)| s == word && l == lang);
-        let prev_plain = is_starter
+        let prev_plain = is_starter(word)
             && !prev.is_empty()
             && prev.chars().last().is_some_and(|c| c.is_alphanumeric())
-            && !rules
-                .closers
-                .iter()
-                .any(|c| c.as_str() == prev.to_lowercase());
-        let next_lower = next.chars().next().is_some_and(|c| c.is_lowercase());
+            && {
+                let prev_low = prev.to_lowercase();
+                !rules.closers.contains(&prev_low)
+            };
+        let next_lower = || next.chars().next().is_some_and(|c| c.is_lowercase());
         let upper = |w: &str| w.chars().next().is_some_and(|c| c.is_uppercase());
         // "Kim Jong Un mantuvieron": a short starter after two capitalised
         // words is more likely the end of a name than a new sentence.
-        let name_tail = word.chars().count() <= 2 && upper(prev) && upper(prev2);
-        if prev_plain
-            && next_lower
-            && !name_tail
-            && rules.starters.iter().any(|(s, l)| s == word && l == lang)
-        {
+        let name_tail = || word.chars().count() <= 2 && upper(prev) && upper(prev2);
+        if prev_plain && next_lower() && !name_tail() {
             if let Some(pe) = prev_word_end {
                 let head_start = sent_start;
                 let head = &p[head_start..pe];
-                let n = word_count(head);
+                let n = words_up_to(head, 26);
                 let starts_upper = head
                     .chars()
                     .next()
                     .is_some_and(|c| c.is_uppercase() || c.is_numeric());
                 let lead = &p[start..];
                 let lead_end = lead.find(['.', '!', '?']).unwrap_or(lead.len());
-                let lead_ok = word_count(&lead[..lead_end]) >= 6;
+                let lead_ok = words_up_to(&lead[..lead_end], 6) >= 6;
                 if (5..=25).contains(&n)
                     && starts_upper
                     && lead_ok
@@ -101,6 +116,11 @@ fn ends_sentence_word(w: &str) -> bool {
 fn guess_lang(text: &str) -> &'static str {
     let (mut es, mut en) = (0usize, 0usize);
     for w in text.split_whitespace().take(400) {
+        // every word counted has at most 4 letters, and lower-casing never
+        // makes a word shorter in characters: skip longer words unlowered
+        if w.chars().nth(4).is_some() {
+            continue;
+        }
         match w.to_lowercase().as_str() {
             "el" | "la" | "los" | "las" | "de" | "del" | "que" | "y" | "en" | "por" | "con"
             | "una" => es += 1,
@@ -162,17 +182,17 @@ pub(super) fn split_stories(
         if body_before && whole_line && i + 1 < n {
             let next = &pieces[i + 1];
             let next_s = &raw[next.start..next.end];
-            let words = word_count(s);
-            let last = s.split_whitespace().last().unwrap_or("").to_lowercase();
-            let has_lower = s.chars().any(|c| c.is_lowercase());
+            // (the cheap tests first: most pieces are long paragraphs)
+            let words = words_up_to(s, 26);
+            let last = || s.split_whitespace().last().unwrap_or("").to_lowercase();
             if (8..=25).contains(&words)
-                && has_lower
+                && s.chars().any(|c| c.is_lowercase())
                 && names_something(s)
                 && !s.contains(['@', '—', '|', '*'])
                 && !ends_sentence(s)
                 && ends_sentence(next_s)
-                && word_count(next_s) > words
-                && !rules.closers.contains(&last)
+                && words_up_to(next_s, words + 1) > words
+                && !rules.closers.contains(&last())
                 && new_topic(
                     s,
                     next_s,

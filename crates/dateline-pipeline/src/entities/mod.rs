@@ -37,11 +37,33 @@ pub struct Entities {
 /// indices with a label (PER, ORG, LOC, MISC).
 pub trait NameTagger: Send + Sync {
     fn names(&self, forms: &[&str], upos: &[&str]) -> Vec<(usize, usize, &'static str)>;
+
+    /// The names for which `keep(start, end)` holds, as [`NameTagger::names`]
+    /// finds them (a tagger may save the work of scoring the others).
+    fn names_where(
+        &self,
+        forms: &[&str],
+        upos: &[&str],
+        keep: &dyn Fn(usize, usize) -> bool,
+    ) -> Vec<(usize, usize, &'static str)> {
+        let mut v = self.names(forms, upos);
+        v.retain(|&(s, e, _)| keep(s, e));
+        v
+    }
 }
 
 impl NameTagger for crate::ner::Ner {
     fn names(&self, forms: &[&str], upos: &[&str]) -> Vec<(usize, usize, &'static str)> {
-        self.tag(forms, upos)
+        self.names_where(forms, upos, &|_, _| true)
+    }
+
+    fn names_where(
+        &self,
+        forms: &[&str],
+        upos: &[&str],
+        keep: &dyn Fn(usize, usize) -> bool,
+    ) -> Vec<(usize, usize, &'static str)> {
+        self.tag_where(forms, upos, keep)
             .into_iter()
             .filter(|s| s.score >= 0.5)
             .map(|s| (s.start, s.end, s.label))
@@ -929,20 +951,22 @@ fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut S
         }
         let forms: Vec<&str> = (start..end).map(|i| doc.word_form(i)).collect();
         let upos: Vec<&str> = doc.words[start..end].iter().map(|w| &*w.upos).collect();
-        for (ws, we, label) in ner.names(&forms, &upos) {
-            let (Some(a), Some(b)) = (
-                doc.words.get(start + ws),
-                doc.words.get(start + we.saturating_sub(1)),
-            ) else {
+        // the text range of the sentence's words [ws, we)
+        let range = |ws: usize, we: usize| -> Option<(usize, usize)> {
+            let a = doc.words.get(start + ws)?;
+            let b = doc.words.get(start + we.saturating_sub(1))?;
+            let ta = doc.tokens.get(a.token as usize)?;
+            let tb = doc.tokens.get(b.token as usize)?;
+            Some((ta.span.start(), tb.span.end()))
+        };
+        // a name over text already covered is dropped below whatever its
+        // score (covered text only grows): the tagger need not score it
+        let uncovered =
+            |ws: usize, we: usize| range(ws, we).is_some_and(|(s, e)| !st.is_covered(s, e));
+        for (ws, we, label) in ner.names_where(&forms, &upos, &uncovered) {
+            let Some((s, e)) = range(ws, we) else {
                 continue;
             };
-            let (Some(ta), Some(tb)) = (
-                doc.tokens.get(a.token as usize),
-                doc.tokens.get(b.token as usize),
-            ) else {
-                continue;
-            };
-            let (s, e) = (ta.span.start(), tb.span.end());
             if st.is_covered(s, e) {
                 continue;
             }

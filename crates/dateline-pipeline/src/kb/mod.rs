@@ -27,7 +27,8 @@ pub mod norm;
 
 use crate::{Error, Result};
 use load::{err, list, valid_date, Table, TableKind};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+use std::borrow::Borrow;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -235,6 +236,15 @@ struct AliasRef {
     exact: Option<Box<str>>,
 }
 
+/// What a normalised key is to the KB.
+#[derive(Debug, Clone, Default)]
+struct Key {
+    /// The aliases with this key (empty when it is only a prefix).
+    refs: Vec<AliasRef>,
+    /// Some longer alias starts with this key and a space.
+    prefix: bool,
+}
+
 #[derive(Debug, Clone)]
 struct DemonymDef {
     iso3: String,
@@ -246,8 +256,11 @@ struct DemonymDef {
 #[derive(Debug, Default)]
 pub struct Kb {
     entries: Vec<Entry>,
-    index: FxHashMap<String, Vec<AliasRef>>,
-    prefixes: FxHashSet<String>,
+    /// Normalised aliases and their proper prefixes (up to a space): one
+    /// look-up per word tried when matching.
+    keys: FxHashMap<String, Key>,
+    /// Number of distinct normalised aliases.
+    aliases: usize,
     max_words: usize,
     countries: Vec<Country>,
     country_idx: FxHashMap<String, usize>,
@@ -309,8 +322,7 @@ impl Kb {
         }
         let mut kb = Kb::default();
         let rows: usize = tables.iter().map(|(t, _)| t.rows.len()).sum();
-        kb.index.reserve(rows * 3);
-        kb.prefixes.reserve(rows * 3);
+        kb.keys.reserve(rows * 4);
         kb.entries.reserve(rows + 4096);
         let order = [
             TableKind::Countries,
@@ -393,7 +405,7 @@ impl Kb {
     pub fn lookup_toks(&self, toks: &[norm::Tok]) -> Vec<&Entry> {
         let key = norm::join(toks.iter().map(|t| t.folded.as_str()));
         let mut out: Vec<&Entry> = Vec::new();
-        if let Some(refs) = self.index.get(&key) {
+        if let Some(refs) = self.refs(&key) {
             for r in refs {
                 if let Some(ex) = &r.exact {
                     if !exact_ok(ex, toks) {
@@ -427,7 +439,7 @@ impl Kb {
             _ => 0,
         };
         let key = norm::join(toks.iter().skip(skip).map(|t| t.folded.as_str()));
-        let refs = self.index.get(&key)?;
+        let refs = self.refs(&key)?;
         refs.iter().find_map(|r| {
             self.role_defs
                 .get(&r.entry)
@@ -521,6 +533,20 @@ impl Kb {
 
     /// [`Kb::find_all`] over words already split by [`norm::tokens`].
     pub fn find_all_in(&self, toks: &[norm::Tok]) -> Vec<Match> {
+        self.find_spans(toks)
+            .into_iter()
+            .map(|(i, j, entries)| Match {
+                start: toks[i].start,
+                end: toks[j].end,
+                entries,
+            })
+            .collect()
+    }
+
+    /// The matches of [`Kb::find_all_in`] as word indices: (first word,
+    /// last word, entries). The words may be borrowed from elsewhere (the
+    /// NER's gazetteer keeps each form's words), their offsets are not read.
+    pub fn find_spans<T: Borrow<norm::Tok>>(&self, toks: &[T]) -> Vec<(usize, usize, Vec<usize>)> {
         let mut out = Vec::new();
         let mut key = String::new();
         let mut i = 0;
@@ -531,7 +557,7 @@ impl Kb {
             // the EU, not the place "La Unión" followed by "Europea"; "El
             // Salvador" (no longer match after "El") stays whole
             if let Some((j, _)) = &best {
-                if is_article(&toks[i].folded) {
+                if is_article(&toks[i].borrow().folded) {
                     if let Some(next) = self.longest_at(toks, i + 1, &mut key) {
                         if next.0 > *j {
                             best = None;
@@ -541,11 +567,7 @@ impl Kb {
             }
             match best {
                 Some((j, entries)) => {
-                    out.push(Match {
-                        start: toks[i].start,
-                        end: toks[j].end,
-                        entries,
-                    });
+                    out.push((i, j, entries));
                     i = j + 1;
                 }
                 None => i += 1,
@@ -556,9 +578,9 @@ impl Kb {
 
     /// The longest alias starting at word `i`: its last word and entries.
     /// `key`: a buffer for the keys tried.
-    fn longest_at(
+    fn longest_at<T: Borrow<norm::Tok>>(
         &self,
-        toks: &[norm::Tok],
+        toks: &[T],
         i: usize,
         key: &mut String,
     ) -> Option<(usize, Vec<usize>)> {
@@ -568,8 +590,12 @@ impl Kb {
             if j > i {
                 key.push(' ');
             }
-            key.push_str(&toks[j].folded);
-            if let Some(refs) = self.index.get(key.as_str()) {
+            key.push_str(&toks[j].borrow().folded);
+            let Some(found) = self.keys.get(key.as_str()) else {
+                break;
+            };
+            if !found.refs.is_empty() {
+                let refs = &found.refs;
                 let words = &toks[i..=j];
                 let mut ents: Vec<usize> = Vec::new();
                 for r in refs {
@@ -578,7 +604,7 @@ impl Kb {
                         None => words
                             .iter()
                             .enumerate()
-                            .all(|(k, w)| k >= 64 || r.caps & (1 << k) == 0 || w.cap),
+                            .all(|(k, w)| k >= 64 || r.caps & (1 << k) == 0 || w.borrow().cap),
                     };
                     if ok && !ents.contains(&r.entry) {
                         ents.push(r.entry);
@@ -588,7 +614,7 @@ impl Kb {
                     best = Some((j, ents));
                 }
             }
-            if !self.prefixes.contains(key.as_str()) {
+            if !found.prefix {
                 break;
             }
         }
@@ -597,7 +623,15 @@ impl Kb {
 
     /// Number of distinct normalised aliases.
     pub fn alias_count(&self) -> usize {
-        self.index.len()
+        self.aliases
+    }
+
+    /// The aliases of a normalised key.
+    fn refs(&self, key: &str) -> Option<&Vec<AliasRef>> {
+        self.keys
+            .get(key)
+            .map(|k| &k.refs)
+            .filter(|r| !r.is_empty())
     }
 
     // ---- building ----
@@ -641,11 +675,23 @@ impl Kb {
         }
         for (pos, _) in key.match_indices(' ') {
             let p = &key[..pos];
-            if !self.prefixes.contains(p) {
-                self.prefixes.insert(p.to_string());
+            match self.keys.get_mut(p) {
+                Some(k) => k.prefix = true,
+                None => {
+                    self.keys.insert(
+                        p.to_string(),
+                        Key {
+                            refs: Vec::new(),
+                            prefix: true,
+                        },
+                    );
+                }
             }
         }
-        let refs = self.index.entry(key).or_default();
+        let refs = &mut self.keys.entry(key).or_default().refs;
+        if refs.is_empty() {
+            self.aliases += 1;
+        }
         if refs
             .iter()
             .any(|r| r.entry == entry && r.caps == caps && r.exact == exact_key)
@@ -1218,12 +1264,13 @@ fn non_empty(s: &str) -> Option<&str> {
 
 /// An exact-case alias matches its own case, or a text written all in
 /// capitals (headlines).
-fn exact_ok(exact: &str, words: &[norm::Tok]) -> bool {
-    let cased = norm::join(words.iter().map(|w| w.cased.as_str()));
+fn exact_ok<T: Borrow<norm::Tok>>(exact: &str, words: &[T]) -> bool {
+    let cased = norm::join(words.iter().map(|w| w.borrow().cased.as_str()));
     cased == exact
-        || words
-            .iter()
-            .all(|w| w.upper || !w.cased.chars().any(char::is_alphabetic))
+        || words.iter().all(|w| {
+            let w = w.borrow();
+            w.upper || !w.cased.chars().any(char::is_alphabetic)
+        })
 }
 
 #[cfg(test)]

@@ -102,10 +102,17 @@ pub fn tokens(text: &str) -> Vec<Tok> {
     for (i, c) in text.char_indices() {
         if is_word(c) {
             let (_, folded, cased, _, upper, any_letter) = cur.get_or_insert_with(|| {
+                // room for the word's bytes (folding keeps the length of
+                // most words): one allocation each
+                let len = text
+                    .get(i..)
+                    .and_then(|rest| rest.char_indices().find(|(_, c)| !is_word(*c)))
+                    .map(|(k, _)| k)
+                    .unwrap_or(text.len() - i);
                 (
                     i,
-                    String::new(),
-                    String::new(),
+                    String::with_capacity(len),
+                    String::with_capacity(len),
                     c.is_uppercase(),
                     true,
                     false,

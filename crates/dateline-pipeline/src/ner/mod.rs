@@ -204,7 +204,8 @@ impl Ner {
             } else {
                 None
             };
-            let mut feats = self.with_cache(|c| self.features_of(forms, upos, hist.as_ref(), c));
+            let (mut feats, _) =
+                self.with_cache(|c| self.features_of(forms, upos, hist.as_ref(), c));
             if self.flags & features::F_CTX != 0 {
                 let ctx = contexts_around(
                     sents.len(),
@@ -237,24 +238,26 @@ impl Ner {
         r
     }
 
+    /// The features of each word of a sentence, and the index of each
+    /// word's form in `cache`.
     fn features_of(
         &self,
         forms: &[&str],
         upos: &[&str],
         hist: Option<&features::History>,
         cache: &mut features::FormCache,
-    ) -> Vec<Vec<u64>> {
-        // the lower-cased forms, made once for both feature groups
-        let lower: Vec<String> = forms.iter().map(|w| w.to_lowercase()).collect();
-        let mut feats =
-            features::sentence_features_lower(self.resources(), forms, upos, &lower, Some(cache));
+    ) -> (Vec<Vec<u64>>, Vec<usize>) {
+        let (mut feats, ids) =
+            features::sentence_features_cached(self.resources(), forms, upos, Some(cache));
         if let Some(names) = &self.names {
+            // the lower-cased forms, as the cache made them
+            let lower: Vec<&str> = ids.iter().map(|&k| cache.lower(k)).collect();
             features::name_features_lower(names, forms, &lower, &mut feats);
         }
         if let Some(h) = hist {
             features::history_features(h, forms, &mut feats);
         }
-        feats
+        (feats, ids)
     }
 
     /// Finds the entities of one sentence. `upos` holds the tagger's UPOS of
@@ -265,28 +268,67 @@ impl Ner {
     /// learnt to do without them on the sentences that training left
     /// alone, see [`TrainOptions::alone`]).
     pub fn tag(&self, forms: &[&str], upos: &[&str]) -> Vec<NerSpan> {
+        self.tag_where(forms, upos, &|_, _| true)
+    }
+
+    /// The spans of [`Ner::tag`] for which `keep(start, end)` holds, in
+    /// order, with the same scores: the posteriors are computed only as far
+    /// as the kept spans need them, and not at all when none is kept.
+    pub fn tag_where(
+        &self,
+        forms: &[&str],
+        upos: &[&str],
+        keep: &dyn Fn(usize, usize) -> bool,
+    ) -> Vec<NerSpan> {
         if forms.is_empty() {
             return Vec::new();
         }
         self.with_cache(|cache| {
-            let feats = self.features_of(forms, upos, None, cache);
-            let spans = self.decode(forms.len(), &feats);
+            let (feats, ids) = self.features_of(forms, upos, None, cache);
+            let t = self.tags.len();
+            // the emission scores, each word's form features scored once
+            // per form (the same sums as `Model::scores`)
+            let mut em = vec![0.0f32; feats.len() * t];
+            if t > 0 && ids.len() == feats.len() {
+                for ((f, &k), row) in feats.iter().zip(&ids).zip(em.chunks_exact_mut(t)) {
+                    cache.scores(k, f, &self.model, row);
+                }
+            } else {
+                self.emissions(&feats, &mut em);
+            }
+            let spans = self.decode_em(forms.len(), &em, keep);
             cache.recycle(feats);
             spans
         })
     }
 
+    /// The emission scores of each word (`t` per word) into `em`.
+    fn emissions(&self, feats: &[Vec<u64>], em: &mut [f32]) {
+        let t = self.tags.len();
+        if t == 0 {
+            return;
+        }
+        for (f, row) in feats.iter().zip(em.chunks_exact_mut(t)) {
+            self.model.scores(f, row);
+        }
+    }
+
     fn decode(&self, n: usize, feats: &[Vec<u64>]) -> Vec<NerSpan> {
+        let mut em = vec![0.0f32; feats.len() * self.tags.len()];
+        self.emissions(feats, &mut em);
+        self.decode_em(n, &em, &|_, _| true)
+    }
+
+    /// The spans of a sentence of `n` words from its emission scores, those
+    /// for which `keep(start, end)` holds.
+    fn decode_em(&self, n: usize, em: &[f32], keep: &dyn Fn(usize, usize) -> bool) -> Vec<NerSpan> {
         let t = self.tags.len();
         if n == 0 || t == 0 {
             return Vec::new();
         }
-        let mut em = vec![0.0f32; feats.len() * t];
-        for (f, row) in feats.iter().zip(em.chunks_exact_mut(t)) {
-            self.model.scores(f, row);
-        }
-        let path = self.lattice.viterbi(&em);
-        let spans = spans_of(&self.tags, &path);
+        let path = self.lattice.viterbi(em);
+        let mut spans = spans_of(&self.tags, &path);
+        spans.retain(|&(s, e, _)| keep(s, e));
         if spans.is_empty() {
             // posteriors only score spans: none, no forward-backward pass
             return Vec::new();
@@ -294,7 +336,7 @@ impl Ner {
         // only the path's tags of the spans' words are read: the backward
         // pass stops at the first span
         let from = spans.iter().map(|s| s.0).min().unwrap_or(0);
-        let post = self.lattice.path_posteriors(&em, &path, from);
+        let post = self.lattice.path_posteriors(em, &path, from);
         spans
             .into_iter()
             .map(|(start, end, ty)| {
@@ -773,25 +815,54 @@ fn contexts_around<'a>(
     ctx
 }
 
-/// Spans (start, end, type index) of a legal tag path.
+/// Spans (start, end, type index) of a legal tag path: the chunks
+/// [`conll::chunks`] reads in the path's tag names ("B-PER", "O"...), found
+/// on the tags themselves.
 fn spans_of(tags: &[Tag], path: &[usize]) -> Vec<(usize, usize, usize)> {
-    let names: Vec<String> = path
-        .iter()
-        .map(|&k| match tags.get(k) {
+    let mut out = Vec::new();
+    // the open chunk (start, type)
+    let mut open: Option<(usize, usize)> = None;
+    // the previous tag's prefix and type (`None` for O)
+    let mut prev: Option<(char, usize)> = None;
+    for (i, &k) in path.iter().enumerate() {
+        let cur = match tags.get(k) {
             Some(Tag {
                 prefix,
                 ty: Some(ty),
-            }) => format!("{prefix}-{}", TYPES[*ty]),
-            _ => "O".to_string(),
-        })
-        .collect();
-    conll::chunks(&names)
-        .into_iter()
-        .map(|c| {
-            let ty = TYPES.iter().position(|x| *x == c.label).unwrap_or(3);
-            (c.start, c.end, ty)
-        })
-        .collect()
+            }) if *prefix != 'O' => Some((*prefix, *ty)),
+            _ => None,
+        };
+        let ends_prev = match (prev, cur) {
+            (Some(('E' | 'L' | 'S' | 'U', _)), _) => true,
+            (Some(('B' | 'I', pty)), Some((p, ty))) => matches!(p, 'B' | 'S' | 'U') || ty != pty,
+            (Some((pp, _)), None) => matches!(pp, 'B' | 'I'),
+            _ => false,
+        };
+        if ends_prev {
+            if let Some((s, ty)) = open.take() {
+                out.push((s, i, ty));
+            }
+        }
+        if let Some((p, ty)) = cur {
+            let starts = matches!(p, 'B' | 'S' | 'U')
+                || (matches!(p, 'I' | 'E' | 'L')
+                    && match prev {
+                        None => true,
+                        Some((pp, pty)) => matches!(pp, 'E' | 'L' | 'S' | 'U') || ty != pty,
+                    });
+            if starts || open.is_none() {
+                if let Some((s, t)) = open.take() {
+                    out.push((s, i, t));
+                }
+                open = Some((i, ty));
+            }
+        }
+        prev = cur;
+    }
+    if let Some((s, ty)) = open {
+        out.push((s, path.len(), ty));
+    }
+    out
 }
 
 /// The syntactic words of surface tokens, as the tagging stage makes them

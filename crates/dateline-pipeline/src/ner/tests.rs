@@ -209,3 +209,106 @@ fn non_local_features_names_and_mixing_are_deterministic_and_round_trip() {
     );
     assert_eq!(back.document_features(&doc).len(), 3);
 }
+
+#[test]
+fn cached_form_scores_equal_the_model_scores_bit_for_bit() {
+    let ner = match Ner::load("es") {
+        Ok(n) => n,
+        Err(e) => panic!("es: {e}"),
+    };
+    let sents = [
+        (
+            "La ministra Ana García viajó a México con la ONU .",
+            "DET NOUN PROPN PROPN VERB ADP PROPN ADP DET PROPN PUNCT",
+        ),
+        (
+            "EL PRESIDENTE de Corea de el Norte , Kim Jong-un , visitó Rusia",
+            "DET NOUN ADP PROPN ADP DET PROPN PUNCT PROPN PROPN PUNCT VERB PROPN",
+        ),
+        ("« Ana » dijo que no", "PUNCT PROPN PUNCT VERB SCONJ ADV"),
+    ];
+    // twice: the second time every form's scores come from the cache
+    for round in 0..2 {
+        for (words, tags) in sents {
+            let forms: Vec<&str> = words.split(' ').collect();
+            let upos: Vec<&str> = tags.split(' ').collect();
+            // the features and scores as computed without any cache
+            let mut feats = features::sentence_features(ner.resources(), &forms, &upos);
+            if let Some(names) = &ner.names {
+                features::name_features(names, &forms, &mut feats);
+            }
+            let t = ner.tags.len();
+            let mut want = vec![0.0f32; feats.len() * t];
+            ner.emissions(&feats, &mut want);
+            let got = ner.with_cache(|cache| {
+                let (f, ids) = ner.features_of(&forms, &upos, None, cache);
+                assert_eq!(f, feats, "round {round}: {words}");
+                let mut em = vec![0.0f32; f.len() * t];
+                for ((f, &k), row) in f.iter().zip(&ids).zip(em.chunks_exact_mut(t)) {
+                    cache.scores(k, f, &ner.model, row);
+                }
+                em
+            });
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "round {round}: {words}");
+            let spans = ner.tag(&forms, &upos);
+            let plain = ner.decode(forms.len(), &feats);
+            assert_eq!(spans.len(), plain.len());
+            for (a, b) in spans.iter().zip(&plain) {
+                assert_eq!((a.start, a.end, a.label), (b.start, b.end, b.label));
+                assert_eq!(a.score.to_bits(), b.score.to_bits());
+            }
+            // keeping some spans scores them as when all are kept
+            for skip in 0..spans.len() + 1 {
+                let kept = ner.tag_where(&forms, &upos, &|s, _| {
+                    spans.get(skip).is_none_or(|x| x.start != s)
+                });
+                let want: Vec<&NerSpan> = spans
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != skip)
+                    .map(|(_, x)| x)
+                    .collect();
+                assert_eq!(kept.len(), want.len());
+                for (a, b) in kept.iter().zip(want) {
+                    assert_eq!((a.start, a.end, a.label), (b.start, b.end, b.label));
+                    assert_eq!(a.score.to_bits(), b.score.to_bits());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn spans_of_reads_paths_as_conlleval_does() {
+    let names = [
+        "B-LOC", "B-MISC", "B-ORG", "B-PER", "I-LOC", "I-MISC", "I-ORG", "I-PER", "L-LOC",
+        "L-MISC", "L-ORG", "L-PER", "O", "U-LOC", "U-MISC", "U-ORG", "U-PER",
+    ];
+    let tags: Vec<Tag> = names.iter().map(|s| Tag::parse(s)).collect();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..2000 {
+        let n = round % 12;
+        // any path, legal or not, and an index past the tags (read as O)
+        let path: Vec<usize> = (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (seed % 18) as usize
+            })
+            .collect();
+        let strs: Vec<String> = path
+            .iter()
+            .map(|&k| names.get(k).map(|s| s.to_string()).unwrap_or("O".into()))
+            .collect();
+        let want: Vec<(usize, usize, usize)> = conll::chunks(&strs)
+            .into_iter()
+            .map(|c| {
+                let ty = TYPES.iter().position(|x| *x == c.label).unwrap_or(3);
+                (c.start, c.end, ty)
+            })
+            .collect();
+        assert_eq!(spans_of(&tags, &path), want, "{strs:?}");
+    }
+}

@@ -6,7 +6,7 @@
 //! and the longest match wins; words come from the lexicons in `data/time/`.
 
 use super::calendar::{self, Ymd};
-use super::lex::{number_at, Lang, Lexicon, Tense, Tok, TokKind};
+use super::lex::{number_with, Entry, Lang, Lexicon, Phrase, Tense, Tok, TokKind};
 
 /// Time units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +305,8 @@ pub struct Grammar<'a> {
     pub lx: &'a Lexicon,
     pub lang: Lang,
     pub toks: &'a [Tok],
+    /// The lexicon entry of each token ([`Lexicon::entries`]).
+    pub ents: &'a [Option<&'a Entry>],
     /// The document reports quarterly results (it mentions a quarter):
     /// "year-earlier" then means the same quarter a year before.
     pub quarterly: bool,
@@ -333,11 +335,32 @@ impl<'a> Grammar<'a> {
     fn tok(&self, k: usize) -> Option<&Tok> {
         self.toks.get(k)
     }
+    /// The lexicon entry of token `k` (of "" past the end, as `low`).
+    fn entry(&self, k: usize) -> Option<&'a Entry> {
+        match self.ents.get(k) {
+            Some(e) => *e,
+            None => self.lx.entry(self.lang, ""),
+        }
+    }
+    fn get(&self, k: usize, class: &str) -> Option<&'a str> {
+        self.entry(k)?.get(class)
+    }
     fn is(&self, k: usize, class: &str) -> bool {
-        self.lx.is(self.lang, self.low(k), class)
+        self.get(k, class).is_some()
     }
     fn int(&self, k: usize, class: &str) -> Option<i64> {
-        self.lx.int(self.lang, self.low(k), class)
+        self.entry(k)?.int(class)
+    }
+    fn phrase(&self, k: usize) -> Option<(&'a Phrase, usize)> {
+        self.toks.get(k)?;
+        self.entry(k)?.phrase(self.toks, k)
+    }
+    fn modifier(&self, k: usize) -> Option<(&'a str, usize)> {
+        self.toks.get(k)?;
+        self.entry(k)?.modifier(self.toks, k)
+    }
+    fn number(&self, k: usize) -> Option<(f64, usize)> {
+        number_with(self.lang, self.toks, k, |j| self.entry(j))
     }
     fn word_in(&self, k: usize, set: &[&str]) -> bool {
         let w = self.low(k);
@@ -391,7 +414,7 @@ impl<'a> Grammar<'a> {
                 if self.low(k + 1) == "hundred" {
                     return Some(((a * 100) as i32, 2));
                 }
-                let (b, n) = number_at(self.lx, self.lang, self.toks, k + 1)?;
+                let (b, n) = self.number(k + 1)?;
                 let words = (k + 1..k + 1 + n)
                     .all(|j| self.tok(j).is_some_and(|t| t.kind != TokKind::Digits));
                 if words && b.fract() == 0.0 && (10.0..100.0).contains(&b) {
@@ -400,7 +423,7 @@ impl<'a> Grammar<'a> {
                 return None;
             }
         }
-        let (v, n) = number_at(self.lx, self.lang, self.toks, k)?;
+        let (v, n) = self.number(k)?;
         let words = (k..k + n).all(|j| self.tok(j).is_some_and(|t| t.kind == TokKind::Word));
         if !words || v.fract() != 0.0 || !(1000.0..=2199.0).contains(&v) {
             return None;
@@ -414,7 +437,7 @@ impl<'a> Grammar<'a> {
         if (w == "fin" || w == "fines") && self.low(k + 1) == "de" && self.low(k + 2) == "semana" {
             return Some((Unit::Weekend, w == "fines", 3));
         }
-        let code = self.lx.get(self.lang, w, "unit")?;
+        let code = self.get(k, "unit")?;
         let unit = Unit::from_code(code)?;
         let plural = match self.lang {
             Lang::Es => w.ends_with('s') && w != "mes" && w != "lunes",
@@ -497,7 +520,7 @@ impl<'a> Grammar<'a> {
             }
         }
         if self.es() {
-            if let Some((v, n)) = number_at(self.lx, self.lang, self.toks, k) {
+            if let Some((v, n)) = self.number(k) {
                 if (1.0..=31.0).contains(&v) && v.fract() == 0.0 {
                     return Some((v as u32, n));
                 }
@@ -1062,7 +1085,7 @@ impl<'a> Grammar<'a> {
         }
         let mut j = self.art(k);
         let mut dir = 0;
-        if let Some(d) = self.lx.get(self.lang, self.low(j), "deictic") {
+        if let Some(d) = self.get(j, "deictic") {
             dir = match d {
                 "0" => 2,
                 "1" => 1,
@@ -1080,7 +1103,7 @@ impl<'a> Grammar<'a> {
         let wd = self.int(j, "weekday")? as u32;
         let mut e = j + 1;
         if dir == 0 {
-            if let Some(d) = self.lx.get(self.lang, self.low(e), "deictic") {
+            if let Some(d) = self.get(e, "deictic") {
                 match d {
                     "1" | "-1" => {
                         dir = if d == "1" { 1 } else { -1 };
@@ -1132,7 +1155,7 @@ impl<'a> Grammar<'a> {
         let had_art = self.is(k, "art");
         let mut j = self.art(k);
         let mut pre: Option<String> = None;
-        if let Some(d) = self.lx.get(self.lang, self.low(j), "deictic") {
+        if let Some(d) = self.get(j, "deictic") {
             pre = Some(d.to_string());
             j += 1;
             // "ese mismo día"
@@ -1148,7 +1171,7 @@ impl<'a> Grammar<'a> {
         let mut e = j + un;
         let mut post: Option<String> = None;
         if pre.is_none() {
-            if let Some(d) = self.lx.get(self.lang, self.low(e), "deictic") {
+            if let Some(d) = self.get(e, "deictic") {
                 if d != "0" {
                     post = Some(d.to_string());
                     e += 1;
@@ -1473,7 +1496,7 @@ impl<'a> Grammar<'a> {
             had_det = true;
             j += 1;
         }
-        let s = self.lx.get(self.lang, self.low(j), "season")?.to_string();
+        let s = self.get(j, "season")?.to_string();
         let mut e = j + 1;
         if dir == 0 {
             if let Some(d) = self.int(e, "deictic") {
@@ -1504,8 +1527,7 @@ impl<'a> Grammar<'a> {
             j += 1;
             det = true;
         } else if let Some(d) = self
-            .lx
-            .get(self.lang, self.low(j), "deictic")
+            .get(j, "deictic")
             .filter(|d| *d == "0" || d.ends_with('a'))
         {
             det = true;
@@ -1520,7 +1542,7 @@ impl<'a> Grammar<'a> {
         if !det {
             return None;
         }
-        let pod = self.lx.get(self.lang, self.low(j), "pod")?.to_string();
+        let pod = self.get(j, "pod")?.to_string();
         let mut e = j + 1;
         // "on the night of Friday, Oct. 23": TimeML marks the date alone
         if self.lang == Lang::En && self.low(e) == "of" && self.day_expr(e + 1).is_some() {
@@ -1566,7 +1588,7 @@ impl<'a> Grammar<'a> {
     }
 
     fn r_phrase_day(&self, k: usize) -> Option<(usize, Sem)> {
-        let (p, n) = self.lx.phrase(self.lang, self.toks, k)?;
+        let (p, n) = self.phrase(k)?;
         let v = p.value.strip_prefix('D')?;
         if v.contains('T') {
             return None;
@@ -1577,7 +1599,7 @@ impl<'a> Grammar<'a> {
 
     /// Fixed phrases from `phrases.tsv`.
     fn r_phrase(&self, k: usize) -> Option<(usize, Sem)> {
-        let (p, n) = self.lx.phrase(self.lang, self.toks, k)?;
+        let (p, n) = self.phrase(k)?;
         // "high noon comes today": the idiom for a decisive moment
         if self.lang == Lang::En && k > 0 && self.low(k - 1) == "high" && p.ttype == "TIME" {
             return None;
@@ -1701,7 +1723,7 @@ impl<'a> Grammar<'a> {
             mi = 0;
             e = j + 1;
         } else if las {
-            let (v, n) = number_at(self.lx, self.lang, self.toks, j)?;
+            let (v, n) = self.number(j)?;
             if v.fract() != 0.0 || !(1.0..=24.0).contains(&v) || n != 1 {
                 return None;
             }
@@ -1726,7 +1748,7 @@ impl<'a> Grammar<'a> {
                     mi = 45;
                     h = if h == 0 { 23 } else { h - 1 };
                     e += 2;
-                } else if let Some((v, n)) = number_at(self.lx, self.lang, self.toks, e + 1) {
+                } else if let Some((v, n)) = self.number(e + 1) {
                     if (1.0..30.0).contains(&v) {
                         mi = 60 - v as u32;
                         h = if h == 0 { 23 } else { h - 1 };
@@ -1762,7 +1784,7 @@ impl<'a> Grammar<'a> {
             e += 1;
             strong = true;
         } else if self.es() && self.word_in(e, &["de", "por"]) && self.low(e + 1) == "la" {
-            if let Some(p) = self.lx.get(self.lang, self.low(e + 2), "pod") {
+            if let Some(p) = self.get(e + 2, "pod") {
                 if (p == "AF" || p == "NI") && h < 12 {
                     h += 12;
                 }
@@ -1780,14 +1802,14 @@ impl<'a> Grammar<'a> {
         // is ("9 a.m. EST" -> T09:00), as the TimeML gold sets do
         let utc = |z: &str| (z == "Z").then(|| z.to_string());
         let mut zone = None;
-        if let Some(z) = self.lx.get(self.lang, self.low(e), "zone") {
+        if let Some(z) = self.get(e, "zone") {
             if self.tok(e).is_some_and(|t| t.cap || t.low.len() > 1) {
                 zone = utc(z);
                 e += 1;
                 strong = true;
             }
         } else if self.low(e) == "(" {
-            if let Some(z) = self.lx.get(self.lang, self.low(e + 1), "zone") {
+            if let Some(z) = self.get(e + 1, "zone") {
                 if self.low(e + 2) == ")" {
                     zone = utc(z);
                     e += 3;
@@ -1825,8 +1847,7 @@ impl<'a> Grammar<'a> {
                 self.tok(k - 2)
                     .filter(|t| t.kind != TokKind::Punct)
                     .and_then(|_| {
-                        self.lx
-                            .int(self.lang, self.low(k - 2), "num")
+                        self.int(k - 2, "num")
                             .or_else(|| self.digits(k - 2).map(i64::from))
                     })
                     .filter(|v| (1..30).contains(v))
@@ -1888,7 +1909,7 @@ impl<'a> Grammar<'a> {
             }
             _ => {}
         }
-        let (v, n) = number_at(self.lx, self.lang, self.toks, k)?;
+        let (v, n) = self.number(k)?;
         Some((Some(v), n))
     }
 
@@ -1904,7 +1925,7 @@ impl<'a> Grammar<'a> {
             if self.word_in(j, &["sólo", "solo", "ya", "apenas", "escasamente", "tan"]) {
                 j += 1;
             }
-            if let Some((_, n)) = self.lx.modifier(self.lang, self.toks, j) {
+            if let Some((_, n)) = self.modifier(j) {
                 if self.amount_at(j + n).is_some() {
                     j += n;
                 }
@@ -2175,9 +2196,9 @@ impl<'a> Grammar<'a> {
             return Some((j + 1, Sem::Set(format!("XXXX-WXX-{wd}"))));
         }
         // "N veces al día"
-        if let Some((_, n)) = number_at(self.lx, self.lang, self.toks, k) {
+        if let Some((_, n)) = self.number(k) {
             if self.word_in(k + n, &["veces", "vez", "times"]) {
-                if let Some((p, pn)) = self.lx.phrase(self.lang, self.toks, k + n + 1) {
+                if let Some((p, pn)) = self.phrase(k + n + 1) {
                     if p.ttype == "SET" {
                         return Some((k + n + 1 + pn, Sem::Set(p.value.clone())));
                     }
@@ -2407,7 +2428,7 @@ impl<'a> Grammar<'a> {
                     // "the early summer": the article before the modifier
                     // determines the season
                     if self.low(k) == "the" {
-                        if let Some(season) = self.lx.get(self.lang, self.low(j), "season") {
+                        if let Some(season) = self.get(j, "season") {
                             return Some((
                                 j + 1,
                                 Sem::Season {
@@ -2418,7 +2439,7 @@ impl<'a> Grammar<'a> {
                             ));
                         }
                     }
-                    if let Some(pod) = self.lx.get(self.lang, self.low(j), "pod") {
+                    if let Some(pod) = self.get(j, "pod") {
                         let (e, base) = self
                             .day_expr(j + 1)
                             .filter(|(e, _)| *e > j + 1)
@@ -2455,7 +2476,7 @@ impl<'a> Grammar<'a> {
             }
         }
         // quantity modifiers before durations: "más de un año"
-        if let Some((m, n)) = self.lx.modifier(self.lang, self.toks, k) {
+        if let Some((m, n)) = self.modifier(k) {
             if let Some((e, sem)) = self.r_duration(k + n) {
                 if matches!(sem, Sem::Dur(_)) && best.as_ref().is_none_or(|b| e > b.end) {
                     best = Some(Match {
@@ -2504,7 +2525,7 @@ impl<'a> Grammar<'a> {
         if let Sem::Dur(parts) = &m.sem {
             if self.es() && parts.len() == 1 && parts[0].0.is_some() {
                 let set = self.r_set(m.end).or_else(|| {
-                    let (p, n) = self.lx.phrase(self.lang, self.toks, m.end)?;
+                    let (p, n) = self.phrase(m.end)?;
                     (p.ttype == "SET" && n > 1).then(|| (m.end + n, Sem::Set(p.value.clone())))
                 });
                 if let Some((e, sem @ Sem::Set(_))) = set {
@@ -2581,7 +2602,7 @@ impl<'a> Grammar<'a> {
                 }
             }
             let e = m.end;
-            if let Some(pod) = self.lx.get(self.lang, self.low(e), "pod") {
+            if let Some(pod) = self.get(e, "pod") {
                 // TempEval-3: "Friday night" / "Friday morning" are the date
                 // of Friday (its annotators add those parts of the day about
                 // half the time: adding them lost 5 and 3 values on TBAQ),
@@ -2596,7 +2617,7 @@ impl<'a> Grammar<'a> {
                     }
                 }
             } else if self.es() && self.word_in(e, &["por", "en", "a"]) && self.low(e + 1) == "la" {
-                if let Some(pod) = self.lx.get(self.lang, self.low(e + 2), "pod") {
+                if let Some(pod) = self.get(e + 2, "pod") {
                     if !matches!(m.sem, Sem::Time { .. }) {
                         m.sem = Sem::Pod {
                             base: Box::new(m.sem.clone()),

@@ -2,7 +2,7 @@
 //! the tokenizer the time and quantity taggers share, and number reading.
 
 use crate::{Error, Result};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 const WORDS: &str = include_str!("../../data/time/words.tsv");
 const PHRASES: &str = include_str!("../../data/time/phrases.tsv");
@@ -175,13 +175,69 @@ pub enum Tense {
 /// A modifier: its tokens and its TIMEX3 mod.
 type ModEntry = (Vec<String>, String);
 
+/// Everything the word, phrase and modifier lexicons hold about one word
+/// form in one language, found with one hash look-up (the grammar looks a
+/// token up once per document, not once per rule).
+#[derive(Debug, Default)]
+pub struct Entry {
+    /// (class, value, value read as an integer).
+    words: Vec<(String, String, Option<i64>)>,
+    /// Phrases starting with the word, longest first.
+    phrases: Vec<Phrase>,
+    /// Modifiers starting with the word, longest first.
+    mods: Vec<ModEntry>,
+}
+
+impl Entry {
+    /// The value of the word in `class`, if any.
+    pub fn get(&self, class: &str) -> Option<&str> {
+        self.words
+            .iter()
+            .find(|(c, _, _)| c == class)
+            .map(|(_, v, _)| v.as_str())
+    }
+
+    /// Integer value of the word in `class`.
+    pub fn int(&self, class: &str) -> Option<i64> {
+        self.words
+            .iter()
+            .find(|(c, _, _)| c == class)
+            .and_then(|(_, _, n)| *n)
+    }
+
+    /// The longest phrase starting with this word at token `i`: (phrase,
+    /// tokens used).
+    pub fn phrase(&self, toks: &[Tok], i: usize) -> Option<(&Phrase, usize)> {
+        self.phrases
+            .iter()
+            .find(|p| {
+                p.toks
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.low == w))
+            })
+            .map(|p| (p, p.toks.len()))
+    }
+
+    /// The longest modifier starting with this word at token `i`: (mod,
+    /// tokens used).
+    pub fn modifier(&self, toks: &[Tok], i: usize) -> Option<(&str, usize)> {
+        self.mods
+            .iter()
+            .find(|(p, _)| {
+                p.iter()
+                    .enumerate()
+                    .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.low == w))
+            })
+            .map(|(p, m)| (m.as_str(), p.len()))
+    }
+}
+
 /// All lexicons, per language.
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    words: [HashMap<String, Vec<(String, String)>>; 2],
-    phrases: [HashMap<String, Vec<Phrase>>; 2],
-    mods: [HashMap<String, Vec<ModEntry>>; 2],
-    tense_words: [HashMap<String, Tense>; 2],
+    entries: [FxHashMap<String, Entry>; 2],
+    tense_words: [FxHashMap<String, Tense>; 2],
     tense_suffixes: [Vec<(String, Tense)>; 2],
 }
 
@@ -227,10 +283,16 @@ impl Lexicon {
         let mut lx = Lexicon::default();
         for (line, f) in rows(WORDS, "data/time/words.tsv", 3)? {
             for l in langs(f[0], "data/time/words.tsv", line)? {
-                lx.words[l].entry(f[1].to_string()).or_default().push((
-                    f[2].to_string(),
-                    f.get(3).copied().unwrap_or("").to_string(),
-                ));
+                let value = f.get(3).copied().unwrap_or("");
+                lx.entries[l]
+                    .entry(f[1].to_string())
+                    .or_default()
+                    .words
+                    .push((
+                        f[2].to_string(),
+                        value.to_string(),
+                        value.trim_start_matches('+').parse().ok(),
+                    ));
             }
         }
         for (line, f) in rows(PHRASES, "data/time/phrases.tsv", 4)? {
@@ -243,9 +305,10 @@ impl Lexicon {
                 });
             }
             for l in langs(f[0], "data/time/phrases.tsv", line)? {
-                lx.phrases[l]
+                lx.entries[l]
                     .entry(toks[0].clone())
                     .or_default()
+                    .phrases
                     .push(Phrase {
                         toks: toks.clone(),
                         ttype: f[2].to_string(),
@@ -256,9 +319,10 @@ impl Lexicon {
         for (line, f) in rows(MODIFIERS, "data/time/modifiers.tsv", 3)? {
             let toks: Vec<String> = f[1].split(' ').map(str::to_string).collect();
             for l in langs(f[0], "data/time/modifiers.tsv", line)? {
-                lx.mods[l]
+                lx.entries[l]
                     .entry(toks[0].clone())
                     .or_default()
+                    .mods
                     .push((toks.clone(), f[2].to_string()));
             }
         }
@@ -293,24 +357,28 @@ impl Lexicon {
             }
         }
         for l in 0..2 {
-            for v in lx.phrases[l].values_mut() {
-                v.sort_by_key(|p| std::cmp::Reverse(p.toks.len()));
-            }
-            for v in lx.mods[l].values_mut() {
-                v.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+            for e in lx.entries[l].values_mut() {
+                e.phrases.sort_by_key(|p| std::cmp::Reverse(p.toks.len()));
+                e.mods.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
             }
             lx.tense_suffixes[l].sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         }
         Ok(lx)
     }
 
+    /// Everything the lexicons hold about `word`.
+    pub fn entry(&self, lang: Lang, word: &str) -> Option<&Entry> {
+        self.entries[lang.idx()].get(word)
+    }
+
+    /// The entry of each token (by its lower-case form).
+    pub fn entries(&self, lang: Lang, toks: &[Tok]) -> Vec<Option<&Entry>> {
+        toks.iter().map(|t| self.entry(lang, &t.low)).collect()
+    }
+
     /// The value of `word` in `class`, if any.
     pub fn get(&self, lang: Lang, word: &str, class: &str) -> Option<&str> {
-        self.words[lang.idx()]
-            .get(word)?
-            .iter()
-            .find(|(c, _)| c == class)
-            .map(|(_, v)| v.as_str())
+        self.entry(lang, word)?.get(class)
     }
 
     /// Is `word` in `class`?
@@ -320,39 +388,17 @@ impl Lexicon {
 
     /// Integer value of `word` in `class`.
     pub fn int(&self, lang: Lang, word: &str, class: &str) -> Option<i64> {
-        self.get(lang, word, class)?
-            .trim_start_matches('+')
-            .parse()
-            .ok()
+        self.entry(lang, word)?.int(class)
     }
 
     /// The longest phrase starting at token `i`: (phrase, tokens used).
     pub fn phrase(&self, lang: Lang, toks: &[Tok], i: usize) -> Option<(&Phrase, usize)> {
-        let first = toks.get(i)?;
-        let cands = self.phrases[lang.idx()].get(&first.low)?;
-        cands
-            .iter()
-            .find(|p| {
-                p.toks
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.low == w))
-            })
-            .map(|p| (p, p.toks.len()))
+        self.entry(lang, &toks.get(i)?.low)?.phrase(toks, i)
     }
 
     /// The longest modifier starting at token `i`: (mod, tokens used).
     pub fn modifier(&self, lang: Lang, toks: &[Tok], i: usize) -> Option<(&str, usize)> {
-        let first = toks.get(i)?;
-        let cands = self.mods[lang.idx()].get(&first.low)?;
-        cands
-            .iter()
-            .find(|(p, _)| {
-                p.iter()
-                    .enumerate()
-                    .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.low == w))
-            })
-            .map(|(p, m)| (m.as_str(), p.len()))
+        self.entry(lang, &toks.get(i)?.low)?.modifier(toks, i)
     }
 
     /// The tense cue a word carries, if any.
@@ -412,6 +458,18 @@ pub fn digits_value(s: &str, lang: Lang) -> Option<f64> {
 /// Reads a cardinal at token `i` (digits, words or both: "15.000", "dos mil",
 /// "1,5 millones", "twenty-four", "a dozen"): (value, tokens used).
 pub fn number_at(lx: &Lexicon, lang: Lang, toks: &[Tok], i: usize) -> Option<(f64, usize)> {
+    number_with(lang, toks, i, |k| {
+        toks.get(k).and_then(|t| lx.entry(lang, &t.low))
+    })
+}
+
+/// [`number_at`], with the lexicon entry of token `k` given by `entry`.
+pub(crate) fn number_with<'e>(
+    lang: Lang,
+    toks: &[Tok],
+    i: usize,
+    entry: impl Fn(usize) -> Option<&'e Entry>,
+) -> Option<(f64, usize)> {
     let t = toks.get(i)?;
     let mut k = i;
     let mut total = 0f64;
@@ -439,7 +497,8 @@ pub fn number_at(lx: &Lexicon, lang: Lang, toks: &[Tok], i: usize) -> Option<(f6
         }
     };
     while let Some(w) = toks.get(k) {
-        if let Some(v) = lx.int(lang, &w.low, "num") {
+        let e = entry(k);
+        if let Some(v) = e.and_then(|e| e.int("num")) {
             let v = v as f64;
             if !fits(last, v, any, digits, current) {
                 break;
@@ -450,7 +509,7 @@ pub fn number_at(lx: &Lexicon, lang: Lang, toks: &[Tok], i: usize) -> Option<(f6
             k += 1;
             continue;
         }
-        if let Some(m) = lx.int(lang, &w.low, "mult") {
+        if let Some(m) = e.and_then(|e| e.int("mult")) {
             if !any && w.low != "mil" && w.low != "hundred" {
                 break;
             }
@@ -476,8 +535,8 @@ pub fn number_at(lx: &Lexicon, lang: Lang, toks: &[Tok], i: usize) -> Option<(f6
             || (w.low == "-" && !w.space_before && lang == Lang::En)
             || (w.low == "and" && lang == Lang::En && last.is_some_and(|l| l >= 100.0));
         if any && joiner {
-            if let (Some(nx), Some(l)) = (toks.get(k + 1), last) {
-                if let Some(v) = lx.int(lang, &nx.low, "num") {
+            if let (Some(_), Some(l)) = (toks.get(k + 1), last) {
+                if let Some(v) = entry(k + 1).and_then(|e| e.int("num")) {
                     let v = v as f64;
                     let ok = ((20.0..100.0).contains(&l) && l % 10.0 == 0.0 && v < 10.0)
                         || (l >= 100.0 && l % 100.0 == 0.0 && v < 100.0);

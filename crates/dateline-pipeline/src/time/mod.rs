@@ -314,10 +314,12 @@ impl TimeTagger {
         let doc_quarterly = toks
             .iter()
             .any(|t| t.low == "quarter" || t.low == "trimestre");
+        let ents = self.lx.entries(lang, &toks);
         let g = Grammar {
             lx: &self.lx,
             lang,
             toks: &toks,
+            ents: &ents,
             quarterly: doc_quarterly,
         };
         let mut out = Vec::new();

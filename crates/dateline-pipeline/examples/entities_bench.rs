@@ -1,0 +1,158 @@
+//! CPU time of the stages of the default pipeline on a folder of
+//! dateline-format articles (` date YYYY-MM-DD title` + body), one thread,
+//! document after document as `dateline extract -j1` runs them, each stage
+//! measured as this thread's time on the CPU (`/proc/thread-self/schedstat`,
+//! so a loaded machine does not stretch it); repeated, the entities stage
+//! made afresh each run (its NER model loads on the first document, as in
+//! `extract`). Prints the median per stage, the entities stage's share of
+//! the text stage (language + sentences + tags + parse), and a checksum of
+//! the entities found, to check that a speed-up changed no output.
+//!
+//! usage: cargo run --release -p dateline-pipeline --example entities_bench -- DIR [RUNS]
+
+use dateline_core::{Doc, RawDoc, Stage};
+use dateline_pipeline::{
+    clean::Clean, entities::Entities, events::Events, lang::Language, parse::Parse,
+    quantity::Quantities, tags::Tags, text::Sentences, time::Time,
+};
+use std::hash::Hasher;
+
+/// Nanoseconds this thread has spent on the CPU.
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(dir) = args.first() else {
+        eprintln!("usage: entities_bench DIR [RUNS]");
+        std::process::exit(2);
+    };
+    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let mut files: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect(),
+        Err(e) => {
+            eprintln!("{dir}: {e}");
+            std::process::exit(1);
+        }
+    };
+    files.sort();
+    let (clean, tags, time, quantities, events) = match (
+        Clean::new(),
+        Tags::new(),
+        Time::new(),
+        Quantities::new(),
+        Events::new(),
+    ) {
+        (Ok(c), Ok(t), Ok(ti), Ok(q), Ok(e)) => (c, t, ti, q, e),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), ..) | (.., Err(e), _) | (.., Err(e)) => {
+            eprintln!("loading: {e}");
+            std::process::exit(1);
+        }
+    };
+    let sentences = Sentences::new();
+    let parse = Parse::new();
+    let mut raws: Vec<RawDoc> = Vec::new();
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let (head, body) = text.split_once('\n').unwrap_or(("", &text));
+        let mut words = head.split_whitespace().skip(1);
+        let date = words.next().map(str::to_string);
+        let title = words.collect::<Vec<_>>().join(" ");
+        raws.push(RawDoc {
+            title: Some(title),
+            date,
+            body: body.trim_start().to_string(),
+            ..RawDoc::default()
+        });
+    }
+    const NAMES: [&str; 9] = [
+        "clean",
+        "language",
+        "sentences",
+        "tags",
+        "parse",
+        "entities",
+        "time",
+        "quantities",
+        "events",
+    ];
+    let mut ms: Vec<Vec<f64>> = vec![Vec::new(); NAMES.len()];
+    let mut shares = Vec::new();
+    let mut sum = 0u64;
+    for run in 0..runs.max(1) {
+        let ents = match Entities::new() {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("loading: {e}");
+                std::process::exit(1);
+            }
+        };
+        let stages: [&dyn Stage; 9] = [
+            &clean,
+            &Language,
+            &sentences,
+            &tags,
+            &parse,
+            &ents,
+            &time,
+            &quantities,
+            &events,
+        ];
+        let mut ns = [0u64; 9];
+        let mut h = rustc_hash::FxHasher::default();
+        let mut n = 0usize;
+        for raw in &raws {
+            let mut d = Doc::from_raw(raw.clone());
+            for (k, st) in stages.iter().enumerate() {
+                let t0 = cpu_ns();
+                st.process(&mut d);
+                ns[k] += cpu_ns() - t0;
+            }
+            h.write(format!("{:?}", d.entities).as_bytes());
+            for dg in &d.diagnostics {
+                h.write(format!("{dg:?}").as_bytes());
+            }
+            n += d.entities.len();
+        }
+        for (v, x) in ms.iter_mut().zip(ns) {
+            v.push(x as f64 / 1e6);
+        }
+        let text: u64 = ns[1..5].iter().sum();
+        shares.push(ns[5] as f64 / text.max(1) as f64);
+        sum = h.finish();
+        let line: Vec<String> = NAMES
+            .iter()
+            .zip(ns)
+            .map(|(s, x)| format!("{s} {:.1}", x as f64 / 1e6))
+            .collect();
+        eprintln!(
+            "run {run}: {} docs, {n} entities, checksum {sum:016x}; CPU ms {}",
+            raws.len(),
+            line.join(", ")
+        );
+    }
+    let line: Vec<String> = NAMES
+        .iter()
+        .zip(&ms)
+        .map(|(s, v)| format!("{s} {:.1}", median(v.clone())))
+        .collect();
+    println!(
+        "median CPU ms over {runs} runs: {} | entities / text stage: median {:.1}% | checksum {sum:016x}",
+        line.join(", "),
+        100.0 * median(shares),
+    );
+}
