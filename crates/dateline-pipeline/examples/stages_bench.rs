@@ -8,22 +8,12 @@
 //!
 //! usage: cargo run --release -p dateline-pipeline --example stages_bench -- DIR [RUNS]
 
-use dateline_core::{Doc, RawDoc, Stage};
+use dateline_core::{Doc, Stage};
 use dateline_pipeline::{clean::Clean, lang::Language, time::Time};
 use std::hash::Hasher;
 
-/// Nanoseconds this thread has spent on the CPU.
-fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
-}
+mod common;
+use common::{cpu_ns, median, read_articles};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,17 +22,6 @@ fn main() {
         std::process::exit(2);
     };
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
-    let mut files: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect(),
-        Err(e) => {
-            eprintln!("{dir}: {e}");
-            std::process::exit(1);
-        }
-    };
-    files.sort();
     let (clean, time) = match (Clean::new(), Time::new()) {
         (Ok(c), Ok(t)) => (c, t),
         (Err(e), _) | (_, Err(e)) => {
@@ -50,22 +29,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let mut raws: Vec<RawDoc> = Vec::new();
-    for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        let (head, body) = text.split_once('\n').unwrap_or(("", &text));
-        let mut words = head.split_whitespace().skip(1);
-        let date = words.next().map(str::to_string);
-        let title = words.collect::<Vec<_>>().join(" ");
-        raws.push(RawDoc {
-            title: Some(title),
-            date,
-            body: body.trim_start().to_string(),
-            ..RawDoc::default()
-        });
-    }
+    let raws = read_articles(dir);
     let (mut clean_ms, mut lang_ms, mut time_ms) = (Vec::new(), Vec::new(), Vec::new());
     let mut sum = 0u64;
     for run in 0..runs {

@@ -7,22 +7,12 @@
 //!
 //! usage: cargo run --release -p dateline-pipeline --example tags_bench -- DIR [RUNS]
 
-use dateline_core::{Doc, RawDoc, Stage};
+use dateline_core::{Doc, Stage};
 use dateline_pipeline::{clean::Clean, lang::Language, tags::Tags, text::Sentences};
 use std::hash::Hasher;
 
-/// Nanoseconds this thread has spent on the CPU.
-fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
-}
+mod common;
+use common::{cpu_ns, median, read_articles};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,17 +21,6 @@ fn main() {
         std::process::exit(2);
     };
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
-    let mut files: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect(),
-        Err(e) => {
-            eprintln!("{dir}: {e}");
-            std::process::exit(1);
-        }
-    };
-    files.sort();
     let (clean, tags) = match (Clean::new(), Tags::new()) {
         (Ok(c), Ok(t)) => (c, t),
         (Err(e), _) | (_, Err(e)) => {
@@ -52,18 +31,8 @@ fn main() {
     let sentences = Sentences::new();
     // the documents as the language stage receives them
     let mut docs: Vec<Doc> = Vec::new();
-    for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        let (head, body) = text.split_once('\n').unwrap_or(("", &text));
-        let mut words = head.split_whitespace().skip(2);
-        let title = words.by_ref().collect::<Vec<_>>().join(" ");
-        let mut doc = Doc::from_raw(RawDoc {
-            title: Some(title),
-            body: body.trim_start().to_string(),
-            ..RawDoc::default()
-        });
+    for raw in read_articles(dir) {
+        let mut doc = Doc::from_raw(raw);
         clean.process(&mut doc);
         docs.push(doc);
     }

@@ -5,6 +5,8 @@
 //!
 //! usage: cargo run --release -p dateline-pipeline --example time_bench -- DIR [--lang es|en] [-o OUT.jsonl]
 
+mod common;
+
 use dateline_pipeline::quantity::QuantityTagger;
 use dateline_pipeline::time::{calendar::Ymd, Lang, TimeTagger};
 use std::io::Write;
@@ -44,17 +46,7 @@ fn main() {
         }
     };
     let load = t0.elapsed().as_secs_f64();
-    let mut files: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect(),
-        Err(e) => {
-            eprintln!("{dir}: {e}");
-            std::process::exit(1);
-        }
-    };
-    files.sort();
+    let files = common::txt_files(dir);
     let mut out: Box<dyn Write> = match &out_path {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(std::io::BufWriter::new(f)),
