@@ -8,6 +8,7 @@
 use anyhow::{Context, Result};
 use dateline_eval::conllu::{self, Sentence, Token};
 use dateline_eval::ud;
+use dateline_pipeline::tagger::contraction_words;
 use dateline_pipeline::text::{tokenize::Lang, Sentences};
 use serde_json::json;
 use std::path::Path;
@@ -205,6 +206,46 @@ pub fn tagger(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Splits the words at `split` (each "its" or "your", a word of its own
+/// row) into the multiword token it + s or you + r, renumbering the rows.
+fn split_its(rows: &mut Vec<Token>, forms: &mut Vec<String>, split: &[usize]) {
+    let (mut new_rows, mut new_forms) = (Vec::with_capacity(rows.len() + 2), Vec::new());
+    let mut wi = 0;
+    for row in rows.drain(..) {
+        let id = new_forms.len() as u32 + 1;
+        match row.id {
+            conllu::TokenId::Word(_) if split.contains(&wi) => {
+                let [first, second] = contraction_words(&row.form)
+                    .unwrap_or_else(|| [row.form.clone(), String::new()]);
+                let mut range = Token::word(id, &row.form);
+                range.id = conllu::TokenId::Range(id, id + 1);
+                range.misc = row.misc.clone();
+                new_rows.push(range);
+                new_rows.push(Token::word(id, &first));
+                new_rows.push(Token::word(id + 1, &second));
+                new_forms.push(first);
+                new_forms.push(second);
+                wi += 1;
+            }
+            conllu::TokenId::Word(_) => {
+                let mut r = row;
+                r.id = conllu::TokenId::Word(id);
+                new_forms.push(forms.get(wi).cloned().unwrap_or_default());
+                new_rows.push(r);
+                wi += 1;
+            }
+            conllu::TokenId::Range(a, b) => {
+                let mut r = row;
+                r.id = conllu::TokenId::Range(id, id + (b - a));
+                new_rows.push(r);
+            }
+            _ => new_rows.push(row),
+        }
+    }
+    *rows = new_rows;
+    *forms = new_forms;
+}
+
 /// The system sentences from raw text: our tokens and sentences, multiword
 /// expansion and UPOS tags, as CoNLL-U rows (lemmas and heads not set).
 /// Shared by `eval tagger` and `eval parser`.
@@ -247,7 +288,14 @@ pub fn system_from_raw(
             }
         }
         let refs: Vec<&str> = forms.iter().map(|f| f.as_str()).collect();
-        let tags = tagger.tag(&refs);
+        let mut tags = tagger.tag(&refs);
+        // "its" for "it's": split and tag again
+        let split = tagger.its_contractions(&refs, &tags);
+        if !split.is_empty() {
+            split_its(&mut rows, &mut forms, &split);
+            let refs: Vec<&str> = forms.iter().map(|f| f.as_str()).collect();
+            tags = tagger.tag(&refs);
+        }
         let mut wi = 0;
         for row in rows.iter_mut() {
             if let conllu::TokenId::Word(_) = row.id {

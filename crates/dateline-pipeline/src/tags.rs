@@ -126,6 +126,25 @@ impl Stage for Tags {
                     owners.push(((start + ti) as u32, multi));
                 }
             }
+            // English web text's "its" for "it's": split where a first
+            // tagging finds no possessive, then tag again
+            if let Some(m) = models {
+                if forms.iter().any(|f| f.eq_ignore_ascii_case("its")) {
+                    let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
+                    let split = m.tagger.its_contractions(&refs, &m.tagger.tag(&refs));
+                    for &i in split.iter().rev() {
+                        let parts = forms
+                            .get(i)
+                            .and_then(|f| crate::tagger::contraction_words(f));
+                        let (Some(words2), Some(&(token, _))) = (parts, owners.get(i)) else {
+                            continue;
+                        };
+                        let [a, b] = words2;
+                        forms.splice(i..=i, [Cow::Owned(a), Cow::Owned(b)]);
+                        owners.splice(i..=i, [(token, true), (token, true)]);
+                    }
+                }
+            }
             let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
             match models {
                 Some(m) => tag_sentence(m, &refs, &owners, &mut words),
@@ -357,5 +376,26 @@ mod tests {
         has("habría", "Mood=Cnd");
         has("acordado", "VerbForm=Part");
         has("europeos", "Number=Plur");
+    }
+
+    #[test]
+    fn english_its_for_its_contraction() {
+        let tags = match Tags::new() {
+            Ok(t) => t,
+            Err(e) => panic!("models: {e}"),
+        };
+        let sentences = crate::text::Sentences::new();
+        let mut doc = Doc::from_raw(RawDoc {
+            body: "I think its not worth it. The company sold its own shares.".into(),
+            ..RawDoc::default()
+        });
+        doc.text = doc.raw.clone();
+        doc.lang = Some("en".into());
+        sentences.process(&mut doc);
+        tags.process(&mut doc);
+        let forms: Vec<&str> = (0..doc.words.len()).map(|i| doc.word_form(i)).collect();
+        // "its not": it + s; "its own": the possessive stays one word
+        assert!(forms.windows(3).any(|w| w == ["it", "s", "not"]), "{forms:?}");
+        assert!(forms.windows(2).any(|w| w == ["its", "own"]), "{forms:?}");
     }
 }
