@@ -300,6 +300,11 @@ const SPEECH_EN: &[&str] = &[
 ];
 
 fn fold(s: &str) -> String {
+    // a plain ASCII word folds to its lower case (what `normalize` gives
+    // it, without tokenising it first)
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return s.to_ascii_lowercase();
+    }
     crate::kb::norm::normalize(s)
 }
 
