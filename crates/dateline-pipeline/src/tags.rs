@@ -395,7 +395,10 @@ mod tests {
         tags.process(&mut doc);
         let forms: Vec<&str> = (0..doc.words.len()).map(|i| doc.word_form(i)).collect();
         // "its not": it + s; "its own": the possessive stays one word
-        assert!(forms.windows(3).any(|w| w == ["it", "s", "not"]), "{forms:?}");
+        assert!(
+            forms.windows(3).any(|w| w == ["it", "s", "not"]),
+            "{forms:?}"
+        );
         assert!(forms.windows(2).any(|w| w == ["its", "own"]), "{forms:?}");
     }
 }

@@ -98,48 +98,58 @@ fn push_char(c: char, folded: &mut String, cased: &mut String) {
 /// Splits `text` into words (see the module comment).
 pub fn tokens(text: &str) -> Vec<Tok> {
     let mut out = Vec::new();
-    let mut cur: Option<(usize, String, String, bool, bool, bool)> = None;
-    for (i, c) in text.char_indices() {
-        if is_word(c) {
-            let (_, folded, cased, _, upper, any_letter) = cur.get_or_insert_with(|| {
-                // room for the word's bytes (folding keeps the length of
-                // most words): one allocation each
-                let len = text
-                    .get(i..)
-                    .and_then(|rest| rest.char_indices().find(|(_, c)| !is_word(*c)))
-                    .map(|(k, _)| k)
-                    .unwrap_or(text.len() - i);
-                (
-                    i,
-                    String::with_capacity(len),
-                    String::with_capacity(len),
-                    c.is_uppercase(),
-                    true,
-                    false,
-                )
-            });
-            if c.is_alphabetic() && !is_mark(c) {
-                *any_letter = true;
-                if !c.is_uppercase() {
-                    *upper = false;
-                }
+    let mut it = text.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
+        if !is_word(c) {
+            continue;
+        }
+        // the word's end and whether it is all ASCII
+        let mut end = text.len();
+        let mut ascii = c.is_ascii();
+        while let Some(&(j, d)) = it.peek() {
+            if !is_word(d) {
+                end = j;
+                break;
             }
-            push_char(c, folded, cased);
-        } else if let Some((start, folded, cased, cap, upper, any_letter)) = cur.take() {
+            ascii &= d.is_ascii();
+            it.next();
+        }
+        let Some(word) = text.get(start..end) else {
+            continue;
+        };
+        let cap = c.is_uppercase();
+        if ascii {
+            // folding an ASCII word lower-cases it, letter by letter
+            let b = word.as_bytes();
+            let any_letter = b.iter().any(|x| x.is_ascii_alphabetic());
+            let upper = !b.iter().any(|x| x.is_ascii_lowercase());
             out.push(Tok {
                 start,
-                end: i,
-                folded,
-                cased,
+                end,
+                folded: word.to_ascii_lowercase(),
+                cased: word.to_string(),
                 cap,
                 upper: upper && any_letter,
             });
+            continue;
         }
-    }
-    if let Some((start, folded, cased, cap, upper, any_letter)) = cur.take() {
+        // room for the word's bytes (folding keeps the length of most
+        // words): one allocation each
+        let mut folded = String::with_capacity(word.len());
+        let mut cased = String::with_capacity(word.len());
+        let (mut upper, mut any_letter) = (true, false);
+        for c in word.chars() {
+            if c.is_alphabetic() && !is_mark(c) {
+                any_letter = true;
+                if !c.is_uppercase() {
+                    upper = false;
+                }
+            }
+            push_char(c, &mut folded, &mut cased);
+        }
         out.push(Tok {
             start,
-            end: text.len(),
+            end,
             folded,
             cased,
             cap,

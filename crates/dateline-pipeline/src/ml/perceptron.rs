@@ -150,6 +150,18 @@ pub struct Row {
 }
 const INLINE: u32 = 1 << 31;
 const DENSE: u32 = u32::MAX;
+/// With [`LINE_CLASSES`] classes, a dense row is one cache line of the
+/// first 16 weights (`a` = [`LINE`] | row number in `Model::lines`) and the
+/// last weight in the slot (`b` = its bits): one line fetched instead of
+/// two for the 17 weights in a row.
+const LINE: u32 = 1 << 30;
+const LINE_CLASSES: usize = 17;
+
+/// The first 16 weights of a dense row of [`LINE_CLASSES`] classes, one
+/// cache line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(align(64))]
+struct Line([f32; 16]);
 /// With at most this many classes, every row of two weights or more is
 /// dense (fixed-length vector adds beat scattered ones).
 const DENSE_CLASSES: usize = 24;
@@ -173,6 +185,7 @@ pub struct Model {
     rows: usize,
     entries: Vec<Entry>,
     dense: Vec<f32>,
+    lines: Vec<Line>,
 }
 
 impl Model {
@@ -193,6 +206,7 @@ impl Model {
         let mut slots = vec![EMPTY; (1usize << table_bits) + 8];
         let mut entries = Vec::new();
         let mut dense = Vec::new();
+        let mut lines: Vec<Line> = Vec::new();
         let mut next = 0usize;
         let mut last: Option<u64> = None;
         let mut kept = 0usize;
@@ -229,6 +243,16 @@ impl Model {
                     key,
                     a: INLINE | class,
                     b: w.to_bits(),
+                }
+            } else if nonzero >= 2 && n == LINE_CLASSES && lines.len() < LINE as usize {
+                let mut line = Line([0.0; 16]);
+                line.0.copy_from_slice(&row[..16]);
+                let k = lines.len() as u32;
+                lines.push(line);
+                Slot {
+                    key,
+                    a: LINE | k,
+                    b: row[16].to_bits(),
                 }
             } else if (nonzero >= 2 && n <= DENSE_CLASSES) || (nonzero >= 4 && nonzero * 2 >= n) {
                 let k = u32::try_from(dense.len() / n.max(1))
@@ -267,6 +291,7 @@ impl Model {
             rows: kept,
             entries,
             dense,
+            lines,
         })
     }
 
@@ -334,6 +359,16 @@ impl Model {
             if let Some(o) = out.get_mut((s.a & !INLINE) as usize) {
                 *o += f32::from_bits(s.b);
             }
+        } else if s.a & LINE != 0 {
+            if let (Some(line), Some((head, [last]))) = (
+                self.lines.get((s.a & !LINE) as usize),
+                out.split_first_chunk_mut::<16>(),
+            ) {
+                for (o, w) in head.iter_mut().zip(&line.0) {
+                    *o += w;
+                }
+                *last += f32::from_bits(s.b);
+            }
         } else {
             let start = s.b as usize;
             let len = s.a as usize - 1;
@@ -386,6 +421,15 @@ impl Model {
             } else if s.a & INLINE != 0 {
                 if let Some(o) = row.get_mut((s.a & !INLINE) as usize) {
                     *o = f32::from_bits(s.b);
+                }
+            } else if s.a & LINE != 0 {
+                if let Some(line) = self.lines.get((s.a & !LINE) as usize) {
+                    for (o, w) in row.iter_mut().zip(&line.0) {
+                        *o = *w;
+                    }
+                    if let Some(o) = row.get_mut(16) {
+                        *o = f32::from_bits(s.b);
+                    }
                 }
             } else {
                 let start = s.b as usize;
@@ -686,6 +730,7 @@ impl Trainer {
             rows: 0,
             entries: Vec::new(),
             dense: Vec::new(),
+            lines: Vec::new(),
         })
     }
 }
