@@ -10,25 +10,15 @@
 //!
 //! usage: cargo run --release -p dateline-pipeline --example entities_bench -- DIR [RUNS]
 
-use dateline_core::{Doc, RawDoc, Stage};
+use dateline_core::{Doc, Stage};
 use dateline_pipeline::{
     clean::Clean, entities::Entities, events::Events, lang::Language, parse::Parse,
     quantity::Quantities, tags::Tags, text::Sentences, time::Time,
 };
 use std::hash::Hasher;
 
-/// Nanoseconds this thread has spent on the CPU.
-fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
-}
+mod common;
+use common::{cpu_ns, median, read_articles};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,17 +27,6 @@ fn main() {
         std::process::exit(2);
     };
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
-    let mut files: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect(),
-        Err(e) => {
-            eprintln!("{dir}: {e}");
-            std::process::exit(1);
-        }
-    };
-    files.sort();
     let (clean, tags, time, quantities, events) = match (
         Clean::new(),
         Tags::new(),
@@ -63,22 +42,7 @@ fn main() {
     };
     let sentences = Sentences::new();
     let parse = Parse::new();
-    let mut raws: Vec<RawDoc> = Vec::new();
-    for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        let (head, body) = text.split_once('\n').unwrap_or(("", &text));
-        let mut words = head.split_whitespace().skip(1);
-        let date = words.next().map(str::to_string);
-        let title = words.collect::<Vec<_>>().join(" ");
-        raws.push(RawDoc {
-            title: Some(title),
-            date,
-            body: body.trim_start().to_string(),
-            ..RawDoc::default()
-        });
-    }
+    let raws = read_articles(dir);
     const NAMES: [&str; 9] = [
         "clean",
         "language",

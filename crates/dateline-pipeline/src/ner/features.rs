@@ -425,29 +425,41 @@ fn gazetteer_words<'a>(
         if first >= last {
             continue;
         }
-        let mut kinds: Vec<&'static str> = entries
-            .iter()
-            .filter_map(|&e| kb.entry(e))
-            .map(|e| kind_name(e.kind))
-            .collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        for (k, slot) in out.iter_mut().enumerate().take(last).skip(first) {
-            let pos = if last - first == 1 {
-                'U'
-            } else if k == first {
-                'B'
-            } else if k + 1 == last {
-                'L'
-            } else {
-                'I'
-            };
-            for kind in &kinds {
-                slot.push((*kind, pos));
-            }
-        }
+        mark_match(&mut out, first, last, kb, &entries);
     }
     out
+}
+
+/// Marks words `first..last` with the kinds of the KB `entries` matched
+/// over them, each with its B/I/L/U position.
+fn mark_match(
+    out: &mut [Vec<(&'static str, char)>],
+    first: usize,
+    last: usize,
+    kb: &Kb,
+    entries: &[usize],
+) {
+    let mut kinds: Vec<&'static str> = entries
+        .iter()
+        .filter_map(|&e| kb.entry(e))
+        .map(|e| kind_name(e.kind))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for (k, slot) in out.iter_mut().enumerate().take(last).skip(first) {
+        let pos = if last - first == 1 {
+            'U'
+        } else if k == first {
+            'B'
+        } else if k + 1 == last {
+            'L'
+        } else {
+            'I'
+        };
+        for kind in &kinds {
+            slot.push((*kind, pos));
+        }
+    }
 }
 
 /// The NER's word shape (16 characters, as its models were trained).
@@ -1067,28 +1079,7 @@ mod tests {
             if first >= last {
                 continue;
             }
-            let mut kinds: Vec<&'static str> = m
-                .entries
-                .iter()
-                .filter_map(|&e| kb.entry(e))
-                .map(|e| kind_name(e.kind))
-                .collect();
-            kinds.sort_unstable();
-            kinds.dedup();
-            for (k, slot) in out.iter_mut().enumerate().take(last).skip(first) {
-                let pos = if last - first == 1 {
-                    'U'
-                } else if k == first {
-                    'B'
-                } else if k + 1 == last {
-                    'L'
-                } else {
-                    'I'
-                };
-                for kind in &kinds {
-                    slot.push((*kind, pos));
-                }
-            }
+            mark_match(&mut out, first, last, kb, &m.entries);
         }
         out
     }
