@@ -206,6 +206,15 @@ fn seed_event_shoulds_that_hold() {
         .unwrap_or_else(|| panic!("signing missing: {}", d["events"]));
     assert_eq!(signed["modality"], "historical", "{signed}");
     assert_eq!(signed["date"], "2024", "{signed}");
+    // "El régimen" (North Korea's) ignored the calls of the US and South Korea
+    let reject = dyad(&d, "REJECT", "PRK", "USA");
+    assert!(
+        reject
+            .iter()
+            .any(|e| codes(&e["recipient"]).iter().any(|c| c.starts_with("KOR"))),
+        "{}",
+        d["events"]
+    );
     // workers and deminers to Kursk: hypothetical aid North Korea -> Russia
     let aid = dyad(&d, "AID", "PRK", "RUS");
     assert!(

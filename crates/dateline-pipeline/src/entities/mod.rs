@@ -440,6 +440,61 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         }
     }
 
+    // 8. "el régimen" naming no country of its own: the government of the
+    // leader named last before it ("Kim ha situado a Moscú como prioridad
+    // ... El régimen ha ignorado los pedidos")
+    for (ti, t) in toks.iter().enumerate() {
+        let after_el = ti > 0 && toks.get(ti - 1).is_some_and(|p| p.folded == "el");
+        if t.folded != "regimen" || !after_el {
+            continue;
+        }
+        let named = toks.get(ti + 1).is_some_and(|n| {
+            matches!(n.folded.as_str(), "de" | "del") || kb.demonym(&n.folded).is_some()
+        });
+        // the regime acts or is acted on ("El régimen ha ignorado", "el
+        // régimen, que ..."), not a régimen described ("con el régimen
+        // anterior", a treatment)
+        let next_is_verb = toks.get(ti + 1).is_some_and(|n| {
+            let gap = text.get(t.end..n.start).unwrap_or("");
+            gap.contains([',', '.', ';', ':'])
+                || doc.words.iter().any(|w| {
+                    doc.tokens
+                        .get(w.token as usize)
+                        .is_some_and(|tk| tk.span.start() == n.start)
+                        && matches!(w.upos.as_ref(), "VERB" | "AUX")
+                })
+        });
+        if named || !next_is_verb {
+            continue;
+        }
+        let leader = st
+            .builders
+            .iter()
+            .filter(|b| {
+                b.etype == "PER"
+                    && b.iso3.is_some()
+                    && b.kb
+                        .as_ref()
+                        .and_then(|k| k.code.as_deref())
+                        .is_some_and(|c| c.ends_with("GOV"))
+            })
+            .filter_map(|b| {
+                let last = b
+                    .mentions
+                    .iter()
+                    .map(|m| m.start())
+                    .filter(|&m| m < t.start && t.start - m <= REGIME_REACH)
+                    .max()?;
+                Some((last, b.iso3.clone()?))
+            })
+            .max_by_key(|(last, _)| *last);
+        if let Some((_, iso3)) = leader {
+            let i = government_entity(kb, &mut st, &iso3);
+            let start = article_before(text, &toks, ti).unwrap_or(t.start);
+            st.mention(i, text, start, t.end);
+        }
+    }
+
     let mut out: Vec<Builder> = st
         .builders
         .into_iter()
@@ -775,6 +830,31 @@ fn add_role(b: &mut Builder, role: &str, iso3: &str, phrase: &str) {
             text: Some(phrase.to_string()),
         });
     }
+}
+
+/// How far back (bytes) "el régimen" looks for the leader it stands for.
+const REGIME_REACH: usize = 600;
+
+/// The government of the country `iso3`, as a metonym of it names it
+/// (the same entity as "el Kremlin" for RUS).
+fn government_entity(kb: &Kb, st: &mut State, iso3: &str) -> usize {
+    let key = format!("gov:{iso3}.GOV");
+    st.entity(&key, || Builder {
+        key: key.clone(),
+        name: kb
+            .country(iso3)
+            .map(|c| format!("Government of {}", c.name_en))
+            .unwrap_or_else(|| format!("{iso3} government")),
+        etype: "ORG".into(),
+        kb: Some(KbRef {
+            qid: None,
+            code: Some(format!("{iso3}GOV")),
+        }),
+        iso3: Some(iso3.to_string()),
+        mentions: Vec::new(),
+        roles: Vec::new(),
+        first: usize::MAX,
+    })
 }
 
 fn country_entity(kb: &Kb, st: &mut State, iso3: &str) -> usize {

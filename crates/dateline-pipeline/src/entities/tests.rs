@@ -171,3 +171,38 @@ fn the_longest_plural_office_wins() {
     assert_eq!(mentions(&d, "Emmanuel Macron"), vec!["Francia"]);
     assert_eq!(mentions(&d, "Friedrich Merz"), vec!["Alemania"]);
 }
+
+#[test]
+fn the_regime_is_the_government_of_the_leader_named_before() {
+    let d = run(
+        "2025-03-10",
+        "Nicolás Maduro habló el lunes ante la Asamblea Nacional en Caracas. \
+         El régimen ha rechazado las sanciones anunciadas por la Unión Europea.",
+    );
+    let gov = d
+        .entities
+        .iter()
+        .find(|e| {
+            e.mentions
+                .iter()
+                .any(|m| m.span.slice(&d.text) == "El régimen")
+        })
+        .expect("el régimen linked");
+    assert_eq!(
+        gov.kb.as_ref().and_then(|k| k.code.as_deref()),
+        Some("VENGOV")
+    );
+    // a treatment regimen is no government
+    let d = run(
+        "2025-03-10",
+        "Nicolás Maduro habló el lunes. Los médicos trataron a los pacientes con el régimen anterior.",
+    );
+    assert!(
+        !d.entities.iter().any(|e| e
+            .mentions
+            .iter()
+            .any(|m| m.span.slice(&d.text).contains("régimen"))),
+        "{:?}",
+        d.entities
+    );
+}
