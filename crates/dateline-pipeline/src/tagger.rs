@@ -29,7 +29,7 @@ use crate::lexicon::{Entry, Lexicon};
 use crate::ml::artifact;
 use crate::ml::perceptron::{feature, feature2_h, feature_h, hash_str, Model, Row, Trainer};
 use crate::ml::word::{lowercase, prefix, push_lowercase, shape_into, suffix, Hashes};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -97,6 +97,9 @@ pub struct Tagger {
     /// "Russia's" = Russia + 's, "wouldn't" = would + n't (learnt from the
     /// treebank's multiword tokens, stored in the table as `*'s`).
     clitics: Vec<String>,
+    /// Stems whose negation is in the table as stem + n't ("have" for
+    /// "haven't"), so that "havent" splits the same way.
+    neg_stems: FxHashSet<String>,
     /// Brown clusters and lookup lemmas (the model must be used with the
     /// lexicon it was trained with).
     lexicon: Option<Arc<Lexicon>>,
@@ -808,10 +811,7 @@ impl Tagger {
             // a negation written without its apostrophe ("havent", "isnt"),
             // split like the table's "haven't" = have + n't
             if let Some(stem) = low.strip_suffix("nt").filter(|s| !s.is_empty()) {
-                let known = self.mwt.get(&format!("{stem}n't")).is_some_and(
-                    |p| matches!(p.as_slice(), [first, neg] if first == stem && neg == "n't"),
-                );
-                if known && token.is_char_boundary(token.len() - 2) {
+                if self.neg_stems.contains(stem) && token.is_char_boundary(token.len() - 2) {
                     let (stem, neg) = token.split_at(token.len() - 2);
                     out.push(Cow::Borrowed(stem));
                     out.push(Cow::Borrowed(neg));
@@ -1006,6 +1006,15 @@ impl Tagger {
             .map(str::to_string)
             .collect();
         clitics.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let neg_stems = mwt
+            .iter()
+            .filter_map(|(k, p)| match p.as_slice() {
+                [first, neg] if neg == "n't" && k.strip_suffix("n't") == Some(first.as_str()) => {
+                    Some(first.clone())
+                }
+                _ => None,
+            })
+            .collect();
         let class_hashes = model.classes.iter().map(|c| hash_str(c)).collect();
         let consts = Consts::new();
         let (bos, eos) = Near::boundaries(&model, &consts);
@@ -1028,6 +1037,7 @@ impl Tagger {
             class_hashes,
             mwt,
             clitics,
+            neg_stems,
             lexicon,
             consts,
             id: NEXT_TAGGER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),

@@ -12,7 +12,7 @@ use crate::feats::{FeatsInput, FeatsTagger};
 use crate::lemma::Lemmatizer;
 use crate::lexicon::Lexicon;
 use crate::ml::word::Hashes;
-use crate::tagger::Tagger;
+use crate::tagger::{Tagged, Tagger};
 use dateline_core::{Diagnostic, Doc, Layer, Stage, Word};
 use std::borrow::Cow;
 
@@ -126,28 +126,39 @@ impl Stage for Tags {
                     owners.push(((start + ti) as u32, multi));
                 }
             }
-            // English web text's "its" for "it's": split where a first
-            // tagging finds no possessive, then tag again
+            // English web text's "its" for "it's": split where the tagging
+            // finds no possessive, then tag again (the first tagging is
+            // kept when nothing is split)
+            let mut tagged = None;
             if let Some(m) = models {
-                if forms.iter().any(|f| f.eq_ignore_ascii_case("its")) {
-                    let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-                    let split = m.tagger.its_contractions(&refs, &m.tagger.tag(&refs));
-                    for &i in split.iter().rev() {
-                        let parts = forms
-                            .get(i)
-                            .and_then(|f| crate::tagger::contraction_words(f));
-                        let (Some(words2), Some(&(token, _))) = (parts, owners.get(i)) else {
-                            continue;
-                        };
-                        let [a, b] = words2;
-                        forms.splice(i..=i, [Cow::Owned(a), Cow::Owned(b)]);
-                        owners.splice(i..=i, [(token, true), (token, true)]);
-                    }
+                let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
+                let t = m.tagger.analyse(&refs);
+                let split = if refs.iter().any(|f| f.eq_ignore_ascii_case("its")) {
+                    m.tagger.its_contractions(&refs, &t.tags)
+                } else {
+                    Vec::new()
+                };
+                if split.is_empty() {
+                    tagged = Some(t);
+                }
+                for &i in split.iter().rev() {
+                    let parts = forms
+                        .get(i)
+                        .and_then(|f| crate::tagger::contraction_words(f));
+                    let (Some(words2), Some(&(token, _))) = (parts, owners.get(i)) else {
+                        continue;
+                    };
+                    let [a, b] = words2;
+                    forms.splice(i..=i, [Cow::Owned(a), Cow::Owned(b)]);
+                    owners.splice(i..=i, [(token, true), (token, true)]);
                 }
             }
             let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
             match models {
-                Some(m) => tag_sentence(m, &refs, &owners, &mut words),
+                Some(m) => {
+                    let t = tagged.unwrap_or_else(|| m.tagger.analyse(&refs));
+                    tag_sentence(m, t, &refs, &owners, &mut words)
+                }
                 None => {
                     for (form, &(token, multi)) in refs.iter().zip(&owners) {
                         words.push(Word {
@@ -181,8 +192,13 @@ thread_local! {
 /// tokens in `owners`), appended to `out`. The lemmatiser and the feature
 /// tagger reuse what the tagger computed of each word (lower-cased form,
 /// hashes of its suffixes, hashes of the tags).
-fn tag_sentence(m: &LangModels, refs: &[&str], owners: &[(u32, bool)], out: &mut Vec<Word>) {
-    let t = m.tagger.analyse(refs);
+fn tag_sentence(
+    m: &LangModels,
+    t: Tagged<'_>,
+    refs: &[&str],
+    owners: &[(u32, bool)],
+    out: &mut Vec<Word>,
+) {
     // a lemma depends on the form and the UPOS only: remembered per form
     // (the tagger's form numbers) and thread
     let lemmas: Vec<Box<str>> = LEMMAS.with(|memos| {
