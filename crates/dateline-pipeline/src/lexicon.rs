@@ -33,6 +33,10 @@ pub struct Entry {
 #[derive(Debug, Default)]
 pub struct Lexicon {
     map: FxHashMap<&'static str, Entry>,
+    /// Lemma → how many forms have it as their lookup lemma (a form whose
+    /// lemma is itself counts too), built on first use: 20 to 60 forms for
+    /// a verb, one or two for a noun ("par", "pares").
+    lemma_forms: OnceLock<FxHashMap<&'static str, u32>>,
 }
 
 impl Lexicon {
@@ -82,7 +86,25 @@ impl Lexicon {
             let lemma = cols.next().unwrap_or("");
             map.insert(form, Entry { cluster, lemma });
         }
-        Lexicon { map }
+        Lexicon {
+            map,
+            lemma_forms: OnceLock::new(),
+        }
+    }
+
+    /// How many forms of the lexicon have `lemma` as their lookup lemma
+    /// (itself included, when it is listed): a lemma that is a verb's
+    /// infinitive has dozens, a noun one or two.
+    pub fn lemma_forms(&self, lemma: &str) -> u32 {
+        let counts = self.lemma_forms.get_or_init(|| {
+            let mut counts: FxHashMap<&'static str, u32> = FxHashMap::default();
+            for (form, e) in &self.map {
+                let lemma = if e.lemma.is_empty() { form } else { e.lemma };
+                *counts.entry(lemma).or_default() += 1;
+            }
+            counts
+        });
+        counts.get(lemma).copied().unwrap_or(0)
     }
 
     /// The entry of `form`, trying it as written and then lower-cased.
@@ -133,5 +155,8 @@ mod tests {
         assert_eq!(lx.get("Rusia").map(|e| e.cluster), Some("111"));
         assert!(lx.get("perro").is_none());
         assert!(Lexicon::from_gz(b"not gzip").is_err());
+        assert_eq!(lx.lemma_forms("casa"), 1);
+        assert_eq!(lx.lemma_forms("Rusia"), 1);
+        assert_eq!(lx.lemma_forms("perro"), 0);
     }
 }

@@ -85,6 +85,44 @@ pub fn contraction_words(word: &str) -> Option<[String; 2]> {
 }
 /// Table key of a clitic rule: the marker, then the clitic ("*'s").
 const CLITIC_KEY: char = '*';
+/// The Spanish pronouns written attached to a verb (a closed class),
+/// longest first so that "-nos" is tried before "-os".
+const ENCLITICS: [&str; 11] = [
+    "los", "las", "les", "nos", "me", "te", "se", "os", "lo", "la", "le",
+];
+/// The enclitic rule is on when the table splits at least this many of
+/// [`ENCLITICS`] off infinitives ("hacerlo" = hacer + lo): the treebank
+/// writes them as words of their own (UD Spanish does).
+const ENCLITICS_MIN: usize = 4;
+/// A lemma with at least this many forms in the lexicon is a verb's (a
+/// noun such as "par" has one or two), so "parte" is no "par" + "te".
+const VERB_MIN_FORMS: u32 = 8;
+
+/// `w` with the acute accents taken off its vowels ("dár" → "dar",
+/// "Basándo" → "Basando"): a verb carries the accent only while a pronoun
+/// is attached to it.
+fn strip_acute(w: &str) -> Cow<'_, str> {
+    if !w.chars().any(|c| "áéíóúÁÉÍÓÚ".contains(c)) {
+        return Cow::Borrowed(w);
+    }
+    Cow::Owned(
+        w.chars()
+            .map(|c| match c {
+                'á' => 'a',
+                'é' => 'e',
+                'í' => 'i',
+                'ó' => 'o',
+                'ú' => 'u',
+                'Á' => 'A',
+                'É' => 'E',
+                'Í' => 'I',
+                'Ó' => 'O',
+                'Ú' => 'U',
+                c => c,
+            })
+            .collect(),
+    )
+}
 
 /// A trained tagger with its multiword-token table.
 pub struct Tagger {
@@ -100,6 +138,10 @@ pub struct Tagger {
     /// Stems whose negation is in the table as stem + n't ("have" for
     /// "haven't"), so that "havent" splits the same way.
     neg_stems: FxHashSet<String>,
+    /// Whether the table splits [`ENCLITICS`] off verbs ("hacerlo" =
+    /// hacer + lo); then any verb form the lexicon knows splits the same
+    /// way, seen in training or not.
+    enclitics: bool,
     /// Brown clusters and lookup lemmas (the model must be used with the
     /// lexicon it was trained with).
     lexicon: Option<Arc<Lexicon>>,
@@ -808,6 +850,9 @@ impl Tagger {
                     }
                 }
             }
+            if self.split_enclitics(token, out) {
+                return;
+            }
             // a negation written without its apostrophe ("havent", "isnt"),
             // split like the table's "haven't" = have + n't
             if let Some(stem) = low.strip_suffix("nt").filter(|s| !s.is_empty()) {
@@ -837,6 +882,93 @@ impl Tagger {
             }
             None => out.push(Cow::Borrowed(token)),
         }
+    }
+
+    /// Splits a verb form with pronouns attached that the table does not
+    /// list ("moverse" = mover + se, "integrándolo" = integrando + lo,
+    /// "dárselo" = dar + se + lo, "Sálvate" = Salva + te) into `out`: one
+    /// or two of the learnt enclitics come off the end, and what remains,
+    /// without its acute accents, must be an infinitive or gerund of a verb
+    /// the lexicon knows, or a form with a written accent that only the
+    /// pronouns explain (imperatives, "únanse"). False when it is none.
+    fn split_enclitics<'s>(&'s self, token: &'s str, out: &mut Vec<Cow<'s, str>>) -> bool {
+        let Some(lex) = self.lexicon.as_deref() else {
+            return false;
+        };
+        if !self.enclitics || !token.chars().all(char::is_alphabetic) {
+            return false;
+        }
+        let low = lowercase(token);
+        // a form the lexicon lemmatises is an inflected word of its own
+        // ("mentirosos" → mentiroso, not mentir + os + os); verb forms with
+        // pronouns attached have no lookup lemma
+        if lex.get_exact(&low).is_some_and(|e| !e.lemma.is_empty()) {
+            return false;
+        }
+        let ends = |w: &str| {
+            ENCLITICS
+                .iter()
+                .filter(|c| w.len() > c.len() + 1 && w.ends_with(*c))
+                .map(|c| w.len() - c.len())
+                .collect::<Vec<usize>>()
+        };
+        let verb = |cut: usize| -> bool {
+            let Some(base) = low.get(..cut) else {
+                return false;
+            };
+            let plain = strip_acute(base);
+            let is_verb =
+                |lemma: &str| lemma.ends_with('r') && lex.lemma_forms(lemma) >= VERB_MIN_FORMS;
+            // "mover", "dár" (dar), "reír"
+            if ["ar", "er", "ir"].iter().any(|e| plain.ends_with(e))
+                && (is_verb(&plain) || is_verb(base))
+            {
+                return true;
+            }
+            let lemma = lex.get_exact(&plain).map(|e| e.lemma).unwrap_or("");
+            let gerund = ["ando", "iendo", "yendo"]
+                .iter()
+                .any(|e| plain.ends_with(e));
+            // an imperative ends in a vowel or -n ("cómpra-lo", "únan-se");
+            // "éste" (es + te?) and "Espínola" (espino + la?) are none
+            let imperative =
+                plain.len() != base.len() && ["a", "e", "n"].iter().any(|e| plain.ends_with(e));
+            (gerund || imperative) && is_verb(lemma)
+        };
+        let mut cuts: Vec<usize> = Vec::new();
+        'outer: for first in ends(&low) {
+            if verb(first) {
+                cuts.push(first);
+                break;
+            }
+            if let Some(rest) = low.get(..first) {
+                for second in ends(rest) {
+                    if verb(second) {
+                        cuts.extend([second, first]);
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        let Some(&stem_end) = cuts.first() else {
+            return false;
+        };
+        // the cuts were found in the lower-cased token: map them back
+        if low.len() != token.len() || !cuts.iter().all(|&c| token.is_char_boundary(c)) {
+            return false;
+        }
+        let Some(stem) = token.get(..stem_end) else {
+            return false;
+        };
+        out.push(strip_acute(stem));
+        let mut start = stem_end;
+        for &end in cuts.iter().skip(1).chain([&token.len()]) {
+            if let Some(p) = token.get(start..end) {
+                out.push(Cow::Borrowed(p));
+            }
+            start = end;
+        }
+        true
     }
 
     /// Trains a tagger on `sents` (the main treebank) and `aux` (auxiliary
@@ -1015,6 +1147,7 @@ impl Tagger {
                 _ => None,
             })
             .collect();
+        let enclitics = learn_enclitics(&mwt);
         let class_hashes = model.classes.iter().map(|c| hash_str(c)).collect();
         let consts = Consts::new();
         let (bos, eos) = Near::boundaries(&model, &consts);
@@ -1038,6 +1171,7 @@ impl Tagger {
             mwt,
             clitics,
             neg_stems,
+            enclitics,
             lexicon,
             consts,
             id: NEXT_TAGGER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -1075,6 +1209,26 @@ impl Tagger {
             .collect();
         Ok(Tagger::new(model, mwt, lexicon))
     }
+}
+
+/// Whether the table splits at least [`ENCLITICS_MIN`] of [`ENCLITICS`]
+/// off infinitives (token = infinitive + pronouns, accents aside).
+fn learn_enclitics(mwt: &FxHashMap<String, Vec<String>>) -> bool {
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for (tok, parts) in mwt {
+        let [first, rest @ ..] = parts.as_slice() else {
+            continue;
+        };
+        if rest.is_empty() || !first.ends_with('r') || strip_acute(tok) != parts.concat() {
+            continue;
+        }
+        seen.extend(
+            rest.iter()
+                .filter(|p| ENCLITICS.contains(&p.as_str()))
+                .map(String::as_str),
+        );
+    }
+    seen.len() >= ENCLITICS_MIN
 }
 
 #[cfg(test)]

@@ -417,4 +417,49 @@ mod tests {
         );
         assert!(forms.windows(2).any(|w| w == ["its", "own"]), "{forms:?}");
     }
+
+    #[test]
+    fn spanish_enclitics_on_verbs_unseen_in_training() {
+        let es = match LangModels::builtin("es") {
+            Ok(m) => m,
+            Err(e) => panic!("models: {e}"),
+        };
+        let split = |w: &str| es.tagger.expand(w).join("+");
+        // infinitives, gerunds, two pronouns, an accented imperative, case kept
+        assert_eq!(split("desmitificarse"), "desmitificar+se");
+        assert_eq!(split("RELAJARSE"), "RELAJAR+SE");
+        assert_eq!(split("integrándolo"), "integrando+lo");
+        assert_eq!(split("Basándose"), "Basando+se");
+        assert_eq!(split("entregárselo"), "entregar+se+lo");
+        assert_eq!(split("Cómpralo"), "Compra+lo");
+        assert_eq!(split("decirle"), "decir+le");
+        assert_eq!(split("quejarnos"), "quejar+nos");
+        // nouns and names that end like a pronoun stay whole
+        for w in [
+            "parte",
+            "perla",
+            "tomate",
+            "Carlos",
+            "película",
+            "artículos",
+            "enorme",
+            "gobiernos",
+            "Ángeles",
+            "charla",
+            "clase",
+            "éste",
+            "Espínola",
+            "mentirosos",
+            "abandonos",
+        ] {
+            assert_eq!(split(w), w);
+        }
+        // English has no enclitics
+        let en = match LangModels::builtin("en") {
+            Ok(m) => m,
+            Err(e) => panic!("models: {e}"),
+        };
+        assert_eq!(en.tagger.expand("father").join("+"), "father");
+        assert_eq!(en.tagger.expand("Lawrence").join("+"), "Lawrence");
+    }
 }

@@ -720,8 +720,12 @@ fn en_hyphen_splits(w: &str, abbrevs: &Abbrevs) -> bool {
     {
         return false;
     }
-    let first = parts.first().map(|p| p.to_lowercase()).unwrap_or_default();
-    let last = parts.last().map(|p| p.to_lowercase()).unwrap_or_default();
+    // the words next to the hyphens, not what a slash joins to them
+    // ("amendment/anti-gay": "anti")
+    let first = parts.first().and_then(|p| p.rsplit('/').next());
+    let last = parts.last().and_then(|p| p.split('/').next());
+    let first = first.map(str::to_lowercase).unwrap_or_default();
+    let last = last.map(str::to_lowercase).unwrap_or_default();
     !abbrevs.prefixes.contains(&first) && !abbrevs.suffixes.contains(&last)
 }
 
@@ -1010,6 +1014,12 @@ mod tests {
                 "-",
                 "called"
             ]
+        );
+        // the word next to the hyphen decides, not what a slash joins to it;
+        // weekday abbreviations keep their period
+        assert_eq!(
+            en("amendment/anti-gay on Sat. you said"),
+            ["amendment", "/", "anti-gay", "on", "Sat.", "you", "said"]
         );
         // slashes, leading and trailing marks
         assert_eq!(
