@@ -899,19 +899,37 @@ impl Tagger {
             return false;
         }
         let low = lowercase(token);
+        // where one or two pronouns could come off, keeping only the cuts
+        // whose remainder has a verb's shape (an infinitive's -r, a
+        // gerund's -ndo, an accent that only the pronouns explain): most
+        // words ("otros", "clase") stop here, before any look-up
+        let shaped = |base: &str| base.ends_with('r') || base.ends_with("ndo") || !base.is_ascii();
+        let cut =
+            |w: &str, c: &str| (w.len() > c.len() + 1 && w.ends_with(c)).then(|| w.len() - c.len());
+        let mut candidates: Vec<[usize; 2]> = Vec::new();
+        for c1 in ENCLITICS {
+            let Some(first) = cut(&low, c1) else {
+                continue;
+            };
+            let rest = &low[..first];
+            if shaped(rest) {
+                candidates.push([first, first]);
+            }
+            for c2 in ENCLITICS {
+                if let Some(second) = cut(rest, c2).filter(|&k| shaped(&rest[..k])) {
+                    candidates.push([second, first]);
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return false;
+        }
         // a form the lexicon lemmatises is an inflected word of its own
         // ("mentirosos" → mentiroso, not mentir + os + os); verb forms with
         // pronouns attached have no lookup lemma
         if lex.get_exact(&low).is_some_and(|e| !e.lemma.is_empty()) {
             return false;
         }
-        let ends = |w: &str| {
-            ENCLITICS
-                .iter()
-                .filter(|c| w.len() > c.len() + 1 && w.ends_with(*c))
-                .map(|c| w.len() - c.len())
-                .collect::<Vec<usize>>()
-        };
         let verb = |cut: usize| -> bool {
             let Some(base) = low.get(..cut) else {
                 return false;
@@ -935,21 +953,15 @@ impl Tagger {
                 plain.len() != base.len() && ["a", "e", "n"].iter().any(|e| plain.ends_with(e));
             (gerund || imperative) && is_verb(lemma)
         };
-        let mut cuts: Vec<usize> = Vec::new();
-        'outer: for first in ends(&low) {
-            if verb(first) {
-                cuts.push(first);
-                break;
-            }
-            if let Some(rest) = low.get(..first) {
-                for second in ends(rest) {
-                    if verb(second) {
-                        cuts.extend([second, first]);
-                        break 'outer;
-                    }
-                }
-            }
-        }
+        // one pronoun before two, as before: the first cut that leaves a verb
+        let Some([verb_end, first]) = candidates.into_iter().find(|&[k, _]| verb(k)) else {
+            return false;
+        };
+        let cuts: Vec<usize> = if verb_end == first {
+            vec![first]
+        } else {
+            vec![verb_end, first]
+        };
         let Some(&stem_end) = cuts.first() else {
             return false;
         };
