@@ -108,11 +108,12 @@ impl Stage for Parse {
             let forms: Vec<&str> = (start..end).map(|i| doc.word_form(i)).collect();
             let tags: Vec<&str> = doc.words[start..end].iter().map(|w| &*w.upos).collect();
             let tree = parser.parse(&forms, &tags);
-            let heads: Vec<u32> = tree.heads.iter().map(|&h| h as u32).collect();
-            let rels: Vec<Box<str>> = tree.deprels.iter().map(|&d| d.into()).collect();
-            for ((w, h), d) in doc.words[start..end].iter_mut().zip(heads).zip(rels) {
-                w.head = h;
-                w.deprel = d;
+            // the tree borrows the parser, not the document: written
+            // straight into the words, without intermediate copies
+            let arcs = tree.heads.iter().zip(&tree.deprels);
+            for (w, (&h, &d)) in doc.words[start..end].iter_mut().zip(arcs) {
+                w.head = h as u32;
+                w.deprel = d.into();
             }
             start = end;
         }

@@ -19,8 +19,9 @@
 //! features of one position alone (the buffer words; s0, s1 or b0 with
 //! their children) are scored once and cached until that position changes,
 //! which leaves about half of the 92 templates to score per transition. The
-//! labeller (an averaged perceptron over the relations, dense bfloat16 rows,
-//! see [`Labeller`]) is consulted only when an arc is made, once per word,
+//! labeller (an averaged perceptron over the relations, bfloat16 weights,
+//! see [`Labeller`]; rows of one or two weights, most of them, sit in the
+//! table slot itself) is consulted only when an arc is made, once per word,
 //! with 21 features of the head, the dependent (whose children are all known
 //! by then in arc-hybrid) and their context. The joint model of format
 //! version 2 (SHIFT, LEFT-l, RIGHT-l: 77 classes for Spanish, 92 features
@@ -299,6 +300,9 @@ impl Lex {
             for c in word.chars() {
                 if c.is_ascii_digit() {
                     norm.push('0');
+                } else if c.is_ascii() {
+                    // what `to_lowercase` gives, without its table search
+                    norm.push(c.to_ascii_lowercase());
                 } else {
                     norm.extend(c.to_lowercase());
                 }
@@ -375,24 +379,33 @@ impl Cache {
         }
     }
 
-    /// The scores for word `i` (or none), from `compute` when not cached.
-    #[inline]
-    fn get(&mut self, st: &State, i: usize, compute: impl FnOnce() -> [f32; 3]) -> [f32; 3] {
-        let k = i.min(st.n + 1);
+    /// The slot of word `i` (or none) and the word's number of children.
+    fn key(st: &State, i: usize) -> (usize, u32) {
         let children = if i == NONE {
             0
         } else {
             st.nl.get(i).copied().unwrap_or(0) + st.nr.get(i).copied().unwrap_or(0)
         };
-        match (self.children.get_mut(k), self.scores.get_mut(k)) {
-            (Some(c), Some(s)) => {
-                if *c != children {
-                    *c = children;
-                    *s = compute();
-                }
-                *s
-            }
-            _ => compute(),
+        (i.min(st.n + 1), children)
+    }
+
+    /// The cached scores for word `i` (or none), if still valid.
+    #[inline]
+    fn get(&self, st: &State, i: usize) -> Option<[f32; 3]> {
+        let (k, children) = Cache::key(st, i);
+        match (self.children.get(k), self.scores.get(k)) {
+            (Some(&c), Some(&s)) if c == children => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Caches `scores` for word `i` (or none) with its present children.
+    #[inline]
+    fn put(&mut self, st: &State, i: usize, scores: [f32; 3]) {
+        let (k, children) = Cache::key(st, i);
+        if let (Some(c), Some(s)) = (self.children.get_mut(k), self.scores.get_mut(k)) {
+            *c = children;
+            *s = scores;
         }
     }
 }
@@ -674,6 +687,17 @@ impl System {
         }
     }
 
+    /// The transition to take when it is the only valid one.
+    fn forced(&self, st: &State) -> Option<usize> {
+        let mut valid = [SHIFT, LEFT, RIGHT]
+            .into_iter()
+            .filter(|&t| self.valid(st, t));
+        match (valid.next(), valid.next()) {
+            (Some(t), None) => Some(t),
+            _ => None,
+        }
+    }
+
     /// The best-scoring valid transition (the first one on ties).
     fn best_valid(&self, st: &State, scores: &[f32; 3]) -> Option<usize> {
         argmax_where(scores, |t| self.valid(st, t))
@@ -942,12 +966,25 @@ impl Transitions {
     ///
     /// Two passes so that the cache misses overlap (prefetch every home
     /// bucket, then look up and add), and four partial sums so that the
-    /// additions do not wait for each other.
-    #[inline]
+    /// additions do not wait for each other. The parser calls the two
+    /// passes itself, to prefetch all the groups of a transition first.
+    #[cfg(test)]
     fn scores(&self, feats: &[u64]) -> [f32; 3] {
+        self.prefetch(feats);
+        self.sum(feats)
+    }
+
+    /// Prefetches the home buckets of `feats` (for [`Transitions::sum`]).
+    #[inline]
+    fn prefetch(&self, feats: &[u64]) {
         for &f in feats {
             self.table.prefetch(f);
         }
+    }
+
+    /// [`Transitions::scores`] without the prefetch (done before).
+    #[inline]
+    fn sum(&self, feats: &[u64]) -> [f32; 3] {
         let mut acc = [[0f32; 3]; 4];
         let add = |a: &mut [f32; 3], w: u64| {
             a[0] += f32::from_bits((w as u32) << 16);
@@ -998,16 +1035,39 @@ impl Transitions {
     }
 }
 
-/// The labeller: for each feature, a dense row of bfloat16 weights (one per
-/// label, padded to a multiple of 8 so the additions vectorise); the table
-/// payload is the row number, and row 0 (all zeros) stands for unknown
-/// features, so scoring has no branch.
+/// The labeller: for each feature, its non-zero bfloat16 weights, one per
+/// label.
+///
+/// Design choice: most rows hold one or two weights (83% for Spanish, 75%
+/// for English); those live in the table payload itself ([`LINLINE`], label
+/// and weight of each), so scoring such a feature is one cache line and one
+/// or two additions. The other rows are dense (one weight per label, padded
+/// to a multiple of 8 so the additions vectorise) and the payload is the row
+/// number (from 1). Every label's sum takes its rows' weights in feature
+/// order, as a dense row per feature would; the weights left out are zeros
+/// (`+0.0`), and adding `+0.0` never changes a sum that starts at `+0.0`
+/// (such a sum is never `-0.0`, which only `-0.0 + -0.0` gives), so the
+/// scores are bit for bit those of the dense rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Labeller {
     labels: Vec<String>,
     table: Table,
     stride: usize,
+    /// The dense rows; row 0 (all zeros) is never referred to.
     weights: Vec<u16>,
+}
+
+/// Payload flag of a labeller row kept in the table: bits 0-15 the first
+/// weight, 16-23 its label, 24-39 the second weight (0 = none), 40-47 its
+/// label.
+const LINLINE: u64 = 1 << 62;
+
+/// The label and weight of the inline entry `k` (0 or 1) of payload `p`
+/// (weight 0: no entry).
+#[inline(always)]
+fn inline_entry(p: u64, k: u32) -> (usize, u16) {
+    let e = p >> (24 * k);
+    (((e >> 16) & 0xff) as usize, e as u16)
 }
 
 impl Labeller {
@@ -1023,14 +1083,27 @@ impl Labeller {
             if row.is_empty() {
                 continue;
             }
+            if row.iter().any(|e| e.0 as usize >= n) {
+                return Err(corrupt());
+            }
+            // inline: at most two weights, labels below 256 and in
+            // increasing order (as `rows` gives them back)
+            let inline = row.len() <= 2
+                && row.iter().all(|e| e.0 < 256)
+                && row.windows(2).all(|w| w[0].0 < w[1].0);
+            if inline {
+                let mut p = LINLINE;
+                for (k, &&(l, w)) in row.iter().enumerate() {
+                    p |= (u64::from(w) | u64::from(l) << 16) << (24 * k);
+                }
+                keyed.push((*key, p));
+                continue;
+            }
             let base = weights.len();
             keyed.push((*key, (base / stride) as u64));
             weights.resize(base + stride, 0);
             for &&(l, w) in &row {
-                *weights
-                    .get_mut(base + l as usize)
-                    .filter(|_| (l as usize) < n)
-                    .ok_or_else(corrupt)? = w;
+                *weights.get_mut(base + l as usize).ok_or_else(corrupt)? = w;
             }
         }
         Ok(Labeller {
@@ -1048,6 +1121,14 @@ impl Labeller {
     /// The rows in key order, with their non-zero weights.
     fn rows(&self) -> impl Iterator<Item = (u64, Vec<(u16, u16)>)> + '_ {
         self.table.entries().map(|(k, r)| {
+            if r & LINLINE != 0 {
+                let nz = (0..2)
+                    .map(|e| inline_entry(r, e))
+                    .filter(|&(_, w)| w != 0)
+                    .map(|(l, w)| (l as u16, w))
+                    .collect();
+                return (k, nz);
+            }
             let base = r as usize * self.stride;
             let row = self
                 .weights
@@ -1066,7 +1147,8 @@ impl Labeller {
     /// Sums the rows of `feats` into `acc` (length: the stride).
     ///
     /// In passes, so that the cache misses overlap: prefetch the home
-    /// buckets, find the rows (prefetching them), then add.
+    /// buckets, find the rows (prefetching the dense ones), then add, in
+    /// feature order.
     #[inline]
     fn scores(&self, feats: &[u64], acc: &mut Vec<f32>) {
         acc.clear();
@@ -1074,18 +1156,33 @@ impl Labeller {
         for &f in feats {
             self.table.prefetch(f);
         }
-        let mut rows = [0usize; 32];
+        let mut rows = [0u64; 32];
         for chunk in feats.chunks(rows.len()) {
             for (r, &f) in rows.iter_mut().zip(chunk) {
-                *r = self.table.find(f) as usize * self.stride;
-                let p = self.weights.as_ptr().wrapping_add(*r);
-                prefetch(p);
-                prefetch(p.wrapping_add(self.stride - 1));
+                *r = self.table.find(f);
+                if *r & LINLINE == 0 && *r != 0 {
+                    let p = self
+                        .weights
+                        .as_ptr()
+                        .wrapping_add(*r as usize * self.stride);
+                    prefetch(p);
+                    prefetch(p.wrapping_add(self.stride - 1));
+                }
             }
-            for &base in rows.iter().take(chunk.len()) {
-                if let Some(row) = self.weights.get(base..base + self.stride) {
-                    for (o, &w) in acc.iter_mut().zip(row) {
-                        *o += from_bf16(w);
+            for &r in rows.iter().take(chunk.len()) {
+                if r & LINLINE != 0 {
+                    for k in 0..2 {
+                        let (l, w) = inline_entry(r, k);
+                        if let Some(o) = acc.get_mut(l).filter(|_| w != 0) {
+                            *o += from_bf16(w);
+                        }
+                    }
+                } else if r != 0 {
+                    let base = r as usize * self.stride;
+                    if let Some(row) = self.weights.get(base..base + self.stride) {
+                        for (o, &w) in acc.iter_mut().zip(row) {
+                            *o += from_bf16(w);
+                        }
                     }
                 }
             }
@@ -1270,33 +1367,75 @@ impl Parser {
         let mut cached = NONE;
         let mut buffer = [0f32; 3];
         let mut caches = [(); 3].map(|_| Cache::new(n));
+        // the features of the groups to score at this transition
+        let [mut fbuf, mut f0, mut f1, mut fb] = [(); 4].map(|_| Vec::with_capacity(32));
         while !st.terminal() && guard <= 2 * n + 2 {
             guard += 1;
-            if st.b != cached {
-                buffer_features(st.b, n, &lx, &mut feats);
-                buffer = self.trans.scores(&feats);
-                cached = st.b;
-            }
-            let [c0, c1, cb] = &mut caches;
-            let a0 = c0.get(&st, st.s(0), || {
-                s0_features(&st, &lx, &mut feats);
-                self.trans.scores(&feats)
-            });
-            let a1 = c1.get(&st, st.s(1), || {
-                s1_features(&st, &lx, &mut feats);
-                self.trans.scores(&feats)
-            });
-            let ab = cb.get(&st, st.buf(0), || {
-                b0_features(&st, &lx, &mut feats);
-                self.trans.scores(&feats)
-            });
-            features(&st, &lx, &mut feats);
-            let mut scores = self.trans.scores(&feats);
-            for (c, s) in scores.iter_mut().enumerate() {
-                *s += (buffer[c] + a0[c]) + (a1[c] + ab[c]);
-            }
-            let Some(t) = sys.best_valid(&st, &scores) else {
-                break;
+            // A configuration with one valid transition (only SHIFT on an
+            // empty stack, only RIGHT on an empty buffer) takes it whatever
+            // the scores: they are not computed. (The caches only hold
+            // scores computed on demand, so skipping a step leaves them
+            // valid.)
+            let t = if let Some(t) = sys.forced(&st) {
+                t
+            } else {
+                let (s0, s1, b0) = (st.s(0), st.s(1), st.buf(0));
+                let [c0, c1, cb] = &mut caches;
+                // First the features of every group whose scores are not
+                // cached, and a prefetch of all their rows, then the look-ups:
+                // the table does not fit in the core's cache, and prefetching
+                // all the groups of a transition at once keeps more of its
+                // cache misses in flight than scoring group after group (a
+                // few per cent of the parse). Each group is still summed
+                // alone, in the same order, so the scores are bit for bit
+                // those of scoring it by itself.
+                let fresh = st.b != cached;
+                if fresh {
+                    buffer_features(st.b, n, &lx, &mut fbuf);
+                    self.trans.prefetch(&fbuf);
+                }
+                let (a0, a1, ab) = (c0.get(&st, s0), c1.get(&st, s1), cb.get(&st, b0));
+                if a0.is_none() {
+                    s0_features(&st, &lx, &mut f0);
+                    self.trans.prefetch(&f0);
+                }
+                if a1.is_none() {
+                    s1_features(&st, &lx, &mut f1);
+                    self.trans.prefetch(&f1);
+                }
+                if ab.is_none() {
+                    b0_features(&st, &lx, &mut fb);
+                    self.trans.prefetch(&fb);
+                }
+                features(&st, &lx, &mut feats);
+                self.trans.prefetch(&feats);
+                if fresh {
+                    buffer = self.trans.sum(&fbuf);
+                    cached = st.b;
+                }
+                let a0 = a0.unwrap_or_else(|| {
+                    let s = self.trans.sum(&f0);
+                    c0.put(&st, s0, s);
+                    s
+                });
+                let a1 = a1.unwrap_or_else(|| {
+                    let s = self.trans.sum(&f1);
+                    c1.put(&st, s1, s);
+                    s
+                });
+                let ab = ab.unwrap_or_else(|| {
+                    let s = self.trans.sum(&fb);
+                    cb.put(&st, b0, s);
+                    s
+                });
+                let mut scores = self.trans.sum(&feats);
+                for (c, s) in scores.iter_mut().enumerate() {
+                    *s += (buffer[c] + a0[c]) + (a1[c] + ab[c]);
+                }
+                let Some(t) = sys.best_valid(&st, &scores) else {
+                    break;
+                };
+                t
             };
             let mut label = 0;
             if let Some((h, d)) = System::arc(&st, t) {
