@@ -27,7 +27,7 @@
 //! perceptron model per UPOS.
 
 use crate::error::{Error, Result};
-use crate::ml::perceptron::{feature2_h, feature_h, hash_str, Model, Row, Trainer};
+use crate::ml::perceptron::{feature2_h, feature_h, hash_str, prefetch, Model, Row, Trainer};
 use crate::ml::word::{shape_into, suffix, Hashes};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -147,9 +147,9 @@ pub struct FeatsInput<'s> {
     pub lemmas: &'s [&'s str],
     /// Optional numbers of the words' (form, UPOS), with the key of their
     /// numbering: under one key, words with the same numbers must have the
-    /// same form, UPOS and lemma (the tagger's form and tag numbers do,
-    /// when the lemmas come from the lemmatiser). They let the per-word
-    /// memory be looked up without hashing the strings.
+    /// same form (and lower-cased form), UPOS and lemma (the tagger's form
+    /// and tag numbers do, when the lemmas come from the lemmatiser). They
+    /// let the per-word memory be looked up without hashing the strings.
     pub ids: Option<WordIds<'s>>,
 }
 
@@ -309,6 +309,39 @@ impl FeatsTagger {
                 cache.ids_key = key;
             }
         }
+        // the per-word memory is scattered (a list per form, an entry and
+        // its head sum per word): ask for the sentence's lists, their
+        // pairs, the entries they name and the entries' sums, one level per
+        // pass, before reading them, so that the loads of each level
+        // overlap instead of each word waiting for its own in turn (hints
+        // only)
+        if let Some((ids, _)) = s.ids {
+            for &(f, _) in ids {
+                prefetch(cache.by_id.as_ptr().wrapping_add(f));
+            }
+            for &(f, _) in ids {
+                if let Some(pairs) = cache.by_id.get(f) {
+                    prefetch(pairs.as_ptr());
+                }
+            }
+            let own_of = |&(f, u): &(usize, usize)| {
+                cache
+                    .by_id
+                    .get(f)
+                    .and_then(|pairs| pairs.iter().find(|p| p.0 == u))
+                    .and_then(|p| cache.own.get(p.1))
+            };
+            for id in ids {
+                if let Some(own) = own_of(id) {
+                    prefetch(own);
+                }
+            }
+            for id in ids {
+                if let Some(own) = own_of(id) {
+                    prefetch(own.head.as_ptr());
+                }
+            }
+        }
         let mut feats = Vec::with_capacity(24);
         let mut buf: Vec<f32> = Vec::new();
         let mut shape = String::new();
@@ -332,17 +365,22 @@ impl FeatsTagger {
                 out.push("");
                 continue;
             };
-            if let Some(f) = s.lower.get(i).and_then(|l| pu.dict.get(*l)) {
-                out.push(f);
-                continue;
+            // a word whose numbers were scored before went past the
+            // dictionary then (only scored words are remembered by number):
+            // it is not in it, no need to hash its form again
+            let known = id
+                .and_then(|(f, u)| cache.by_id.get(f).map(|pairs| (pairs, u)))
+                .and_then(|(pairs, u)| pairs.iter().find(|p| p.0 == u))
+                .map(|p| p.1);
+            if known.is_none() {
+                if let Some(f) = s.lower.get(i).and_then(|l| pu.dict.get(*l)) {
+                    out.push(f);
+                    continue;
+                }
             }
             match &pu.model {
                 Some(m) => {
                     let upos = s.upos.get(i).copied().unwrap_or("");
-                    let known = id
-                        .and_then(|(f, u)| cache.by_id.get(f).map(|pairs| (pairs, u)))
-                        .and_then(|(pairs, u)| pairs.iter().find(|p| p.0 == u))
-                        .map(|p| p.1);
                     let found = match known {
                         Some(k) => Some(k),
                         None => {

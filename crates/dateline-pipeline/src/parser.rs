@@ -43,7 +43,7 @@
 //! with a message to retrain.
 
 use crate::error::{Error, Result};
-use crate::ml::perceptron::{feature, Trainer};
+use crate::ml::perceptron::{feature, prefetch, Trainer};
 use std::io::{Read, Write};
 
 const MAGIC: &[u8; 4] = b"DLDP";
@@ -1250,20 +1250,6 @@ impl Labeller {
         }
         Ok(lab)
     }
-}
-
-/// A hint to load the cache line at `p` (no effect off x86-64).
-#[inline(always)]
-fn prefetch<T>(p: *const T) {
-    // SAFETY: SSE is part of the x86-64 baseline, and a prefetch is only a
-    // hint: it never faults and never dereferences for the program, whatever
-    // the address.
-    #[cfg(target_arch = "x86_64")]
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 fn put_varint(out: &mut Vec<u8>, mut x: u64) {

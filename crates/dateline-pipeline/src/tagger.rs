@@ -27,7 +27,9 @@
 use crate::error::{Error, Result};
 use crate::lexicon::{Entry, Lexicon};
 use crate::ml::artifact;
-use crate::ml::perceptron::{feature, feature2_h, feature_h, hash_str, Model, Row, Trainer};
+use crate::ml::perceptron::{
+    feature, feature2_h, feature_h, hash_str, prefetch, Model, Row, Trainer,
+};
 use crate::ml::word::{lowercase, prefix, push_lowercase, shape_into, suffix, Hashes};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -488,6 +490,19 @@ struct FormRows {
     near: Near,
 }
 
+/// Hints to load form `f`'s rows (every cache line of the struct, and the
+/// first of its head sum) before they are read.
+#[inline]
+fn prefetch_form(f: &FormRows) {
+    let p: *const u8 = (f as *const FormRows).cast();
+    let size = std::mem::size_of::<FormRows>();
+    // the struct need not start a line: its last byte may be on one more
+    for off in (0..size).step_by(64).chain([size.saturating_sub(1)]) {
+        prefetch(p.wrapping_add(off));
+    }
+    prefetch(f.head.as_ptr());
+}
+
 /// Forms looked up by one thread for one tagger.
 #[derive(Default)]
 struct FormCache {
@@ -706,6 +721,21 @@ impl Tagger {
         let word = |j: isize| -> Option<&FormRows> {
             usize::try_from(j).ok().and_then(|j| forms.get(j).copied())
         };
+        // The words' rows lie scattered in the form cache, and the rows of
+        // their word-pair features (19, 20) in the weight table, which is
+        // far larger than the caches: ask for all of them before scoring,
+        // so that the loads overlap instead of each word waiting for its
+        // own in turn (hints only: nothing read or added changes).
+        for (i, f) in forms.iter().enumerate() {
+            prefetch_form(f);
+            let low_prev = i
+                .checked_sub(1)
+                .and_then(|k| forms.get(k))
+                .map_or(c.bos, |p| p.hashes.word);
+            let low_next = forms.get(i + 1).map_or(c.eos, |p| p.hashes.word);
+            m.prefetch(feature2_h(19, f.hashes.word, low_next));
+            m.prefetch(feature2_h(20, low_prev, f.hashes.word));
+        }
         for i in 0..len {
             let f = forms[i];
             let j = i as isize;
@@ -716,6 +746,12 @@ impl Tagger {
             let low_prev = word(j - 1).map_or(c.bos, |p| p.hashes.word);
             let low_next = word(j + 1).map_or(c.eos, |p| p.hashes.word);
             let w = f.hashes.word;
+            // the features of the previous tag (17, 21) are known from
+            // here: their rows load while the others are added
+            let p1 = if i >= 1 { tag_hashes[i - 1] } else { c.bos };
+            let (f17, f21) = (feature2_h(17, p1, w), feature2_h(21, p1, low_next));
+            m.prefetch(f17);
+            m.prefetch(f21);
             for (o, h) in out.iter_mut().zip(f.head.iter()) {
                 *o = *h;
             }
@@ -741,7 +777,6 @@ impl Tagger {
                     m.add(*r, &mut out);
                 }
             }
-            let p1 = if i >= 1 { tag_hashes[i - 1] } else { c.bos };
             let p1i = if i >= 1 { prev_i[i - 1] } else { bos_i };
             let p2i = if i >= 2 { prev_i[i - 2] } else { bos_i };
             // templates 15 (p1) and 16 (p1, p2) from the tables
@@ -754,8 +789,8 @@ impl Tagger {
                 &mut out,
             );
             feats.clear();
-            feats.push(feature2_h(17, p1, w));
-            feats.push(feature2_h(21, p1, low_next));
+            feats.push(f17);
+            feats.push(f21);
             m.add_scores(&feats, &mut out);
             let k = Model::best(&out);
             match m.classes.get(k) {

@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::feats::{FeatsInput, FeatsTagger};
 use crate::lemma::Lemmatizer;
 use crate::lexicon::Lexicon;
+use crate::ml::perceptron::prefetch;
 use crate::ml::word::Hashes;
 use crate::tagger::{Tagged, Tagger};
 use dateline_core::{Diagnostic, Doc, Layer, Stage, Word};
@@ -207,6 +208,27 @@ fn tag_sentence(
             if *generation != t.forms_key.1 {
                 memo.clear();
                 *generation = t.forms_key.1;
+            }
+            // the memory is scattered (a list per form, a string per
+            // lemma): ask for the sentence's lists, then their entries,
+            // then the lemmas, one level per pass, before reading them, so
+            // that the loads of each level overlap instead of each word
+            // waiting for its own in turn (hints only)
+            for &id in &t.form_ids {
+                prefetch(memo.as_ptr().wrapping_add(id));
+            }
+            for &id in &t.form_ids {
+                if let Some(pairs) = memo.get(id) {
+                    prefetch(pairs.as_ptr());
+                }
+            }
+            for (&id, &tag_id) in t.form_ids.iter().zip(&t.tag_ids) {
+                let known = memo
+                    .get(id)
+                    .and_then(|pairs| pairs.iter().find(|(u, _)| *u == tag_id));
+                if let Some((_, l)) = known {
+                    prefetch(l.as_ptr());
+                }
             }
             refs.iter()
                 .enumerate()

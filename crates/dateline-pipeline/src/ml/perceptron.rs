@@ -321,6 +321,20 @@ impl Model {
         EMPTY
     }
 
+    /// Asks the CPU to start loading the table slot where a look-up of
+    /// feature `key` begins: the table is far larger than the caches, so a
+    /// look-up usually waits for memory, and a caller that knows its
+    /// features ahead of time (the other words of a sentence) overlaps those
+    /// waits instead of taking them one after another. A hint only: no
+    /// effect on any result.
+    #[inline]
+    pub fn prefetch(&self, key: u64) {
+        let i = (key >> self.shift) as usize;
+        if let Some(s) = self.slots.get(i) {
+            prefetch(s);
+        }
+    }
+
     /// The row of feature `f`, looked up once to be added many times with
     /// [`Model::add`] (a handle valid for this model only).
     #[inline]
@@ -620,6 +634,21 @@ impl<'a> Cursor<'a> {
         a.copy_from_slice(s);
         Ok(u64::from_le_bytes(a))
     }
+}
+
+/// A hint to load the cache line of `p` into the caches (no effect off
+/// x86-64).
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: *const T) {
+    // SAFETY: SSE is part of the x86-64 baseline, and a prefetch is only a
+    // hint: it never faults and never reads for the program, whatever the
+    // address.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 fn argmax(xs: &[f32]) -> usize {
