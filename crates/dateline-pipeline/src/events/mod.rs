@@ -32,6 +32,7 @@ pub mod lexicon;
 use crate::Result;
 use dateline_core::{Attribution, Doc, Event, Layer, Participant, Span, Stage};
 use lexicon::{Cameo, Part, Triggers};
+use std::borrow::Cow;
 
 /// The events stage.
 pub struct Events {
@@ -69,20 +70,20 @@ impl Stage for Events {
 }
 
 /// A word of the document seen by the event coder.
-struct W {
+struct W<'a> {
     start: usize,
     end: usize,
     sent: u32,
     /// folded lemma and form
-    lemma: String,
-    form: String,
+    lemma: Cow<'a, str>,
+    form: Cow<'a, str>,
     /// lower-cased form with its accents (tense endings: "dialogará")
-    lower: String,
-    upos: String,
+    lower: Cow<'a, str>,
+    upos: &'a str,
     /// the head word (index into the word list), None for the root or
     /// before the parser runs
     head: Option<usize>,
-    deprel: String,
+    deprel: &'a str,
     /// written in capitals (headlines)
     caps: bool,
     /// a subjunctive verb ("que no suspenda")
@@ -193,7 +194,7 @@ const LIGHT_STEMS: &[&str] = &[
 ];
 
 fn is_light(w: &W) -> bool {
-    LIGHT_VERBS.contains(&w.lemma.as_str()) || LIGHT_STEMS.iter().any(|s| w.form.starts_with(s))
+    LIGHT_VERBS.contains(&&*w.lemma) || LIGHT_STEMS.iter().any(|s| w.form.starts_with(s))
 }
 
 const FUTURE_CUES: &[&str] = &[
@@ -299,16 +300,30 @@ const SPEECH_EN: &[&str] = &[
     "added",
 ];
 
-fn fold(s: &str) -> String {
+fn fold(s: &str) -> Cow<'_, str> {
     // a plain ASCII word folds to its lower case (what `normalize` gives
-    // it, without tokenising it first)
+    // it, without tokenising it first), borrowed when it is lower case
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return s.to_ascii_lowercase();
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Owned(s.to_ascii_lowercase());
+        }
+        return Cow::Borrowed(s);
     }
-    crate::kb::norm::normalize(s)
+    Cow::Owned(crate::kb::norm::normalize(s))
 }
 
-fn words(doc: &Doc) -> Vec<W> {
+/// `s` lower-cased, borrowed when it has no capitals.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_uppercase) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The words of `doc` as the event rules read them; they borrow from the
+/// document what needs no folding (most words of news are lower case).
+fn words(doc: &Doc) -> Vec<W<'_>> {
     let mut out: Vec<W> = Vec::with_capacity(doc.words.len());
     // heads are 1-based within the sentence: the index of the sentence's
     // first word turns them into word-list indices
@@ -327,10 +342,10 @@ fn words(doc: &Doc) -> Vec<W> {
             sent: t.sent,
             lemma: fold(&w.lemma),
             form: fold(doc.word_form(i)),
-            lower: doc.word_form(i).to_lowercase(),
-            upos: w.upos.to_string(),
+            lower: lower(doc.word_form(i)),
+            upos: &w.upos,
             head,
-            deprel: w.deprel.to_string(),
+            deprel: &w.deprel,
             caps: {
                 let f = doc.word_form(i);
                 f.chars().count() > 1 && !f.chars().any(|c| c.is_lowercase())
@@ -419,17 +434,18 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
     // headlines in capitals defeat the tagger: read their verbs off the form
     if !en {
         for w in ws.iter_mut() {
-            let known = trig.by_first.contains_key(&w.lemma) || trig.by_first.contains_key(&w.form);
+            let known =
+                trig.by_first.contains_key(&*w.lemma) || trig.by_first.contains_key(&*w.form);
             if known || !(w.caps || w.upos == "VERB") {
                 continue;
             }
             if let Some(v) = guess_verb(trig, &w.form) {
-                w.lemma = v;
-                w.upos = "VERB".to_string();
+                w.lemma = Cow::Owned(v);
+                w.upos = "VERB";
             } else if w.caps {
                 if let Some(n) = guess_noun(trig, &w.form) {
-                    w.lemma = n;
-                    w.upos = "NOUN".to_string();
+                    w.lemma = Cow::Owned(n);
+                    w.upos = "NOUN";
                 }
             }
         }
@@ -489,7 +505,7 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
             for u in used.iter_mut().take(covered - a).skip(k - a) {
                 *u = true;
             }
-            let nominal = !matches!(ws[k].upos.as_str(), "VERB" | "AUX");
+            let nominal = !matches!(ws[k].upos, "VERB" | "AUX");
             let c = build(
                 doc,
                 &ws,
@@ -654,17 +670,16 @@ fn sends(w: &W) -> bool {
         "deploy",
         "deployment",
     ];
-    SEND.contains(&fold(&w.lemma).as_str()) || SEND.contains(&fold(&w.form).as_str())
+    SEND.contains(&&*fold(&w.lemma)) || SEND.contains(&&*fold(&w.form))
 }
 
 /// The relative pronoun of a clause on the trigger's object: the first
 /// word of `[end, b)` where the arguments stopped (`at`), when it is "que"
 /// / "that" / "which" right after a noun and a verb follows.
 fn relative_on_object(ws: &[W], end: usize, at: usize, b: usize) -> Option<usize> {
-    let q =
-        (end..b.min(at + 1)).find(|&j| matches!(ws[j].form.as_str(), "que" | "that" | "which"))?;
-    let noun_before = q > end && matches!(ws[q - 1].upos.as_str(), "NOUN" | "PROPN");
-    let verb_after = (q + 1..b.min(q + 4)).any(|j| matches!(ws[j].upos.as_str(), "VERB" | "AUX"));
+    let q = (end..b.min(at + 1)).find(|&j| matches!(&*ws[j].form, "que" | "that" | "which"))?;
+    let noun_before = q > end && matches!(ws[q - 1].upos, "NOUN" | "PROPN");
+    let verb_after = (q + 1..b.min(q + 4)).any(|j| matches!(ws[j].upos, "VERB" | "AUX"));
     (noun_before && verb_after).then_some(q)
 }
 
@@ -744,11 +759,9 @@ const TEMPORAL_LINKS: &[&str] = &[
 /// (skipping determiners, adjectives and the prepositions of the link)?
 fn temporal_link(ws: &[W], k: usize) -> bool {
     let r = sentence_of(ws, k);
-    let linked = |c: usize| TEMPORAL_LINKS.contains(&ws[c].form.as_str());
+    let linked = |c: usize| TEMPORAL_LINKS.contains(&&*ws[c].form);
     if r.clone().any(|c| {
-        ws[c].head == Some(k)
-            && matches!(ws[c].deprel.as_str(), "case" | "mark" | "advmod")
-            && linked(c)
+        ws[c].head == Some(k) && matches!(ws[c].deprel, "case" | "mark" | "advmod") && linked(c)
     }) {
         return true;
     }
@@ -761,9 +774,9 @@ fn temporal_link(ws: &[W], k: usize) -> bool {
         if linked(j) {
             return true;
         }
-        let f = ws[j].form.as_str();
+        let f = &*ws[j].form;
         let skip = DETERMINERS.contains(&f)
-            || matches!(ws[j].upos.as_str(), "DET" | "ADJ" | "NUM")
+            || matches!(ws[j].upos, "DET" | "ADJ" | "NUM")
             || matches!(f, "de" | "del" | "a" | "al" | "en" | "of" | "to");
         if !skip {
             return false;
@@ -788,10 +801,7 @@ fn governor(ws: &[W], cands: &[Cand], live: &[bool], i: usize) -> Option<(usize,
         let t = &ws[c.tw.0];
         c.nominal
             && t.head == Some(w)
-            && matches!(
-                t.deprel.as_str(),
-                "obj" | "iobj" | "obl" | "nsubj:pass" | "xcomp"
-            )
+            && matches!(t.deprel, "obj" | "iobj" | "obl" | "nsubj:pass" | "xcomp")
             && is_light(&ws[w])
     };
     let mut cur = cands[i].tw.0;
@@ -834,7 +844,7 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>, doc_date: Option<&str>) -> V
                 && cands[j].nominal
                 && cands[j].cameo.starts_with("14")
                 && ws[cands[j].tw.0].head == Some(k)
-                && matches!(ws[cands[j].tw.0].deprel.as_str(), "obj" | "nsubj:pass")
+                && matches!(ws[cands[j].tw.0].deprel, "obj" | "nsubj:pass")
         });
         if frames {
             live[i] = false;
@@ -905,8 +915,8 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>, doc_date: Option<&str>) -> V
         let complement_clause = rel == "advcl"
             && sentence_of(ws, branch).any(|c| {
                 ws[c].head == Some(branch)
-                    && matches!(ws[c].deprel.as_str(), "mark" | "case")
-                    && matches!(ws[c].form.as_str(), "con" | "a" | "de" | "en")
+                    && matches!(ws[c].deprel, "mark" | "case")
+                    && matches!(&*ws[c].form, "con" | "a" | "de" | "en")
             });
         // an oblique is content when introduced like a complement
         // ("amenazaron con la huelga"), not a circumstance ("durante la
@@ -915,7 +925,7 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>, doc_date: Option<&str>) -> V
             ws[c].head == Some(branch)
                 && ws[c].deprel == "case"
                 && matches!(
-                    ws[c].form.as_str(),
+                    &*ws[c].form,
                     "con" | "a" | "al" | "de" | "del" | "en" | "sobre" | "contra" | "por" | "ante"
                 )
         });
@@ -930,7 +940,7 @@ fn drop_subordinate(ws: &[W], mut cands: Vec<Cand>, doc_date: Option<&str>) -> V
             ws[c].head == Some(branch)
                 && ws[c].deprel == "case"
                 && matches!(
-                    ws[c].form.as_str(),
+                    &*ws[c].form,
                     "contra" | "por" | "sobre" | "de" | "del" | "a" | "al" | "ante"
                 )
         });
@@ -1047,10 +1057,10 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
     let w = &ws[k];
     let pats = trig
         .by_first
-        .get(&w.lemma)
-        .or_else(|| trig.by_first.get(&w.form))?;
+        .get(&*w.lemma)
+        .or_else(|| trig.by_first.get(&*w.form))?;
     'pat: for p in pats {
-        if p.noun_only && matches!(w.upos.as_str(), "VERB" | "AUX") {
+        if p.noun_only && matches!(w.upos, "VERB" | "AUX") {
             continue;
         }
         if let Some(na) = &p.not_after {
@@ -1083,7 +1093,7 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
             let limit = (pos + if short { 2 } else { 8 }).min(b);
             let mut found = None;
             for (j, x) in ws.iter().enumerate().take(limit).skip(pos) {
-                if x.upos == "PUNCT" && matches!(x.form.as_str(), "") {
+                if x.upos == "PUNCT" && matches!(&*x.form, "") {
                     break;
                 }
                 let ok = match part {
@@ -1091,7 +1101,7 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
                     Part::Class(c) => trig
                         .classes
                         .get(c)
-                        .is_some_and(|set| set.contains(&x.lemma) || set.contains(&x.form)),
+                        .is_some_and(|set| set.contains(&*x.lemma) || set.contains(&*x.form)),
                 };
                 if ok {
                     found = Some(j);
@@ -1239,12 +1249,12 @@ fn thing_object(ws: &[W], k: usize) -> bool {
     r.clone().any(|o| {
         ws[o].head == Some(k)
             && ws[o].deprel == "obj"
-            && matches!(ws[o].upos.as_str(), "NOUN")
-            && !CROWD.contains(&ws[o].form.as_str())
+            && matches!(ws[o].upos, "NOUN")
+            && !CROWD.contains(&&*ws[o].form)
             && !r.clone().any(|c| {
                 ws[c].head == Some(o)
                     && ws[c].deprel == "case"
-                    && matches!(ws[c].form.as_str(), "a" | "al")
+                    && matches!(&*ws[c].form, "a" | "al")
             })
     })
 }
@@ -1255,8 +1265,8 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
     let r = sentence_of(ws, k);
     let (lo, hi) = (r.start, r.end - 1);
     let crowdish = |j: usize| -> bool {
-        CROWD.contains(&ws[j].form.as_str())
-            || CROWD.contains(&ws[j].lemma.as_str())
+        CROWD.contains(&&*ws[j].form)
+            || CROWD.contains(&&*ws[j].lemma)
             || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nummod")
             || ws[j].upos == "NUM"
     };
@@ -1270,7 +1280,7 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
             // a relative pronoun stands for the noun the clause hangs on
             // ("los 200 pacifistas que se concentraron")
             let relative = ws[j].upos == "PRON"
-                && matches!(ws[j].form.as_str(), "que" | "quien" | "quienes")
+                && matches!(&*ws[j].form, "que" | "quien" | "quienes")
                 && ws[k].deprel == "acl:relcl";
             match ws[k].head {
                 Some(h) if relative => crowd_np(h),
@@ -1326,25 +1336,23 @@ fn build(
     }
     if !nominal && !en && is_participle(&ws[k]) {
         let aux = (1..=2).any(|n| {
-            prev(k, n).is_some_and(|p| {
-                p.upos == "AUX" || matches!(p.lemma.as_str(), "haber" | "ser" | "estar")
-            })
+            prev(k, n)
+                .is_some_and(|p| p.upos == "AUX" || matches!(&*p.lemma, "haber" | "ser" | "estar"))
         });
         if !aux {
             return None;
         }
     }
     let definite = nominal
-        && (1..=2).any(|n| prev(k, n).is_some_and(|p| DETERMINERS.contains(&p.form.as_str())))
-        && !(1..=2).any(|n| {
-            prev(k, n).is_some_and(|p| matches!(p.form.as_str(), "un" | "una" | "a" | "an"))
-        });
+        && (1..=2).any(|n| prev(k, n).is_some_and(|p| DETERMINERS.contains(&&*p.form)))
+        && !(1..=2)
+            .any(|n| prev(k, n).is_some_and(|p| matches!(&*p.form, "un" | "una" | "a" | "an")));
 
     // clause bounds around the trigger
     let mut cs = k;
     while cs > a {
         let p = &ws[cs - 1];
-        if is_punct_stop(p, text) || CLAUSE_WORDS.contains(&p.form.as_str()) {
+        if is_punct_stop(p, text) || CLAUSE_WORDS.contains(&&*p.form) {
             break;
         }
         cs -= 1;
@@ -1352,14 +1360,14 @@ fn build(
     // "que" after a noun is relative; after a verb it opens a complement
     let relative = cs > a
         && matches!(
-            ws[cs - 1].form.as_str(),
+            &*ws[cs - 1].form,
             "que" | "quien" | "quienes" | "which" | "who"
         )
-        && !(cs >= a + 2 && matches!(ws[cs - 2].upos.as_str(), "VERB" | "AUX"));
+        && !(cs >= a + 2 && matches!(ws[cs - 2].upos, "VERB" | "AUX"));
     let mut ce = end;
     while ce < b {
         let w = &ws[ce];
-        if is_punct_stop(w, text) || (CLAUSE_WORDS.contains(&w.form.as_str()) && ce > end + 1) {
+        if is_punct_stop(w, text) || (CLAUSE_WORDS.contains(&&*w.form) && ce > end + 1) {
             break;
         }
         ce += 1;
@@ -1382,9 +1390,9 @@ fn build(
                 return None;
             }
             j -= 1;
-            let f = ws[j].form.as_str();
+            let f = &*ws[j].form;
             if preps.contains(&f) || f == "with" {
-                if j > a && matches!(ws[j - 1].form.as_str(), "junto" | "together") {
+                if j > a && matches!(&*ws[j - 1].form, "junto" | "together") {
                     return Some("junto".into());
                 }
                 return Some(f.to_string());
@@ -1440,14 +1448,14 @@ fn build(
     let head_verb = if nominal {
         (cs..k)
             .rev()
-            .find(|&j| matches!(ws[j].upos.as_str(), "VERB" | "AUX"))
+            .find(|&j| matches!(ws[j].upos, "VERB" | "AUX"))
     } else {
         Some(k)
     };
     let possessive = nominal
         && k > a
         && matches!(
-            ws[k - 1].form.as_str(),
+            &*ws[k - 1].form,
             "su" | "sus" | "its" | "their" | "his" | "her"
         );
     let after: Vec<&M> = ments
@@ -1459,8 +1467,8 @@ fn build(
     let passive = !nominal
         && (1..=2).any(|n| {
             prev(k, n).is_some_and(|p| {
-                matches!(p.lemma.as_str(), "ser" | "be")
-                    || matches!(p.form.as_str(), "fue" | "fueron" | "was" | "were")
+                matches!(&*p.lemma, "ser" | "be")
+                    || matches!(&*p.form, "fue" | "fueron" | "was" | "were")
             })
         });
     let mut actor: Vec<usize> = Vec::new();
@@ -1486,10 +1494,7 @@ fn build(
         for m in cand.iter().skip(n + 1) {
             let raw_gap = text.get(last..m.start).unwrap_or("");
             let gap = fold(raw_gap);
-            if matches!(
-                gap.as_str(),
-                "y" | "e" | "and" | "y el" | "y la" | "and the" | ""
-            ) {
+            if matches!(&*gap, "y" | "e" | "and" | "y el" | "y la" | "and the" | "") {
                 if !out.contains(&m.ent) {
                     out.push(m.ent);
                 }
@@ -1502,7 +1507,7 @@ fn build(
     };
     let first_verb_of = |from: usize| -> usize {
         (widx(from)..b)
-            .find(|&j| matches!(ws[j].upos.as_str(), "VERB" | "AUX"))
+            .find(|&j| matches!(ws[j].upos, "VERB" | "AUX"))
             .map(|j| ws[j].start)
             .unwrap_or(start_b)
     };
@@ -1624,11 +1629,10 @@ fn build(
             let mut verbs = 0;
             while to < b {
                 let w = &ws[to];
-                if is_punct_stop(w, text) || (to > q + 1 && CLAUSE_WORDS.contains(&w.form.as_str()))
-                {
+                if is_punct_stop(w, text) || (to > q + 1 && CLAUSE_WORDS.contains(&&*w.form)) {
                     break;
                 }
-                if matches!(w.upos.as_str(), "VERB" | "AUX") {
+                if matches!(w.upos, "VERB" | "AUX") {
                     verbs += 1;
                     if verbs > 1 {
                         break;
@@ -1655,7 +1659,7 @@ fn build(
     let heads_phrase = !nominal || (end < b && ws[end].upos == "ADP");
     if recipient.is_empty() && !passive && root == "07" && heads_phrase && sends(&ws[k]) {
         for j in end..ce.min(b) {
-            if !matches!(ws[j].form.as_str(), "a" | "al" | "hacia" | "to" | "into") {
+            if !matches!(&*ws[j].form, "a" | "al" | "hacia" | "to" | "into") {
                 continue;
             }
             // "ayudar a desbancar": an infinitive is no destination
@@ -1692,7 +1696,7 @@ fn build(
         }
         let ti = widx(t.span.start());
         let since = (ti.saturating_sub(1).max(a)..=ti.min(b - 1))
-            .any(|j| matches!(ws[j].form.as_str(), "desde" | "since"));
+            .any(|j| matches!(&*ws[j].form, "desde" | "since"));
         if since {
             continue;
         }
@@ -1741,7 +1745,7 @@ fn build(
             || (ws[h].head.is_some_and(on_trigger)
                 && ws[h].deprel.starts_with("acl")
                 && !ws[h].deprel.starts_with("acl:relcl")
-                && matches!(ws[h].upos.as_str(), "VERB" | "ADJ"))
+                && matches!(ws[h].upos, "VERB" | "ADJ"))
     };
     let on_parse = ments.iter().find(|m| {
         m.start >= sent_start
@@ -1822,7 +1826,7 @@ fn modality(
     let mut head = k;
     if nominal {
         for j in (a..k).rev().take(4) {
-            if matches!(ws[j].upos.as_str(), "VERB" | "AUX") {
+            if matches!(ws[j].upos, "VERB" | "AUX") {
                 head = j;
                 break;
             }
@@ -1832,14 +1836,14 @@ fn modality(
     let group: Vec<&W> = ws[lo..=head].iter().collect();
     let near_after: Vec<&W> = ws[end.min(b)..(end + 4).min(b)].iter().collect();
     let near_before: Vec<&W> = ws[k.saturating_sub(3).max(a)..k].iter().collect();
-    if group.iter().any(|w| NEGATION.contains(&w.form.as_str())) {
+    if group.iter().any(|w| NEGATION.contains(&&*w.form)) {
         return "negated";
     }
     let verbs: Vec<&&W> = group
         .iter()
-        .filter(|w| matches!(w.upos.as_str(), "VERB" | "AUX"))
+        .filter(|w| matches!(w.upos, "VERB" | "AUX"))
         .collect();
-    if group.iter().any(|w| MODAL_HYPO.contains(&w.form.as_str()))
+    if group.iter().any(|w| MODAL_HYPO.contains(&&*w.form))
         || (!en && verbs.iter().any(|w| is_conditional_es(w)))
     {
         return "hypothetical";
@@ -1847,7 +1851,7 @@ fn modality(
     let future = if en {
         group
             .iter()
-            .any(|w| matches!(w.form.as_str(), "will" | "shall" | "ll"))
+            .any(|w| matches!(&*w.form, "will" | "shall" | "ll"))
             || (group.len() >= 2
                 && group
                     .windows(2)
@@ -1862,7 +1866,7 @@ fn modality(
         || near_after
             .iter()
             .chain(near_before.iter())
-            .any(|w| FUTURE_CUES.contains(&w.form.as_str()))
+            .any(|w| FUTURE_CUES.contains(&&*w.form))
         || (nominal
             && near_before
                 .windows(2)
@@ -1875,7 +1879,7 @@ fn modality(
 }
 
 fn is_participle(w: &W) -> bool {
-    let f = w.lower.as_str();
+    let f = &*w.lower;
     // irregular participles in -sto ("puesto", "visto"), not present forms
     // in -sta/-sto ("protesta", "protesto")
     w.upos == "VERB"
@@ -1889,17 +1893,17 @@ fn is_participle(w: &W) -> bool {
 }
 
 fn is_future_es(w: &W) -> bool {
-    let f = w.lower.as_str();
+    let f = &*w.lower;
     w.form != w.lemma
         && ["rá", "rán", "ré", "rás", "remos", "réis"]
             .iter()
             .any(|s| f.ends_with(s))
         && f.chars().count() > 4
-        && !matches!(w.upos.as_str(), "NOUN" | "PROPN" | "ADJ")
+        && !matches!(w.upos, "NOUN" | "PROPN" | "ADJ")
 }
 
 fn is_conditional_es(w: &W) -> bool {
-    let f = w.lower.as_str();
+    let f = &*w.lower;
     w.form != w.lemma && (f.ends_with("ría") || f.ends_with("rían") || f.ends_with("ríamos"))
 }
 
@@ -1910,7 +1914,7 @@ fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> 
     let n = ws.len();
     let stop = |w: &W| -> bool {
         w.upos == "PUNCT" && !matches!(text.get(w.start..w.end), Some("(" | ")"))
-            || matches!(w.form.as_str(), "que" | "that")
+            || matches!(&*w.form, "que" | "that")
     };
     let np_from = |i: usize| -> Option<(usize, usize)> {
         // a noun phrase from word i to the next comma or clause word
@@ -1940,7 +1944,7 @@ fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> 
     };
     let speech = if en { SPEECH_EN } else { SPEECH_ES };
     for i in 0..n {
-        let f = ws[i].form.as_str();
+        let f = &*ws[i].form;
         // "según X", "según informaron X", "de acuerdo con X", "according to X"
         if f == "segun" {
             let mut j = i + 1;
@@ -1957,8 +1961,7 @@ fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> 
             add(ws[i - 1].start, np_from(i + 2));
         } else if f == "according" && i + 1 < n && ws[i + 1].form == "to" {
             add(ws[i].start, np_from(i + 2));
-        } else if !en && ws[i].upos == "VERB" && SPEECH_POSTPOSED_ES.contains(&ws[i].lemma.as_str())
-        {
+        } else if !en && ws[i].upos == "VERB" && SPEECH_POSTPOSED_ES.contains(&&*ws[i].lemma) {
             // ", acusó la policía." closing the sentence names a source
             let after_comma = i >= 1 && text.get(ws[i - 1].start..ws[i - 1].end) == Some(",");
             let np = np_from(i + 1);
@@ -1967,7 +1970,7 @@ fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> 
             if after_comma && to_end {
                 add(ws[i].start, np);
             }
-        } else if ws[i].upos == "VERB" && speech.contains(&ws[i].lemma.as_str()) {
+        } else if ws[i].upos == "VERB" && speech.contains(&&*ws[i].lemma) {
             // post-posed: ", informó la ACNC." / ", officials said"
             let after_comma = i >= 1 && text.get(ws[i - 1].start..ws[i - 1].end) == Some(",");
             let np = np_from(i + 1);

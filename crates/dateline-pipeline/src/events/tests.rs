@@ -163,16 +163,16 @@ fn forms_the_lemmatiser_missed_are_read_off_the_form() {
 
 #[test]
 fn present_tense_in_sta_is_no_participle() {
-    let w = |form: &str, lemma: &str| W {
+    let w = |form: &'static str, lemma: &'static str| W {
         start: 0,
         end: form.len(),
         sent: 0,
-        lemma: lemma.to_string(),
-        form: form.to_string(),
-        lower: form.to_string(),
-        upos: "VERB".to_string(),
+        lemma: lemma.into(),
+        form: form.into(),
+        lower: form.into(),
+        upos: "VERB",
         head: None,
-        deprel: String::new(),
+        deprel: "",
         caps: false,
         subjunctive: false,
     };
@@ -288,16 +288,16 @@ fn a_meeting_that_dates_another_keeps_its_own_place_and_people() {
 
 #[test]
 fn temporal_links_are_read_off_words_and_parse() {
-    let w = |form: &str, upos: &str, head: Option<usize>, deprel: &str| W {
+    let w = |form: &'static str, upos: &'static str, head: Option<usize>, deprel: &'static str| W {
         start: 0,
         end: form.len(),
         sent: 0,
-        lemma: form.to_string(),
-        form: form.to_string(),
-        lower: form.to_string(),
-        upos: upos.to_string(),
+        lemma: form.into(),
+        form: form.into(),
+        lower: form.into(),
+        upos,
         head,
-        deprel: deprel.to_string(),
+        deprel,
         caps: false,
         subjunctive: false,
     };
