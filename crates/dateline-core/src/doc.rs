@@ -8,6 +8,7 @@ use crate::span::Span;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// Where a document came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -124,6 +125,15 @@ pub struct Token {
 
 /// A syntactic word (UD): a token, or one part of a multiword token
 /// ("del" = de + el, both with the span of "del").
+///
+/// Design choice: `upos`, `lemma`, `feats` and `deprel` are shared strings
+/// (`Arc<str>`). Their values come from small closed sets (17 UPOS tags,
+/// about 40 relations, the feature tagger's values) or from per-form
+/// memories (lemmas), so the stages hand every word a clone of one cached
+/// string (a reference count increment) instead of a string of its own (an
+/// allocation, a copy and a free per word and field). They read, compare
+/// and print like `Box<str>` did (`&*w.upos`, `w.lemma.as_ref()`,
+/// `"x".into()`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
     /// Index into `Doc::tokens`.
@@ -131,16 +141,16 @@ pub struct Word {
     /// The word form when it differs from the token's text (multiword parts).
     pub form: Option<Box<str>>,
     /// Universal part-of-speech tag.
-    pub upos: Box<str>,
-    pub lemma: Box<str>,
+    pub upos: Arc<str>,
+    pub lemma: Arc<str>,
     /// Morphological features, the UD FEATS string with the universal
     /// features only ("Mood=Ind|Number=Sing|Person=3|Tense=Fut|VerbForm=Fin"),
     /// empty when the word has none.
-    pub feats: Box<str>,
+    pub feats: Arc<str>,
     /// Head: 1-based index of the head word within the sentence, 0 = root
     /// (0 for every word until a parser runs).
     pub head: u32,
-    pub deprel: Box<str>,
+    pub deprel: Arc<str>,
 }
 
 /// A knowledge-base reference.

@@ -29,10 +29,12 @@
 use crate::error::{Error, Result};
 use crate::ml::perceptron::{feature2_h, feature_h, hash_str, prefetch, Model, Row, Trainer};
 use crate::ml::word::{shape_into, suffix, Hashes};
+use crate::shared::SharedStrs;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 const MAGIC: &[u8; 4] = b"DLFT";
 const VERSION: u32 = 1;
@@ -90,18 +92,34 @@ impl Default for FeatsOptions {
 }
 
 /// What is known for one UPOS.
+///
+/// The feature strings (values of `dict`, `default`, `values`) are shared
+/// across the tagger, one `Arc` per distinct string ([`SharedStrs`]): the
+/// tagging stage hands every word a clone instead of a string of its own.
 struct PerUpos {
     /// Lower-cased form → features, for forms that never varied.
-    dict: FxHashMap<Box<str>, Box<str>>,
+    dict: FxHashMap<Box<str>, Arc<str>>,
     /// The classifier, when the UPOS was seen with more than one value.
     model: Option<Model>,
+    /// The model's classes, shared (same order as `Model::classes`).
+    values: Vec<Arc<str>>,
     /// The most frequent value (the answer without a model).
-    default: Box<str>,
+    default: Arc<str>,
+}
+
+impl PerUpos {
+    /// Sets the classifier, and the shared copies of its classes.
+    fn set_model(&mut self, model: Model, strs: &mut SharedStrs) {
+        self.values = model.classes.iter().map(|c| strs.intern(c)).collect();
+        self.model = Some(model);
+    }
 }
 
 /// A trained feature tagger.
 pub struct FeatsTagger {
     by_upos: FxHashMap<Box<str>, PerUpos>,
+    /// The empty value (words of a UPOS the tagger does not know).
+    empty: Arc<str>,
     consts: Consts,
     /// Unique per feature tagger, keys its caches.
     id: u64,
@@ -286,18 +304,22 @@ impl FeatsTagger {
             lemmas,
             ids: None,
         })
+        .into_iter()
+        .map(|f| f.as_ref())
+        .collect()
     }
 
-    /// [`FeatsTagger::predict`] with the hashes already computed. What
+    /// [`FeatsTagger::predict`] with the hashes already computed, each
+    /// value the tagger's shared copy (a word can hold a clone of it). What
     /// depends on a (word, UPOS, lemma) alone is looked up once per thread
     /// (the scores are the same sums, in the same order).
-    pub fn predict_with<'a>(&'a self, s: &FeatsInput) -> Vec<&'a str> {
+    pub fn predict_with<'a>(&'a self, s: &FeatsInput) -> Vec<&'a Arc<str>> {
         OWN_CACHES.with(|caches| {
             crate::ml::with_model_cache(caches, self.id, |cache| self.predict_cached(s, cache))
         })
     }
 
-    fn predict_cached<'a>(&'a self, s: &FeatsInput, cache: &mut OwnCache) -> Vec<&'a str> {
+    fn predict_cached<'a>(&'a self, s: &FeatsInput, cache: &mut OwnCache) -> Vec<&'a Arc<str>> {
         if cache.own.len() + s.words.len() > OWN_CACHE_MAX {
             cache.index.clear();
             cache.own.clear();
@@ -362,7 +384,7 @@ impl FeatsTagger {
                 _ => lookup(),
             };
             let Some(pu) = pu else {
-                out.push("");
+                out.push(&self.empty);
                 continue;
             };
             // a word whose numbers were scored before went past the
@@ -430,7 +452,7 @@ impl FeatsTagger {
                         }
                     }
                     let Some(own) = cache.own.get(k) else {
-                        out.push("");
+                        out.push(&self.empty);
                         continue;
                     };
                     buf.clear();
@@ -442,7 +464,7 @@ impl FeatsTagger {
                         m.add(r, &mut buf);
                     }
                     let c = Model::best(&buf);
-                    out.push(m.classes.get(c).map(|s| s.as_str()).unwrap_or(""));
+                    out.push(pu.values.get(c).unwrap_or(&self.empty));
                 }
                 None => out.push(&pu.default),
             }
@@ -511,6 +533,7 @@ impl FeatsTagger {
                 }
             }
         }
+        let mut strs = SharedStrs::default();
         let mut by_upos: FxHashMap<Box<str>, PerUpos> = FxHashMap::default();
         for (u, vals) in &values {
             let default = vals
@@ -523,13 +546,14 @@ impl FeatsTagger {
                 PerUpos {
                     dict: FxHashMap::default(),
                     model: None,
-                    default: default.into(),
+                    values: Vec::new(),
+                    default: strs.intern(default),
                 },
             );
         }
         for (u, (tr, _)) in trainers {
             if let Some(pu) = by_upos.get_mut(u) {
-                pu.model = Some(tr.average());
+                pu.set_model(tr.average(), &mut strs);
             }
         }
         if opts.dict_min_count > 0 {
@@ -540,13 +564,14 @@ impl FeatsTagger {
                 }
                 if let (Some(pu), Some(v)) = (by_upos.get_mut(*u), vals.keys().next()) {
                     if pu.model.is_some() {
-                        pu.dict.insert(form.as_str().into(), (*v).into());
+                        pu.dict.insert(form.as_str().into(), strs.intern(v));
                     }
                 }
             }
         }
         FeatsTagger {
             by_upos,
+            empty: strs.intern(""),
             consts: Consts::new(),
             id: NEXT_FEATS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
@@ -610,6 +635,7 @@ impl FeatsTagger {
             return Err(Error::Model("unsupported feats model version".into()));
         }
         let n = r.u32()?;
+        let mut strs = SharedStrs::default();
         let mut by_upos = FxHashMap::default();
         for _ in 0..n {
             let u = r.str()?;
@@ -620,25 +646,23 @@ impl FeatsTagger {
             for _ in 0..nd {
                 let form = r.str()?;
                 let f = r.str()?;
-                dict.insert(form.into(), f.into());
+                dict.insert(form.into(), strs.intern(f));
             }
             let len = r.u32()?;
-            let model = if len == 0 {
-                None
-            } else {
-                Some(Model::from_bytes(r.take(len)?)?)
+            let mut pu = PerUpos {
+                dict,
+                model: None,
+                values: Vec::new(),
+                default: strs.intern(default),
             };
-            by_upos.insert(
-                u.into(),
-                PerUpos {
-                    dict,
-                    model,
-                    default: default.into(),
-                },
-            );
+            if len > 0 {
+                pu.set_model(Model::from_bytes(r.take(len)?)?, &mut strs);
+            }
+            by_upos.insert(u.into(), pu);
         }
         Ok(FeatsTagger {
             by_upos,
+            empty: strs.intern(""),
             consts: Consts::new(),
             id: NEXT_FEATS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
@@ -809,13 +833,15 @@ mod tests {
             });
         }
         assert!(want.iter().any(|f| f.contains("Tense=Fut")), "{want:?}");
+        let plain =
+            |v: Vec<&Arc<str>>| -> Vec<String> { v.iter().map(|f| f.to_string()).collect() };
         for _ in 0..2 {
-            assert_eq!(m.feats.predict_with(&input), want);
+            assert_eq!(plain(m.feats.predict_with(&input)), want);
             assert_eq!(m.feats.predict(&words, &tagged.tags, &lemmas), want);
         }
         input.ids = Some((&ids, tagged.forms_key));
         for _ in 0..2 {
-            assert_eq!(m.feats.predict_with(&input), want);
+            assert_eq!(plain(m.feats.predict_with(&input)), want);
         }
     }
 }

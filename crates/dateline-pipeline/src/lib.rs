@@ -19,6 +19,7 @@ pub mod ner;
 pub mod parse;
 pub mod parser;
 pub mod quantity;
+pub mod shared;
 pub mod tagger;
 pub mod tags;
 pub mod text;

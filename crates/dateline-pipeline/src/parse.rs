@@ -109,11 +109,12 @@ impl Stage for Parse {
             let tags: Vec<&str> = doc.words[start..end].iter().map(|w| &*w.upos).collect();
             let tree = parser.parse(&forms, &tags);
             // the tree borrows the parser, not the document: written
-            // straight into the words, without intermediate copies
+            // straight into the words, each relation a clone of the
+            // parser's shared copy (no string per word)
             let arcs = tree.heads.iter().zip(&tree.deprels);
             for (w, (&h, &d)) in doc.words[start..end].iter_mut().zip(arcs) {
                 w.head = h as u32;
-                w.deprel = d.into();
+                w.deprel = parser.shared_label(d);
             }
             start = end;
         }

@@ -44,6 +44,7 @@
 
 use crate::error::{Error, Result};
 use crate::ml::perceptron::{feature, prefetch, Trainer};
+use crate::shared::SharedStrs;
 use std::io::{Read, Write};
 
 const MAGIC: &[u8; 4] = b"DLDP";
@@ -97,6 +98,21 @@ pub struct Parser {
     trans: Transitions,
     labeller: Labeller,
     root: Option<usize>,
+    /// The relations the parser gives (its labels, `root` and `dep`), each
+    /// stored once: every word gets a clone ([`Parser::shared_label`]).
+    shared_labels: SharedStrs,
+}
+
+/// The relations [`Parser::parse`] can give: the labeller's labels, and
+/// the fallbacks `root` and `dep`.
+fn shared_labels(labeller: &Labeller) -> SharedStrs {
+    SharedStrs::new(
+        labeller
+            .labels
+            .iter()
+            .map(String::as_str)
+            .chain([ROOT_LABEL, "dep"]),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1332,6 +1348,12 @@ impl Parser {
         &self.labeller.labels
     }
 
+    /// The shared copy of `label` (one of [`Parse::deprels`]), for a word
+    /// to hold without a string of its own.
+    pub fn shared_label(&self, label: &str) -> std::sync::Arc<str> {
+        self.shared_labels.get(label)
+    }
+
     fn system(&self) -> System {
         System { root: self.root }
     }
@@ -1621,6 +1643,7 @@ impl Parser {
         });
         Parser {
             trans,
+            shared_labels: shared_labels(&labeller),
             labeller,
             root,
         }
@@ -1715,6 +1738,7 @@ impl Parser {
         let root = labeller.labels.iter().position(|l| l == ROOT_LABEL);
         Ok(Parser {
             trans,
+            shared_labels: shared_labels(&labeller),
             labeller,
             root,
         })

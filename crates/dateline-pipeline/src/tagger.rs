@@ -131,6 +131,10 @@ pub struct Tagger {
     model: Model,
     /// [`hash_str`] of each class name.
     class_hashes: Vec<u64>,
+    /// The tags as shared strings, by tag number ([`Tagged::tag_ids`]: the
+    /// classes, then "<s>", then "X"): every word gets a clone
+    /// ([`Tagger::shared_tag`]), found by number without hashing.
+    tag_strs: Vec<Arc<str>>,
     /// Lower-cased token → lower-cased words.
     mwt: FxHashMap<String, Vec<String>>,
     /// Clitics split off any token that ends with them, longest first:
@@ -584,6 +588,17 @@ fn fold(models: &[Model], general: &[u64], augmented: bool) -> Result<Model> {
 }
 
 impl Tagger {
+    /// The shared copy of `tag` (one of [`Tagged::tags`], numbered
+    /// `tag_id` in [`Tagged::tag_ids`]), for a word to hold without a
+    /// string of its own. A tag that is not this tagger's number `tag_id`
+    /// gets an `Arc` of its own (same value).
+    pub fn shared_tag(&self, tag_id: usize, tag: &str) -> Arc<str> {
+        match self.tag_strs.get(tag_id) {
+            Some(s) if **s == *tag => Arc::clone(s),
+            _ => Arc::from(tag),
+        }
+    }
+
     /// Tags `words` (syntactic words, already expanded).
     pub fn tag(&self, words: &[&str]) -> Vec<&str> {
         self.analyse(words).tags
@@ -1212,9 +1227,17 @@ impl Tagger {
             .flat_map(|&p1| tag_h.iter().map(move |&p2| (p1, p2)))
             .map(|(p1, p2)| model.row(feature2_h(16, p1, p2)))
             .collect();
+        let tag_strs = model
+            .classes
+            .iter()
+            .map(String::as_str)
+            .chain(["<s>", "X"])
+            .map(Arc::from)
+            .collect();
         Tagger {
             model,
             class_hashes,
+            tag_strs,
             mwt,
             clitics,
             neg_stems,

@@ -16,6 +16,7 @@ use crate::ml::word::Hashes;
 use crate::tagger::{Tagged, Tagger};
 use dateline_core::{Diagnostic, Doc, Layer, Stage, Word};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 const TAGGER_ES: &[u8] = include_bytes!("../../../models/tagger-es.bin.gz");
 const TAGGER_EN: &[u8] = include_bytes!("../../../models/tagger-en.bin.gz");
@@ -52,6 +53,27 @@ impl LangModels {
 pub struct Tags {
     es: LangModels,
     en: LangModels,
+    /// What words hold before (or without) a model's answer, shared by all
+    /// of them: `dep` (until the parser runs), and for untagged words `X`
+    /// and no features.
+    fixed: Fixed,
+}
+
+/// The fixed values of [`Tags::fixed`].
+struct Fixed {
+    dep: Arc<str>,
+    x: Arc<str>,
+    empty: Arc<str>,
+}
+
+impl Fixed {
+    fn new() -> Fixed {
+        Fixed {
+            dep: "dep".into(),
+            x: "X".into(),
+            empty: "".into(),
+        }
+    }
 }
 
 impl Tags {
@@ -67,7 +89,11 @@ impl Tags {
             Ok(r) => r?,
             Err(_) => LangModels::builtin("en")?,
         };
-        Ok(Tags { es: es?, en })
+        Ok(Tags {
+            es: es?,
+            en,
+            fixed: Fixed::new(),
+        })
     }
 
     fn models(&self, lang: &str) -> Option<&LangModels> {
@@ -158,18 +184,18 @@ impl Stage for Tags {
             match models {
                 Some(m) => {
                     let t = tagged.unwrap_or_else(|| m.tagger.analyse(&refs));
-                    tag_sentence(m, t, &refs, &owners, &mut words)
+                    tag_sentence(m, t, &refs, &owners, &self.fixed.dep, &mut words)
                 }
                 None => {
                     for (form, &(token, multi)) in refs.iter().zip(&owners) {
                         words.push(Word {
                             token,
                             form: multi.then(|| (*form).into()),
-                            upos: "X".into(),
+                            upos: Arc::clone(&self.fixed.x),
                             lemma: form.to_lowercase().into(),
-                            feats: "".into(),
+                            feats: Arc::clone(&self.fixed.empty),
                             head: 0,
-                            deprel: "dep".into(),
+                            deprel: Arc::clone(&self.fixed.dep),
                         });
                     }
                 }
@@ -183,26 +209,31 @@ impl Stage for Tags {
 thread_local! {
     /// Lemmas already found, per tagger (`Tagged::forms_key`: tagger id,
     /// then the generation of its form cache): by form number, (tag
-    /// number, lemma) pairs.
+    /// number, lemma) pairs. Each lemma is stored once per thread and
+    /// handed to its words as clones.
     #[allow(clippy::type_complexity)]
-    static LEMMAS: std::cell::RefCell<Vec<(u64, (u64, Vec<Vec<(usize, Box<str>)>>))>> =
+    static LEMMAS: std::cell::RefCell<Vec<(u64, (u64, Vec<Vec<(usize, Arc<str>)>>))>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Tags, lemmas and features of one sentence's words (`refs`, owned by the
-/// tokens in `owners`), appended to `out`. The lemmatiser and the feature
-/// tagger reuse what the tagger computed of each word (lower-cased form,
-/// hashes of its suffixes, hashes of the tags).
+/// tokens in `owners`), appended to `out`, with relation `dep` (until the
+/// parser runs). The lemmatiser and the feature tagger reuse what the
+/// tagger computed of each word (lower-cased form, hashes of its suffixes,
+/// hashes of the tags). Tags, lemmas, features and `dep` are clones of
+/// shared strings (the models' and the lemma memory's): no string is
+/// allocated per word.
 fn tag_sentence(
     m: &LangModels,
     t: Tagged<'_>,
     refs: &[&str],
     owners: &[(u32, bool)],
+    dep: &Arc<str>,
     out: &mut Vec<Word>,
 ) {
     // a lemma depends on the form and the UPOS only: remembered per form
     // (the tagger's form numbers) and thread
-    let lemmas: Vec<Box<str>> = LEMMAS.with(|memos| {
+    let lemmas: Vec<Arc<str>> = LEMMAS.with(|memos| {
         crate::ml::with_model_cache(memos, t.forms_key.0, |(generation, memo)| {
             // form numbers are valid for one generation of the tagger's cache
             if *generation != t.forms_key.1 {
@@ -241,9 +272,9 @@ fn tag_sentence(
                         .and_then(|id| memo.get(id))
                         .and_then(|pairs| pairs.iter().find(|(u, _)| *u == tag_id));
                     if let Some((_, l)) = known {
-                        return l.clone();
+                        return Arc::clone(l);
                     }
-                    let l: Box<str> = m
+                    let l: Arc<str> = m
                         .lemmatizer
                         .lemma_with(form, t.lower(i), t.hashes.get(i), tag, tag_h)
                         .into();
@@ -252,7 +283,7 @@ fn tag_sentence(
                             memo.resize_with(id + 1, Vec::new);
                         }
                         if let Some(pairs) = memo.get_mut(id) {
-                            pairs.push((tag_id, l.clone()));
+                            pairs.push((tag_id, Arc::clone(&l)));
                         }
                     }
                     l
@@ -310,20 +341,22 @@ fn tag_sentence(
         lemmas: &lower_lemmas,
         ids: Some((&ids, t.forms_key)),
     });
-    for (((form, &(token, multi)), tag), (lemma, feats)) in refs
+    for (i, (((form, &(token, multi)), tag), (lemma, feats))) in refs
         .iter()
         .zip(owners)
         .zip(&t.tags)
         .zip(lemmas.into_iter().zip(feats))
+        .enumerate()
     {
+        let tag_id = t.tag_ids.get(i).copied().unwrap_or(usize::MAX);
         out.push(Word {
             token,
             form: multi.then(|| (*form).into()),
-            upos: (*tag).into(),
+            upos: m.tagger.shared_tag(tag_id, tag),
             lemma,
-            feats: feats.into(),
+            feats: Arc::clone(feats),
             head: 0,
-            deprel: "dep".into(),
+            deprel: Arc::clone(dep),
         });
     }
 }
@@ -380,6 +413,36 @@ mod tests {
             Some("Gender=Masc|Number=Plur".to_string())
         );
         assert_eq!(find(".").map(|g| g.3), Some(String::new()));
+    }
+
+    /// Words hold clones of shared strings, not strings of their own.
+    #[test]
+    fn words_share_their_tags_lemmas_and_features() {
+        let tags = match Tags::new() {
+            Ok(t) => t,
+            Err(e) => panic!("models: {e}"),
+        };
+        let sentences = crate::text::Sentences::new();
+        let mut doc = Doc::from_raw(RawDoc {
+            body: "Los soldados llegaron. Los soldados volvieron.".into(),
+            ..RawDoc::default()
+        });
+        doc.text = doc.raw.clone();
+        doc.lang = Some("es".into());
+        sentences.process(&mut doc);
+        tags.process(&mut doc);
+        let at: Vec<usize> = (0..doc.words.len())
+            .filter(|&i| doc.word_form(i) == "soldados")
+            .collect();
+        let [a, b] = at.as_slice() else {
+            panic!("{:?}", doc.words);
+        };
+        let (a, b) = (&doc.words[*a], &doc.words[*b]);
+        assert_eq!(&*a.upos, "NOUN");
+        assert!(Arc::ptr_eq(&a.upos, &b.upos));
+        assert!(Arc::ptr_eq(&a.lemma, &b.lemma));
+        assert!(Arc::ptr_eq(&a.feats, &b.feats));
+        assert!(Arc::ptr_eq(&a.deprel, &b.deprel));
     }
 
     #[test]
