@@ -12,7 +12,9 @@
 
 use crate::kb::{norm, Kb, Kind};
 use crate::lexicon::Lexicon;
-use crate::ml::perceptron::{feature, feature2, feature2_h, feature_h, hash_str, Model, Row};
+use crate::ml::perceptron::{
+    feature, feature2, feature2_h, feature_h, hash_str, prefetch, Model, Row,
+};
 use crate::ml::word::{prefix, suffix};
 
 /// What the feature extractor may consult.
@@ -43,9 +45,14 @@ pub const F_NAMES: u32 = 64;
 
 /// The names of the training data with their types, stored as hashes of
 /// their lower-cased words (no text of the data is kept).
+///
+/// The keys are hashes already, so the map hashes them with the cheap Fx
+/// hash rather than the default SipHash (every capitalised word of a tagged
+/// sentence looks up several lengths); nothing depends on its order
+/// ([`NameList::entries`] sorts).
 #[derive(Default, Clone, Debug, PartialEq)]
 pub struct NameList {
-    map: std::collections::HashMap<u64, u8>,
+    map: rustc_hash::FxHashMap<u64, u8>,
     max_len: usize,
 }
 
@@ -724,6 +731,29 @@ impl FormCache {
     /// The lower-cased form of index `k` ("" for an unknown index).
     pub(crate) fn lower(&self, k: usize) -> &str {
         self.infos.get(k).map(|x| x.lower.as_str()).unwrap_or("")
+    }
+
+    /// Hints the loads [`FormCache::scores`] will make for the features
+    /// `feats` of a word whose form has index `k`: the table slots of the
+    /// features it will look up (those past the form's own prefix, and the
+    /// prefix too while the form's sum is not kept) and the form's kept
+    /// sum. The weight table is far larger than the CPU caches, so a
+    /// sentence's look-ups hinted before any is made overlap their waits for
+    /// memory instead of taking them one after another. A hint only: no
+    /// effect on any result.
+    pub(crate) fn prefetch(&self, k: usize, feats: &[u64], model: &Model, t: usize) {
+        let scored = self.stride == t && self.scored.get(k).copied().unwrap_or(false);
+        let look = if scored && feats.len() >= OWN_PREFIX {
+            if let Some(sum) = self.own_scores.get(k * t) {
+                prefetch(sum);
+            }
+            &feats[OWN_PREFIX..]
+        } else {
+            feats
+        };
+        for &f in look {
+            model.prefetch(f);
+        }
     }
 
     /// `model.scores(feats, out)`, bit for bit, for the features `feats` of

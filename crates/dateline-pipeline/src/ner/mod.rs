@@ -290,6 +290,11 @@ impl Ner {
             // per form (the same sums as `Model::scores`)
             let mut em = vec![0.0f32; feats.len() * t];
             if t > 0 && ids.len() == feats.len() {
+                // every look-up of the sentence hinted first, so that their
+                // waits for memory overlap (see `FormCache::prefetch`)
+                for (f, &k) in feats.iter().zip(&ids) {
+                    cache.prefetch(k, f, &self.model, t);
+                }
                 for ((f, &k), row) in feats.iter().zip(&ids).zip(em.chunks_exact_mut(t)) {
                     cache.scores(k, f, &self.model, row);
                 }
