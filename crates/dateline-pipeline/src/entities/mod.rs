@@ -946,7 +946,7 @@ fn find_acronyms(text: &str, toks: &[norm::Tok]) -> Vec<Acronym> {
             continue;
         }
         out.push(Acronym {
-            acr: t.cased.clone(),
+            acr: t.cased.to_string(),
             long: (toks[f].start, toks[last].end),
         });
     }
@@ -970,7 +970,7 @@ fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
             }
             for t in [caps[0], caps[caps.len() - 1]] {
                 if t.folded.chars().count() >= 3 {
-                    let v = index.entry(t.folded.clone()).or_default();
+                    let v = index.entry(t.folded.to_string()).or_default();
                     if !v.contains(&i) {
                         v.push(i);
                     }
@@ -982,7 +982,7 @@ fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
         if !t.cap || t.upper {
             continue;
         }
-        if let Some(v) = index.get(&t.folded) {
+        if let Some(v) = index.get(t.folded.as_str()) {
             if v.len() == 1 {
                 st.mention(v[0], text, t.start, t.end);
             }
