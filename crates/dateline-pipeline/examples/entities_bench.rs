@@ -18,15 +18,10 @@ use dateline_pipeline::{
 use std::hash::Hasher;
 
 mod common;
-use common::{cpu_ns, median, read_articles};
+use common::{cpu_ns, dir_and_runs, median, read_articles};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(dir) = args.first() else {
-        eprintln!("usage: entities_bench DIR [RUNS]");
-        std::process::exit(2);
-    };
-    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let (dir, runs) = dir_and_runs("entities_bench");
     let (clean, tags, time, quantities, events) = match (
         Clean::new(),
         Tags::new(),
@@ -42,7 +37,7 @@ fn main() {
     };
     let sentences = Sentences::new();
     let parse = Parse::new();
-    let raws = read_articles(dir);
+    let raws = read_articles(&dir);
     const NAMES: [&str; 9] = [
         "clean",
         "language",

@@ -13,15 +13,10 @@ use dateline_pipeline::{clean::Clean, lang::Language, time::Time};
 use std::hash::Hasher;
 
 mod common;
-use common::{cpu_ns, median, read_articles};
+use common::{cpu_ns, dir_and_runs, median, read_articles};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(dir) = args.first() else {
-        eprintln!("usage: stages_bench DIR [RUNS]");
-        std::process::exit(2);
-    };
-    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let (dir, runs) = dir_and_runs("stages_bench");
     let (clean, time) = match (Clean::new(), Time::new()) {
         (Ok(c), Ok(t)) => (c, t),
         (Err(e), _) | (_, Err(e)) => {
@@ -29,7 +24,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let raws = read_articles(dir);
+    let raws = read_articles(&dir);
     let (mut clean_ms, mut lang_ms, mut time_ms) = (Vec::new(), Vec::new(), Vec::new());
     let mut sum = 0u64;
     for run in 0..runs {

@@ -12,15 +12,10 @@ use dateline_pipeline::{clean::Clean, lang::Language, tags::Tags, text::Sentence
 use std::hash::Hasher;
 
 mod common;
-use common::{cpu_ns, median, read_articles};
+use common::{cpu_ns, dir_and_runs, median, read_articles};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(dir) = args.first() else {
-        eprintln!("usage: tags_bench DIR [RUNS]");
-        std::process::exit(2);
-    };
-    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let (dir, runs) = dir_and_runs("tags_bench");
     let (clean, tags) = match (Clean::new(), Tags::new()) {
         (Ok(c), Ok(t)) => (c, t),
         (Err(e), _) | (_, Err(e)) => {
@@ -31,7 +26,7 @@ fn main() {
     let sentences = Sentences::new();
     // the documents as the language stage receives them
     let mut docs: Vec<Doc> = Vec::new();
-    for raw in read_articles(dir) {
+    for raw in read_articles(&dir) {
         let mut doc = Doc::from_raw(raw);
         clean.process(&mut doc);
         docs.push(doc);

@@ -14,6 +14,18 @@ pub fn cpu_ns() -> u64 {
         .unwrap_or(0)
 }
 
+/// The bench's arguments `DIR [RUNS]` (RUNS default 5); exits with the
+/// usage line when DIR is missing.
+pub fn dir_and_runs(name: &str) -> (String, usize) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(dir) = args.first() else {
+        eprintln!("usage: {name} DIR [RUNS]");
+        std::process::exit(2);
+    };
+    let runs = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    (dir.clone(), runs)
+}
+
 pub fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs.get(xs.len() / 2).copied().unwrap_or(0.0)
