@@ -986,7 +986,7 @@ impl Tagger {
             };
             let plain = strip_acute(base);
             let is_verb =
-                |lemma: &str| lemma.ends_with('r') && lex.lemma_forms(lemma) >= VERB_MIN_FORMS;
+                |lemma: &str| lemma.ends_with('r') && lex.verb_forms(lemma) >= VERB_MIN_FORMS;
             // "mover", "dár" (dar), "reír"
             if ["ar", "er", "ir"].iter().any(|e| plain.ends_with(e))
                 && (is_verb(&plain) || is_verb(base))
