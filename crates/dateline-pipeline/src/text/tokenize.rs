@@ -61,6 +61,9 @@ pub struct Abbrevs {
     /// Lower-cased, without the final period.
     titles: HashSet<String>,
     others: HashSet<String>,
+    /// As written (class `cased`): abbreviations that are also common
+    /// lower-case words ("Sat." but "he sat.", "Sun." but "the sun.").
+    cased: HashSet<String>,
     /// English prefixes that keep a hyphenated word whole.
     prefixes: HashSet<String>,
     /// English suffixes that keep a hyphenated word whole.
@@ -98,6 +101,10 @@ impl Abbrevs {
         {
             let cols: Vec<&str> = line.split('\t').collect();
             if let [_lang, class, w] = cols[..] {
+                if class == "cased" {
+                    a.cased.insert(w.to_string());
+                    continue;
+                }
                 let w = w.to_lowercase();
                 match class {
                     "title" => a.titles.insert(w),
@@ -119,7 +126,7 @@ impl Abbrevs {
             return false;
         }
         let low = stem.to_lowercase();
-        if self.titles.contains(&low) || self.others.contains(&low) {
+        if self.titles.contains(&low) || self.others.contains(&low) || self.cased.contains(stem) {
             return true;
         }
         letter_dots(word)
@@ -657,6 +664,20 @@ fn inner(text: &str, a: usize, b: usize, lang: Lang, abbrevs: &Abbrevs, out: &mu
                 continue;
             }
         }
+        // English: an abbreviation glued to the capitalised word after it
+        // ("Inc.One", "J.Aron", "P.O.Box": two tokens in EWT)
+        if en && c == '.' && prev.is_some_and(char::is_alphabetic) {
+            let rest = w.get(i + 1..).unwrap_or("");
+            let word_after = rest.chars().next().is_some_and(char::is_uppercase)
+                && rest.chars().any(char::is_lowercase)
+                && rest.chars().all(char::is_alphabetic);
+            if word_after && abbrevs.keeps_period(text.get(last..a + i + 1).unwrap_or("")) {
+                push(out, last, a + i + 1);
+                last = a + i + 1;
+                k += 1;
+                continue;
+            }
+        }
         let split = match c {
             ',' | ';' => {
                 // keep 1,5 and 1.000,50
@@ -1020,6 +1041,13 @@ mod tests {
         assert_eq!(
             en("amendment/anti-gay on Sat. you said"),
             ["amendment", "/", "anti-gay", "on", "Sat.", "you", "said"]
+        );
+        // ... written as such: "sat." is a verb with its period
+        assert_eq!(en("he sat. and"), ["he", "sat", ".", "and"]);
+        // an abbreviation glued to the next word; acronyms and domains stay
+        assert_eq!(
+            en("Inc.One J.Aron P.O.Box U.S.A e.g. Co.right"),
+            ["Inc.", "One", "J.", "Aron", "P.O.", "Box", "U.S.A", "e.g.", "Co.right"]
         );
         // slashes, leading and trailing marks
         assert_eq!(
