@@ -958,15 +958,15 @@ impl Tagger {
             |w: &str, c: &str| (w.len() > c.len() + 1 && w.ends_with(c)).then(|| w.len() - c.len());
         let mut candidates: Vec<[usize; 2]> = Vec::new();
         for c1 in ENCLITICS {
-            let Some(first) = cut(&low, c1) else {
+            let Some((first, rest)) = cut(&low, c1).and_then(|k| Some((k, low.get(..k)?))) else {
                 continue;
             };
-            let rest = &low[..first];
             if shaped(rest) {
                 candidates.push([first, first]);
             }
             for c2 in ENCLITICS {
-                if let Some(second) = cut(rest, c2).filter(|&k| shaped(&rest[..k])) {
+                let second = cut(rest, c2).filter(|&k| rest.get(..k).is_some_and(shaped));
+                if let Some(second) = second {
                     candidates.push([second, first]);
                 }
             }
