@@ -900,7 +900,7 @@ impl Tagger {
                     }
                 }
             }
-            if self.split_enclitics(token, out) {
+            if self.split_enclitics(token, low, out) {
                 return;
             }
             // a negation written without its apostrophe ("havent", "isnt"),
@@ -941,14 +941,19 @@ impl Tagger {
     /// without its acute accents, must be an infinitive or gerund of a verb
     /// the lexicon knows, or a form with a written accent that only the
     /// pronouns explain (imperatives, "únanse"). False when it is none.
-    fn split_enclitics<'s>(&'s self, token: &'s str, out: &mut Vec<Cow<'s, str>>) -> bool {
+    /// `low` is `token` lower-cased (as [`Tagger::expand_into`] has it).
+    fn split_enclitics<'s>(
+        &'s self,
+        token: &'s str,
+        low: &str,
+        out: &mut Vec<Cow<'s, str>>,
+    ) -> bool {
         let Some(lex) = self.lexicon.as_deref() else {
             return false;
         };
         if !self.enclitics || !token.chars().all(char::is_alphabetic) {
             return false;
         }
-        let low = lowercase(token);
         // where one or two pronouns could come off, keeping only the cuts
         // whose remainder has a verb's shape (an infinitive's -r, a
         // gerund's -ndo, an accent that only the pronouns explain): most
@@ -958,7 +963,7 @@ impl Tagger {
             |w: &str, c: &str| (w.len() > c.len() + 1 && w.ends_with(c)).then(|| w.len() - c.len());
         let mut candidates: Vec<[usize; 2]> = Vec::new();
         for c1 in ENCLITICS {
-            let Some((first, rest)) = cut(&low, c1).and_then(|k| Some((k, low.get(..k)?))) else {
+            let Some((first, rest)) = cut(low, c1).and_then(|k| Some((k, low.get(..k)?))) else {
                 continue;
             };
             if shaped(rest) {
@@ -977,7 +982,7 @@ impl Tagger {
         // a form the lexicon lemmatises is an inflected word of its own
         // ("mentirosos" → mentiroso, not mentir + os + os); verb forms with
         // pronouns attached have no lookup lemma
-        if lex.get_exact(&low).is_some_and(|e| !e.lemma.is_empty()) {
+        if lex.get_exact(low).is_some_and(|e| !e.lemma.is_empty()) {
             return false;
         }
         let verb = |cut: usize| -> bool {

@@ -312,15 +312,6 @@ fn fold(s: &str) -> Cow<'_, str> {
     Cow::Owned(crate::kb::norm::normalize(s))
 }
 
-/// `s` lower-cased, borrowed when it has no capitals.
-fn lower(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_uppercase) {
-        Cow::Owned(s.to_lowercase())
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
 /// The words of `doc` as the event rules read them; they borrow from the
 /// document what needs no folding (most words of news are lower case).
 fn words(doc: &Doc) -> Vec<W<'_>> {
@@ -342,7 +333,7 @@ fn words(doc: &Doc) -> Vec<W<'_>> {
             sent: t.sent,
             lemma: fold(&w.lemma),
             form: fold(doc.word_form(i)),
-            lower: lower(doc.word_form(i)),
+            lower: crate::ml::word::lowercase(doc.word_form(i)),
             upos: &w.upos,
             head,
             deprel: &w.deprel,
