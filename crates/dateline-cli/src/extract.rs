@@ -145,6 +145,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let t_build = std::time::Instant::now();
     let pipeline = dateline_pipeline::pipeline_with_kb_extra(&args.kb_extra)
         .context("building the pipeline")?;
+    crate::alloc_after_load();
     if args.profile {
         eprintln!(
             "pipeline built in {:.0} ms",
