@@ -113,3 +113,15 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The option index is mimalloc v3's `purge_delay` (default 1000 ms):
+    /// a libmimalloc-sys update that moves the enum fails here.
+    #[test]
+    fn purge_delay_option_index() {
+        // SAFETY: reads one option
+        let v = unsafe { libmimalloc_sys::mi_option_get(super::MI_PURGE_DELAY) };
+        assert_eq!(v, 1000);
+    }
+}
