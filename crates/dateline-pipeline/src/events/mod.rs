@@ -165,6 +165,11 @@ const LIGHT_VERBS: &[&str] = &[
     "planear",
     "ordenar",
     "autorizar",
+    "aceptar",
+    "firmar",
+    "pactar",
+    "alcanzar",
+    "sellar",
     "hold",
     "conduct",
     "stage",
@@ -186,6 +191,9 @@ const LIGHT_VERBS: &[&str] = &[
     "order",
     "authorize",
     "authorise",
+    "accept",
+    "sign",
+    "seal",
 ];
 /// Stems of irregular light verbs, matched on the form (the lemmatiser
 /// misses some: "mantuvieron").
@@ -497,6 +505,16 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
                 *u = true;
             }
             let nominal = !matches!(ws[k].upos, "VERB" | "AUX");
+            // a noun inside a time expression names the time ("in March
+            // 2001"), not an event
+            if nominal
+                && doc
+                    .timexes
+                    .iter()
+                    .any(|t| t.span.start() <= ws[k].start && ws[k].end <= t.span.end())
+            {
+                continue;
+            }
             let c = build(
                 doc,
                 &ws,
@@ -1348,13 +1366,26 @@ fn build(
         }
         cs -= 1;
     }
-    // "que" after a noun is relative; after a verb it opens a complement
+    // "que" after a noun is relative; after a verb, also over a time
+    // expression ("anunció este martes que ..."), it opens a complement
+    let in_timex = |w: &W| {
+        doc.timexes
+            .iter()
+            .any(|t| t.span.start() <= w.start && w.end <= t.span.end())
+    };
+    let after_verb = |q: usize| {
+        let mut j = q;
+        while j > a && in_timex(&ws[j - 1]) {
+            j -= 1;
+        }
+        j > a && matches!(ws[j - 1].upos, "VERB" | "AUX")
+    };
     let relative = cs > a
         && matches!(
             &*ws[cs - 1].form,
             "que" | "quien" | "quienes" | "which" | "who"
         )
-        && !(cs >= a + 2 && matches!(ws[cs - 2].upos, "VERB" | "AUX"));
+        && !after_verb(cs - 1);
     let mut ce = end;
     while ce < b {
         let w = &ws[ce];

@@ -402,3 +402,35 @@ fn possessive_noun_trigger_takes_the_subject() {
     codes.sort();
     assert_eq!(codes, vec!["AUS".to_string(), "JPN".to_string()]);
 }
+
+#[test]
+fn parties_accepting_a_ceasefire_are_its_actors_also_in_a_reported_clause() {
+    // "aceptar" frames the noun trigger like a light verb, and the "que"
+    // after the time expression opens the complement of "anunció", not a
+    // relative clause on "martes"
+    for body in [
+        "Irán e Israel aceptan un alto el fuego tras doce días de guerra.",
+        "El presidente de Estados Unidos, Donald Trump, anunció este martes que Irán e Israel aceptaron un alto el fuego total.",
+    ] {
+        let d = run("2025-06-24", body);
+        let e = d
+            .events
+            .iter()
+            .find(|e| e.cameo.as_deref() == Some("0871"))
+            .unwrap_or_else(|| panic!("ceasefire in {body}"));
+        assert_eq!(e.actor.code.as_deref(), Some("IRN"), "{body}");
+        let with: Vec<_> = e.actor.with.iter().filter_map(|p| p.code.as_deref()).collect();
+        assert_eq!(with, ["ISR"], "{body}");
+    }
+}
+
+#[test]
+fn a_month_name_is_no_march() {
+    let d = run(
+        "2005-02-10",
+        "The first flight is scheduled in early March. Thousands of workers will march to the parliament on Friday.",
+    );
+    let protests: Vec<_> = d.events.iter().filter(|e| e.etype == "PROTEST").collect();
+    assert_eq!(protests.len(), 1, "{:?}", d.events);
+    assert!(d.text[protests[0].trigger.start()..protests[0].trigger.end()].eq("march"));
+}
