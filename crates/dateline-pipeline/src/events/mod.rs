@@ -1609,7 +1609,7 @@ fn build(
             matches!(
                 p,
                 "a" | "al" | "con" | "hacia" | "to" | "with" | "on" | "de" | "del" | "of" | "sobre"
-            ) || conflict && matches!(p, "contra" | "against")
+            ) || conflict && matches!(p, "contra" | "against" | "into" | "at")
         });
         if ok && !passive && recipient.is_empty() {
             push(&mut recipient, m.ent);

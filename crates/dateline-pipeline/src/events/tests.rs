@@ -434,3 +434,32 @@ fn a_month_name_is_no_march() {
     assert_eq!(protests.len(), 1, "{:?}", d.events);
     assert!(d.text[protests[0].trigger.start()..protests[0].trigger.end()].eq("march"));
 }
+
+#[test]
+fn missiles_launched_at_a_target_are_an_aerial_attack() {
+    let d = run(
+        "2025-06-24",
+        "La Guardia Revolucionaria lanzó dos misiles contra una base en Catar. La policía arrojó granadas de gases lacrimógenos.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.cameo.as_deref() == Some("195"))
+        .expect("aerial attack");
+    assert_eq!(e.recipient.code.as_deref(), Some("QAT"));
+    // tear-gas grenades are no missiles
+    assert_eq!(
+        d.events
+            .iter()
+            .filter(|e| e.cameo.as_deref() == Some("195"))
+            .count(),
+        1
+    );
+    let d = run("2025-06-24", "Hamas launched rockets into Israel.");
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.cameo.as_deref() == Some("195"))
+        .expect("aerial attack, en");
+    assert_eq!(e.recipient.code.as_deref(), Some("ISR"));
+}
