@@ -413,9 +413,12 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     // 5. short forms of people already named ("Putin", "Kim")
     short_forms(text, &toks, &mut st);
 
-    // 6. NER names the KB does not know
+    // 6. NER names the KB does not know, and their short forms ("José
+    // Jerí" ... "Jerí lamentó")
     if let Some(ner) = ner {
         ner_mentions(kb, ner, doc, &date, &mut st);
+        merge_short_people(&mut st);
+        short_forms(text, &toks, &mut st);
     }
 
     // 7. "el ruso": the person of that country most mentioned
@@ -986,6 +989,49 @@ fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
             if v.len() == 1 {
                 st.mention(v[0], text, t.start, t.end);
             }
+        }
+    }
+}
+
+/// A one-word person the tagger found on its own ("Jerí") joins the one
+/// person of the document whose full name begins or ends with that word.
+fn merge_short_people(st: &mut State) {
+    let cap_words = |name: &str| -> Vec<String> {
+        norm::tokens(name)
+            .iter()
+            .filter(|t| t.cap)
+            .map(|t| t.folded.to_string())
+            .collect()
+    };
+    for j in 0..st.builders.len() {
+        let b = &st.builders[j];
+        if b.etype != "PER" || b.kb.is_some() || b.mentions.is_empty() {
+            continue;
+        }
+        let words = cap_words(&b.name);
+        let [word] = words.as_slice() else {
+            continue;
+        };
+        if word.chars().count() < 3 {
+            continue;
+        }
+        let full: Vec<usize> = (0..st.builders.len())
+            .filter(|&i| {
+                let c = &st.builders[i];
+                if i == j || c.etype != "PER" || c.mentions.is_empty() {
+                    return false;
+                }
+                let w = cap_words(&c.name);
+                w.len() >= 2 && (w.first() == Some(word) || w.last() == Some(word))
+            })
+            .collect();
+        if let [i] = full.as_slice() {
+            let moved = std::mem::take(&mut st.builders[j].mentions);
+            let b = &mut st.builders[*i];
+            b.first = b
+                .first
+                .min(moved.iter().map(|m| m.start()).min().unwrap_or(usize::MAX));
+            b.mentions.extend(moved);
         }
     }
 }

@@ -206,3 +206,18 @@ fn the_regime_is_the_government_of_the_leader_named_before() {
         d.entities
     );
 }
+
+#[test]
+fn short_forms_of_people_only_the_tagger_found() {
+    // neither person is in the KB: the surname alone joins the full name,
+    // whether the tagger finds it on its own or not
+    let d = run(
+        "2025-10-16",
+        "Miles de jóvenes exigieron la renuncia del presidente José Jerí. Jerí lamentó la muerte. La ministra Ana Pérez Lozano habló después. Según Lozano, no hubo víctimas.",
+    );
+    assert_eq!(mentions(&d, "José Jerí"), ["José Jerí", "Jerí"]);
+    assert!(d
+        .entities
+        .iter()
+        .all(|e| e.name != "Jerí" && e.name != "Lozano"));
+}

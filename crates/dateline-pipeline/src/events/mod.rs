@@ -1380,11 +1380,21 @@ fn build(
         }
         j > a && matches!(ws[j - 1].upos, "VERB" | "AUX")
     };
+    // a conjunction, adverb or preposition before it makes a compound
+    // conjunction ("mientras que", "ya que", "para que"), not a relative
+    let antecedent = |q: usize| {
+        q == a
+            || !matches!(
+                ws[q - 1].upos,
+                "CCONJ" | "SCONJ" | "ADV" | "ADP" | "VERB" | "AUX"
+            )
+    };
     let relative = cs > a
         && matches!(
             &*ws[cs - 1].form,
             "que" | "quien" | "quienes" | "which" | "who"
         )
+        && antecedent(cs - 1)
         && !after_verb(cs - 1);
     let mut ce = end;
     while ce < b {
@@ -1591,6 +1601,27 @@ fn build(
             }
             if actor.is_empty() && possessive && clause_start > sent_start {
                 actor = subject_of(sent_start, first_verb_of(sent_start));
+            }
+        }
+        // Spanish drops the subject of a reported clause that has the
+        // speaker's: "Jerí ... anunció que se reunirá el viernes" (the
+        // parse gives the verb no subject, and both verbs agree in number)
+        if actor.is_empty() && !en && !relative && cs > a && ws[cs - 1].form == "que" {
+            let mut g = cs - 1;
+            while g > a && in_timex(&ws[g - 1]) {
+                g -= 1;
+            }
+            let verb = head_verb.filter(|&h| !nominal || is_light(&ws[h]));
+            if let (Some(h), true) = (verb, g > a && matches!(ws[g - 1].upos, "VERB")) {
+                let g = g - 1;
+                // ("el viernes" read as a subject is a date)
+                let has_subject = sentence_of(ws, h).any(|c| {
+                    ws[c].head == Some(h) && ws[c].deprel.starts_with("nsubj") && !in_timex(&ws[c])
+                });
+                let plural = |w: &W| w.lower.ends_with('n');
+                if !has_subject && plural(&ws[h]) == plural(&ws[g]) {
+                    actor = subject_of(sent_start, ws[g].start);
+                }
             }
         }
     }
