@@ -463,3 +463,24 @@ fn missiles_launched_at_a_target_are_an_aerial_attack() {
         .expect("aerial attack, en");
     assert_eq!(e.recipient.code.as_deref(), Some("ISR"));
 }
+
+#[test]
+fn dropped_subjects_of_reported_clauses_and_compound_conjunctions() {
+    let d = run(
+        "2025-10-16",
+        "El presidente José Jerí asumió el cargo. Jerí lamentó la muerte y anunció que se reunirá el viernes con los estudiantes. La ONU pidió al Gobierno que investigue los hechos, mientras que Amnistía Internacional acusó a la policía de uso excesivo de la fuerza.",
+    );
+    let meet = d
+        .events
+        .iter()
+        .find(|e| e.etype == "CONSULT")
+        .expect("meeting");
+    assert_eq!(ent_name(&d, &meet.actor.entity), "José Jerí");
+    assert_eq!(meet.modality, "future");
+    let acc = d
+        .events
+        .iter()
+        .find(|e| e.etype == "ACCUSE")
+        .expect("accusation");
+    assert_eq!(acc.actor.code.as_deref(), Some("NGOHRIAMN"));
+}
