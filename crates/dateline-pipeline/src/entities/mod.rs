@@ -245,6 +245,10 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     // Polonia y Finlandia" names one person per country, on the date
     coordinated_roles(kb, text, &toks, &date, &mut st);
 
+    // 2b. "el Gobierno peruano", "el Gobierno de Perú", "the Peruvian
+    // government": the government of that country
+    governments(kb, text, &toks, &mut st);
+
     // 3. knowledge-base matches
     for m in kb.find_all_in(&toks) {
         let ents: Vec<&Entry> = m.entries.iter().filter_map(|&i| kb.entry(i)).collect();
@@ -989,6 +993,51 @@ fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
             if v.len() == 1 {
                 st.mention(v[0], text, t.start, t.end);
             }
+        }
+    }
+}
+
+/// "Gobierno"/"Ejecutivo"/"government" with a demonym or "de"/"of" and a
+/// country name a mention of that country's government.
+fn governments(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
+    for (ti, t) in toks.iter().enumerate() {
+        // "un ejecutivo peruano" is a businessman
+        let head = match t.folded.as_str() {
+            "gobierno" | "government" => true,
+            "ejecutivo" => t.cap,
+            _ => false,
+        };
+        if !head {
+            continue;
+        }
+        let en = t.folded == "government";
+        let demonym = |j: usize| {
+            toks.get(j)
+                .and_then(|d| kb.demonym(&d.folded))
+                .map(|(iso3, _, _)| iso3.to_string())
+        };
+        let of_country = || {
+            let of = toks.get(ti + 1)?;
+            if !matches!(of.folded.as_str(), "de" | "del" | "of") {
+                return None;
+            }
+            let (iso3, n) = country_at(kb, toks, ti + 2)?;
+            Some((iso3, t.start, toks.get(ti + 1 + n)?.end))
+        };
+        let found = if en {
+            ti.checked_sub(1)
+                .and_then(|p| Some((demonym(p)?, toks.get(p)?.start, t.end)))
+                .filter(|_| toks.get(ti - 1).is_some_and(|p| p.cap))
+                .or_else(of_country)
+        } else {
+            toks.get(ti + 1)
+                .filter(|d| !d.cap)
+                .and_then(|d| Some((demonym(ti + 1)?, t.start, d.end)))
+                .or_else(of_country)
+        };
+        if let Some((iso3, s, e)) = found {
+            let i = government_entity(kb, st, &iso3);
+            st.mention(i, text, s, e);
         }
     }
 }

@@ -221,3 +221,17 @@ fn short_forms_of_people_only_the_tagger_found() {
         .iter()
         .all(|e| e.name != "Jerí" && e.name != "Lozano"));
 }
+
+#[test]
+fn government_named_by_demonym_or_country() {
+    let d = run(
+        "2025-10-16",
+        "La ONU pidió al Gobierno peruano que investigue. El Gobierno de Chile calló. Un ejecutivo peruano habló.",
+    );
+    assert_eq!(mentions(&d, "Government of Peru"), ["Gobierno peruano"]);
+    assert_eq!(mentions(&d, "Government of Chile"), ["Gobierno de Chile"]);
+    // a businessman is no government
+    assert_eq!(mentions(&d, "Peru"), ["peruano"]);
+    let d = run("1987-03-10", "The Peruvian government rejected the plan.");
+    assert_eq!(mentions(&d, "Government of Peru"), ["Peruvian government"]);
+}
