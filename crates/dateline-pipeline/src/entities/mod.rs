@@ -1042,6 +1042,50 @@ fn governments(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
     }
 }
 
+/// Offices named by their portfolio: "el ministro del Interior", "la
+/// ministra de Defensa" name a person's office, not an entity "Interior".
+const OFFICE_HEADS: &[&str] = &[
+    "ministro",
+    "ministra",
+    "ministros",
+    "viceministro",
+    "viceministra",
+    "secretario",
+    "secretaria",
+    "consejero",
+    "consejera",
+    "minister",
+    "secretary",
+];
+
+/// The name at bytes `s..e` follows an office head and "de"/"del"/"of"
+/// ("ministro del Interior"). Acronyms, numbers and company suffixes make
+/// it a body of its own ("consejero de DKV", "secretary of Century
+/// Resources Inc").
+fn portfolio(text: &str, s: usize, e: usize) -> bool {
+    let name = text.get(s..e).unwrap_or("");
+    let own_body = name.split_whitespace().any(|w| {
+        w.chars().any(|c| c.is_ascii_digit())
+            || w.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && w.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase)
+            || matches!(
+                w.trim_end_matches('.'),
+                "Inc" | "Corp" | "Ltd" | "SA" | "S.A" | "Co"
+            )
+    });
+    if own_body {
+        return false;
+    }
+    let before = text.get(..s).unwrap_or("");
+    let mut words = before.split_whitespace().rev();
+    let (Some(prep), Some(head)) = (words.next(), words.next()) else {
+        return false;
+    };
+    matches!(prep, "de" | "del" | "of") && OFFICE_HEADS.contains(&head.to_lowercase().as_str())
+}
+
 /// A one-word person the tagger found on its own ("Jerí") joins the one
 /// person of the document whose full name begins or ends with that word.
 fn merge_short_people(st: &mut State) {
@@ -1142,7 +1186,7 @@ fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut S
             let Some((s, e)) = range(ws, we) else {
                 continue;
             };
-            if st.is_covered(s, e) {
+            if st.is_covered(s, e) || portfolio(text, s, e) {
                 continue;
             }
             let surface = &text[s..e];

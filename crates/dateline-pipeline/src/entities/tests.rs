@@ -235,3 +235,16 @@ fn government_named_by_demonym_or_country() {
     let d = run("1987-03-10", "The Peruvian government rejected the plan.");
     assert_eq!(mentions(&d, "Government of Peru"), ["Peruvian government"]);
 }
+
+#[test]
+fn portfolios_after_office_heads_are_no_entities() {
+    let d = run(
+        "2025-10-16",
+        "El ministro del Interior aseguró que no hubo heridos. La ministra de Defensa, Margarita Robles, viajó a Kiev. El consejero de DKV dimitió.",
+    );
+    assert!(d
+        .entities
+        .iter()
+        .all(|e| e.name != "Interior" && e.name != "Defensa"));
+    assert_eq!(mentions(&d, "Margarita Robles"), ["Margarita Robles"]);
+}
