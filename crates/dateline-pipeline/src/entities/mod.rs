@@ -808,14 +808,22 @@ fn person_entity(kb: &Kb, st: &mut State, e: &Entry, date: &str) -> usize {
             }),
             iso3,
             mentions: Vec::new(),
-            roles: held
-                .iter()
-                .map(|r| Role {
-                    role: r.title.clone(),
-                    country: (!r.iso3.is_empty()).then(|| r.iso3.clone()),
-                    text: None,
-                })
-                .collect(),
+            // one role per title and country (a president is head of
+            // state and of government)
+            roles: held.iter().fold(Vec::new(), |mut out: Vec<Role>, r| {
+                let country = (!r.iso3.is_empty()).then(|| r.iso3.clone());
+                if !out
+                    .iter()
+                    .any(|o| o.role == r.title && o.country == country)
+                {
+                    out.push(Role {
+                        role: r.title.clone(),
+                        country,
+                        text: None,
+                    });
+                }
+                out
+            }),
             first: usize::MAX,
         }
     })

@@ -248,3 +248,33 @@ fn portfolios_after_office_heads_are_no_entities() {
         .all(|e| e.name != "Interior" && e.name != "Defensa"));
     assert_eq!(mentions(&d, "Margarita Robles"), ["Margarita Robles"]);
 }
+
+#[test]
+fn offices_resolve_to_the_holder_on_the_article_date() {
+    let who = |date: &str, body: &str| -> Vec<String> {
+        run(date, body)
+            .entities
+            .iter()
+            .filter(|e| e.etype == "PER")
+            .map(|e| e.name.clone())
+            .collect()
+    };
+    let s = "El presidente peruano viajó a Lima.";
+    assert_eq!(who("2025-08-13", s), ["Dina Boluarte"]);
+    assert_eq!(who("2025-10-16", s), ["José Jerí"]);
+    let s = "El primer ministro japonés habló.";
+    assert_eq!(who("2025-08-13", s), ["Shigeru Ishiba"]);
+    assert_eq!(
+        who("2025-11-01", "La primera ministra japonesa habló."),
+        ["Sanae Takaichi"]
+    );
+    // a president is head of state and of government: one role
+    let d = run("2025-10-16", "El presidente peruano viajó a Lima.");
+    assert_eq!(
+        d.entities
+            .iter()
+            .find(|e| e.etype == "PER")
+            .map(|e| e.roles.len()),
+        Some(1)
+    );
+}
