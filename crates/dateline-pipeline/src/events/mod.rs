@@ -129,6 +129,38 @@ const DETERMINERS: &[&str] = &[
     "estas", "dicho", "dicha", "su", "sus", "aquel", "aquella", "the", "that", "this", "these",
     "those", "its", "their", "his", "her",
 ];
+/// Nouns of place before "de"/"of" and a place name (folded lemmas).
+const PLACE_NOUNS: &[&str] = &[
+    "centro",
+    "calle",
+    "plaza",
+    "ciudad",
+    "capital",
+    "barrio",
+    "region",
+    "provincia",
+    "norte",
+    "sur",
+    "este",
+    "oeste",
+    "afuera",
+    "periferia",
+    "puerto",
+    "frontera",
+    "zona",
+    "area",
+    "street",
+    "city",
+    "capital",
+    "centre",
+    "center",
+    "downtown",
+    "region",
+    "province",
+    "outskirts",
+    "streets",
+    "square",
+];
 const CLAUSE_WORDS: &[&str] = &[
     "que", "quien", "quienes", "cuando", "mientras", "aunque", "pero", "sino", "porque", "donde",
     "that", "which", "who", "while", "but", "because", "although", "whereas",
@@ -1453,13 +1485,21 @@ fn build(
         None
     }
     let governed = |m: &M| -> Option<String> { gov(ws, a, widx(m.start), preps, ments, 3) };
+    // "por el centro de Lima", "the streets of Lima": a place named after a
+    // noun of place is where it happened, not who it was aimed at
+    let after_place_noun = |m: &M| -> bool {
+        let i = widx(m.start);
+        i >= a + 2
+            && matches!(&*ws[i - 1].form, "de" | "del" | "of")
+            && PLACE_NOUNS.contains(&&*ws[i - 2].lemma)
+    };
     let is_location = |m: &M| -> bool {
         let e = doc.entities.get(m.ent);
         let loc = e.is_some_and(|e| e.etype == "LOC");
-        loc && matches!(
+        loc && (matches!(
             governed(m).as_deref(),
             Some("en" | "in" | "at" | "desde" | "from" | "near")
-        )
+        ) || after_place_noun(m))
     };
     let sent_start = ws[a].start;
     let clause_start = ws[cs].start;

@@ -484,3 +484,18 @@ fn dropped_subjects_of_reported_clauses_and_compound_conjunctions() {
         .expect("accusation");
     assert_eq!(acc.actor.code.as_deref(), Some("NGOHRIAMN"));
 }
+
+#[test]
+fn a_place_after_a_noun_of_place_is_where_not_whom() {
+    let d = run(
+        "2025-10-16",
+        "Miles de estudiantes protestaron en el centro de Lima contra el Gobierno peruano.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.etype == "PROTEST")
+        .expect("protest");
+    assert_eq!(e.recipient.code.as_deref(), Some("PERGOV"));
+    assert_eq!(e.location.as_deref(), Some("Lima"));
+}
