@@ -111,7 +111,9 @@ pub fn tagger(
     let lemmatizer = lemmatizer
         .map(|p| {
             crate::train::load_model(p, |b| {
-                dateline_pipeline::lemma::Lemmatizer::from_bytes(b, None)
+                // the lexicon as the tagging stage gives it: the fallback
+                // of forms no edit rule fits
+                dateline_pipeline::lemma::Lemmatizer::from_bytes(b, lexicon.clone())
             })
         })
         .transpose()?;

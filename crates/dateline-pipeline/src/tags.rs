@@ -42,8 +42,8 @@ impl LangModels {
         };
         let lexicon = Lexicon::builtin(lang)?;
         Ok(LangModels {
+            lemmatizer: Lemmatizer::from_bytes(l, Some(lexicon.clone()))?,
             tagger: Tagger::from_bytes(t, Some(lexicon))?,
-            lemmatizer: Lemmatizer::from_bytes(l, None)?,
             feats: FeatsTagger::from_bytes(f)?,
         })
     }
@@ -501,6 +501,18 @@ mod tests {
             "{forms:?}"
         );
         assert!(forms.windows(2).any(|w| w == ["its", "own"]), "{forms:?}");
+    }
+
+    #[test]
+    fn no_whole_word_rewrite_of_an_unseen_form() {
+        let es = match LangModels::builtin("es") {
+            Ok(m) => m,
+            Err(e) => panic!("models: {e}"),
+        };
+        // the rule learnt from "órdenes" -> "orden" would rewrite the whole
+        // of "jóvenes": the lexicon's lemma is taken instead
+        assert_eq!(es.lemmatizer.lemma("jóvenes", "NOUN"), "joven");
+        assert_eq!(es.lemmatizer.lemma("soldados", "NOUN"), "soldado");
     }
 
     #[test]
