@@ -302,6 +302,8 @@ const SPEECH_ES: &[&str] = &[
     "comunicar",
     "publicar",
     "destacar",
+    "negar",
+    "desmentir",
 ];
 /// Verbs that are events of their own ("acusó al Gobierno de ...") but
 /// only name the source when they close the sentence (", acusó la policía").
@@ -338,6 +340,8 @@ const SPEECH_EN: &[&str] = &[
     "confirmed",
     "add",
     "added",
+    "deny",
+    "denied",
 ];
 
 fn fold(s: &str) -> Cow<'_, str> {
@@ -1932,6 +1936,16 @@ fn modality(
     if group.iter().any(|w| NEGATION.contains(&&*w.form)) {
         return "negated";
     }
+    // the content of a denial: "negó que Teherán hubiera aceptado un
+    // acuerdo", "denied that it had fired"
+    let denied = ws[head].deprel == "ccomp"
+        && ws[head]
+            .head
+            .and_then(|g| ws.get(g))
+            .is_some_and(|g| matches!(&*g.lemma, "negar" | "desmentir" | "deny"));
+    if denied {
+        return "negated";
+    }
     let verbs: Vec<&&W> = group
         .iter()
         .filter(|w| matches!(w.upos, "VERB" | "AUX"))
@@ -2063,7 +2077,13 @@ fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> 
             if after_comma && to_end {
                 add(ws[i].start, np);
             }
-        } else if ws[i].upos == "VERB" && speech.contains(&&*ws[i].lemma) {
+        } else if ws[i].upos == "VERB"
+            && speech.contains(&&*ws[i].lemma)
+            // a denial names a source only with its content ("negó que
+            // ..."): "negarse a responder" is a refusal
+            && (!matches!(&*ws[i].lemma, "negar" | "desmentir" | "deny")
+                || ws.get(i + 1).is_some_and(|w| matches!(&*w.form, "que" | "that")))
+        {
             // post-posed: ", informó la ACNC." / ", officials said"
             let after_comma = i >= 1 && text.get(ws[i - 1].start..ws[i - 1].end) == Some(",");
             let np = np_from(i + 1);

@@ -499,3 +499,27 @@ fn a_place_after_a_noun_of_place_is_where_not_whom() {
     assert_eq!(e.recipient.code.as_deref(), Some("PERGOV"));
     assert_eq!(e.location.as_deref(), Some("Lima"));
 }
+
+#[test]
+fn the_content_of_a_denial_is_negated_and_attributed() {
+    let d = run(
+        "2025-06-24",
+        "El Kremlin desmintió que Putin se haya reunido con Zelenski. Visitó la isla, negándose a responder.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.etype == "CONSULT")
+        .expect("meeting");
+    assert_eq!(e.modality, "negated");
+    assert!(e
+        .attribution
+        .iter()
+        .any(|a| a.span.slice(&d.text).contains("desmintió")));
+    // "negarse a" is a refusal, not a source's denial
+    assert!(
+        d.events.iter().any(|e| e.etype == "REJECT"),
+        "{:?}",
+        d.events
+    );
+}
