@@ -30,6 +30,9 @@ pub struct Pattern {
     pub only_after: Option<String>,
     /// Only when the subject is a crowd ("miles de personas se reunieron").
     pub crowd: bool,
+    /// Only when the subject is armed: forces or weapons ("Russian drones
+    /// struck a hospital", not "struck a deal").
+    pub armed: bool,
     /// A verb only with a personal object ("detuvo a X", "fueron
     /// detenidos"), not a thing ("detener el proceso").
     pub person_obj: bool,
@@ -114,6 +117,7 @@ impl Triggers {
                 not_after,
                 only_after,
                 crowd: note.contains("crowd subject"),
+                armed: note.contains("armed subject"),
                 person_obj: note.contains("person object"),
                 object_slot: note.contains("object slot"),
             });

@@ -1126,6 +1126,9 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
         if p.crowd && !crowd_subject(ws, k) {
             continue;
         }
+        if p.armed && !armed_subject(ws, k) {
+            continue;
+        }
         if p.person_obj && w.upos == "VERB" && thing_object(ws, k) {
             continue;
         }
@@ -1269,6 +1272,46 @@ const CROWD: &[&str] = &[
     "medicos",
     "opositor",
     "opositores",
+    // English
+    "people",
+    "protester",
+    "protesters",
+    "demonstrator",
+    "demonstrators",
+    "worker",
+    "workers",
+    "student",
+    "students",
+    "thousands",
+    "hundreds",
+    "crowd",
+    "crowds",
+    "employee",
+    "employees",
+    "miner",
+    "miners",
+    "teacher",
+    "teachers",
+    "nurse",
+    "nurses",
+    "doctor",
+    "doctors",
+    "farmer",
+    "farmers",
+    "driver",
+    "drivers",
+    "union",
+    "unions",
+    "guild",
+    "member",
+    "members",
+    "seaman",
+    "seamen",
+    "sailor",
+    "sailors",
+    "pilot",
+    "pilots",
+    "staff",
 ];
 
 /// The words of the sentence of word `k`.
@@ -1332,6 +1375,47 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
                 _ => crowd_np(j),
             }
         }
+    })
+}
+
+/// Forces and weapons (folded lemmas) that strike.
+const ARMED: &[&str] = &[
+    "drone",
+    "missile",
+    "rocket",
+    "jet",
+    "warplane",
+    "aircraft",
+    "plane",
+    "bomber",
+    "force",
+    "troop",
+    "army",
+    "military",
+    "artillery",
+    "navy",
+    "helicopter",
+    "militant",
+    "fighter",
+    "dron",
+    "misil",
+    "cohete",
+    "avion",
+    "caza",
+    "bombardero",
+    "fuerza",
+    "tropa",
+    "ejercito",
+    "artilleria",
+    "helicoptero",
+    "miliciano",
+];
+
+/// Is the subject of the trigger at `k` a force or a weapon ("Russian
+/// drones struck a hospital")?
+fn armed_subject(ws: &[W], k: usize) -> bool {
+    sentence_of(ws, k).any(|j| {
+        ws[j].head == Some(k) && ws[j].deprel.starts_with("nsubj") && ARMED.contains(&&*ws[j].lemma)
     })
 }
 

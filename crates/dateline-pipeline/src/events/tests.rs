@@ -523,3 +523,22 @@ fn the_content_of_a_denial_is_negated_and_attributed() {
         d.events
     );
 }
+
+#[test]
+fn strikes_by_arms_are_attacks_and_prisoner_swaps_are_releases() {
+    let d = run(
+        "2025-09-18",
+        "Russian drones struck a hospital in Kharkiv. The company struck a deal with its creditors. Ukraine and Russia exchanged 146 prisoners of war.",
+    );
+    let codes: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    assert_eq!(codes, ["190", "0841"], "{:?}", d.events);
+    let swap = &d.events[1];
+    assert_eq!(swap.actor.code.as_deref(), Some("UKR"));
+    let with: Vec<_> = swap
+        .actor
+        .with
+        .iter()
+        .filter_map(|p| p.code.as_deref())
+        .collect();
+    assert_eq!(with, ["RUS"]);
+}
