@@ -1352,11 +1352,33 @@ fn thing_object(ws: &[W], k: usize) -> bool {
 fn crowd_subject(ws: &[W], k: usize) -> bool {
     let r = sentence_of(ws, k);
     let (lo, hi) = (r.start, r.end - 1);
+    // "los dos líderes" are no crowd: a number of ten or more is
+    let many = |w: &W| {
+        !matches!(
+            &*w.form,
+            "dos"
+                | "tres"
+                | "cuatro"
+                | "cinco"
+                | "seis"
+                | "siete"
+                | "ocho"
+                | "nueve"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+        ) && !(w.form.len() == 1 && w.form.bytes().all(|b| b.is_ascii_digit()))
+    };
     let crowdish = |j: usize| -> bool {
         CROWD.contains(&&*ws[j].form)
             || CROWD.contains(&&*ws[j].lemma)
-            || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nummod")
-            || ws[j].upos == "NUM"
+            || (lo..=hi).any(|c| ws[c].head == Some(j) && ws[c].deprel == "nummod" && many(&ws[c]))
+            || (ws[j].upos == "NUM" && many(&ws[j]))
     };
     // "miles de personas": the head or its "de" dependent
     let crowd_np = |j: usize| {
@@ -1376,6 +1398,62 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
             }
         }
     })
+}
+
+/// Nouns of leaders after "ambos" / "los dos" / "both" / "the two".
+const LEADER_NOUNS: &[&str] = &[
+    "lider",
+    "lideres",
+    "mandatario",
+    "mandatarios",
+    "presidente",
+    "presidentes",
+    "jefes",
+    "dirigentes",
+    "leader",
+    "leaders",
+    "presidents",
+    "heads",
+];
+
+/// "Ambos líderes discutieron", "the two leaders last met": the two people
+/// named last before the phrase (words `cs..k` of the clause before the
+/// trigger).
+fn two_leaders(doc: &Doc, ws: &[W], cs: usize, k: usize, ments: &[M]) -> Option<Vec<usize>> {
+    let at = (cs..k).find(|&j| {
+        let f = &*ws[j].form;
+        let next = |n: usize| ws.get(j + n).filter(|_| j + n < k).map(|w| &*w.form);
+        let leader = |w: Option<&str>| w.is_some_and(|w| LEADER_NOUNS.contains(&w));
+        (matches!(f, "ambos" | "ambas" | "both") && leader(next(1)))
+            || (matches!(f, "los" | "las" | "the")
+                && matches!(next(1), Some("dos" | "two"))
+                && leader(next(2)))
+    })?;
+    // the two people named most often before it (the story's
+    // protagonists), the later named first on a tie
+    let before = ws[at].start;
+    let mut seen: Vec<(usize, usize, usize)> = Vec::new(); // (entity, count, last)
+    for m in ments.iter().filter(|m| m.end <= before) {
+        if !doc.entities.get(m.ent).is_some_and(|e| e.etype == "PER") {
+            continue;
+        }
+        match seen.iter_mut().find(|s| s.0 == m.ent) {
+            Some(s) => {
+                s.1 += 1;
+                s.2 = m.start;
+            }
+            None => seen.push((m.ent, 1, m.start)),
+        }
+    }
+    seen.sort_by(|x, y| y.1.cmp(&x.1).then(y.2.cmp(&x.2)));
+    match seen.as_slice() {
+        [x, y, ..] => {
+            let mut pair = [(x.0, x.2), (y.0, y.2)];
+            pair.sort_by_key(|p| p.1);
+            Some(pair.iter().map(|p| p.0).collect())
+        }
+        _ => None,
+    }
 }
 
 /// Forces and weapons (folded lemmas) that strike.
@@ -1854,6 +1932,11 @@ fn build(
                 push(&mut recipient, m.ent);
                 break;
             }
+        }
+    }
+    if actor.is_empty() && recipient.is_empty() && !passive {
+        if let Some(pair) = two_leaders(doc, ws, cs, k, ments) {
+            actor = pair;
         }
     }
     if recipient.is_empty() && actor.len() > 1 && matches!(root, "03" | "04" | "05" | "06") {

@@ -542,3 +542,23 @@ fn strikes_by_arms_are_attacks_and_prisoner_swaps_are_releases() {
         .collect();
     assert_eq!(with, ["RUS"]);
 }
+
+#[test]
+fn the_two_leaders_are_the_two_people_the_story_is_about() {
+    // the two named most often before the phrase, not the two named last
+    let d = run(
+        "2025-08-13",
+        "Vladimir Putin y Kim Jong Un hablaron por teléfono. Putin elogió a Kim. Putin hablará con Donald Trump el viernes. Los dos líderes se reunieron en Pyongyang el año pasado.",
+    );
+    let e = d
+        .events
+        .iter()
+        .find(|e| e.date.as_deref() == Some("2024"))
+        .expect("last year's meeting");
+    let mut who = vec![
+        ent_name(&d, &e.actor.entity),
+        ent_name(&d, &e.recipient.entity),
+    ];
+    who.sort();
+    assert_eq!(who, ["Kim Jong Un", "Vladimir Putin"], "{:?}", d.events);
+}
