@@ -1353,8 +1353,8 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
     let r = sentence_of(ws, k);
     let (lo, hi) = (r.start, r.end - 1);
     // "los dos líderes" are no crowd: a number of ten or more is
-    let many = |w: &W| {
-        !matches!(
+    let small = |w: &W| {
+        matches!(
             &*w.form,
             "dos"
                 | "tres"
@@ -1372,8 +1372,9 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
                 | "seven"
                 | "eight"
                 | "nine"
-        ) && !(w.form.len() == 1 && w.form.bytes().all(|b| b.is_ascii_digit()))
+        ) || (w.form.len() == 1 && w.form.bytes().all(|b| b.is_ascii_digit()))
     };
+    let many = |w: &W| !small(w);
     let crowdish = |j: usize| -> bool {
         CROWD.contains(&&*ws[j].form)
             || CROWD.contains(&&*ws[j].lemma)
@@ -1434,7 +1435,7 @@ fn two_leaders(doc: &Doc, ws: &[W], cs: usize, k: usize, ments: &[M]) -> Option<
     let before = ws[at].start;
     let mut seen: Vec<(usize, usize, usize)> = Vec::new(); // (entity, count, last)
     for m in ments.iter().filter(|m| m.end <= before) {
-        if !doc.entities.get(m.ent).is_some_and(|e| e.etype == "PER") {
+        if doc.entities.get(m.ent).is_none_or(|e| e.etype != "PER") {
             continue;
         }
         match seen.iter_mut().find(|s| s.0 == m.ent) {
