@@ -172,6 +172,48 @@ const MOTION: &[&str] = &[
     "vin", "ven", "acud", "march", "huy", "entr", "desplaz", "mand", "retorn", "arrib", "emigr",
 ];
 const ARTICLES: &[&str] = &["el", "la", "los", "las", "del", "al"];
+/// Nouns of place (folded) before "de"/"of" and a place name.
+const PLACE_HEADS: &[&str] = &[
+    "provincia",
+    "ciudad",
+    "region",
+    "estado",
+    "departamento",
+    "municipio",
+    "capital",
+    "centro",
+    "calles",
+    "afueras",
+    "puerto",
+    "city",
+    "province",
+    "region",
+    "streets",
+    "outskirts",
+    "port",
+];
+
+/// The place matched from token `ti` to byte `end` continues a longer
+/// capitalised name: a capitalised word right after it on the same line
+/// ("La Libertad Avanza"), or a capitalised word and "de"/"del" right
+/// before it ("Defensoría del Pueblo").
+fn inside_name(text: &str, toks: &[norm::Tok], ti: usize, end: usize) -> bool {
+    let next = toks.iter().skip(ti).find(|t| t.start >= end);
+    let joined = |a: usize, b: usize| text.get(a..b).is_some_and(|g| g == " ");
+    let after = next.is_some_and(|n| n.cap && !n.upper && joined(end, n.start));
+    let before = ti >= 2
+        && toks.get(ti).is_some_and(|t| {
+            let (p, w) = (&toks[ti - 1], &toks[ti - 2]);
+            matches!(p.folded.as_str(), "de" | "del")
+                && w.cap
+                && joined(w.end, p.start)
+                && joined(p.end, t.start)
+                && !PLACE_HEADS.contains(&w.folded.as_str())
+                // "Ciudad de México", "Universidad de Chile" stay places
+                && !matches!(w.folded.as_str(), "ciudad" | "universidad" | "gobierno")
+        });
+    after || before
+}
 
 /// One entity under construction.
 struct Builder {
@@ -273,8 +315,11 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         let locative = if prev == "a" {
             MOTION.iter().any(|m| prev2.starts_with(m))
         } else {
-            // "visitará Kiev", "visited Moscow": the place visited
-            LOCATIVE.contains(&prev) || prev.starts_with("visit")
+            // "visitará Kiev", "visited Moscow": the place visited; "la
+            // provincia de Buenos Aires", "the streets of Moscow": a place
+            LOCATIVE.contains(&prev)
+                || prev.starts_with("visit")
+                || matches!(prev, "de" | "del" | "of") && PLACE_HEADS.contains(&prev2)
         };
         let choice = choose(kb, &ents, locative, &date);
         let Some(e) = choice else { continue };
@@ -352,6 +397,9 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                 });
                 st.mention(i, text, m.start, m.end);
             }
+            // a city or region inside a longer name ("La Libertad Avanza",
+            // a party; "la Defensoría del Pueblo") is no place
+            Kind::Place if inside_name(text, &toks, ti, m.end) => continue,
             Kind::Org | Kind::Place => {
                 let key = e.key();
                 let etype = if e.kind == Kind::Org { "ORG" } else { "LOC" };
@@ -1005,14 +1053,16 @@ fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
     }
 }
 
-/// "Gobierno"/"Ejecutivo"/"government" with a demonym or "de"/"of" and a
-/// country name a mention of that country's government.
+/// "Gobierno"/"Ejecutivo"/"Tesoro"/"Cancillería"/"government" with a
+/// demonym or "de"/"of" and a country name: a mention of that country's
+/// government.
 fn governments(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
     for (ti, t) in toks.iter().enumerate() {
         // "un ejecutivo peruano" is a businessman
         let head = match t.folded.as_str() {
             "gobierno" | "government" => true,
-            "ejecutivo" => t.cap,
+            // "el Tesoro de Estados Unidos", "la Cancillería argentina"
+            "ejecutivo" | "tesoro" | "cancilleria" | "treasury" => t.cap,
             _ => false,
         };
         if !head {

@@ -278,3 +278,22 @@ fn offices_resolve_to_the_holder_on_the_article_date() {
         Some(1)
     );
 }
+
+#[test]
+fn places_inside_longer_names_and_after_nouns_of_place() {
+    let d = run(
+        "2025-09-08",
+        "La Libertad Avanza obtuvo el 34%. La Defensoría del Pueblo habló. Las elecciones de la provincia de Buenos Aires. El Tesoro de Estados Unidos anunció un apoyo.",
+    );
+    // no region of Peru, no city in Colorado
+    assert!(d
+        .entities
+        .iter()
+        .all(|e| e.name != "La Libertad" && e.name != "Pueblo"));
+    // a province, not the government the capital stands for
+    assert_eq!(mentions(&d, "Buenos Aires"), ["Buenos Aires"]);
+    assert_eq!(
+        mentions(&d, "Government of United States"),
+        ["Tesoro de Estados Unidos"]
+    );
+}

@@ -1818,7 +1818,7 @@ fn build(
             while g > a && in_timex(&ws[g - 1]) {
                 g -= 1;
             }
-            let verb = head_verb.filter(|&h| !nominal || is_light(&ws[h]));
+            let verb = head_verb;
             if let (Some(h), true) = (verb, g > a && matches!(ws[g - 1].upos, "VERB")) {
                 let g = g - 1;
                 // ("el viernes" read as a subject is a date)
@@ -1827,7 +1827,16 @@ fn build(
                 });
                 let plural = |w: &W| w.lower.ends_with('n');
                 if !has_subject && plural(&ws[h]) == plural(&ws[g]) {
-                    actor = subject_of(sent_start, ws[g].start);
+                    // the speaker, also when it is the source of the
+                    // sentence ("El Tesoro ... anunció que estudiará")
+                    if let Some(m) = ments.iter().find(|m| {
+                        m.start >= sent_start
+                            && m.end <= ws[g].start
+                            && !is_location(m)
+                            && governed(m).is_none()
+                    }) {
+                        actor.push(m.ent);
+                    }
                 }
             }
         }
