@@ -468,9 +468,12 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     // 6. NER names the KB does not know, and their short forms ("José
     // Jerí" ... "Jerí lamentó")
     if let Some(ner) = ner {
+        let known = st.builders.len();
         ner_mentions(kb, ner, doc, &date, &mut st);
-        merge_short_people(&mut st);
-        short_forms(text, &toks, &mut st);
+        if st.builders[known..].iter().any(|b| b.etype == "PER") {
+            merge_short_people(&mut st);
+            short_forms(text, &toks, &mut st);
+        }
     }
 
     // 7. "el ruso": the person of that country most mentioned
@@ -1023,10 +1026,16 @@ fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
         if b.etype != "PER" || b.mentions.is_empty() {
             continue;
         }
-        let mut names: Vec<String> = vec![b.name.clone()];
-        names.extend(b.mentions.iter().map(|s| s.slice(text).to_string()));
+        // each distinct name is tokenised once ("Putin" recurs)
+        let mut names: Vec<&str> = vec![b.name.as_str()];
+        for m in &b.mentions {
+            let n = m.slice(text);
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
         for n in names {
-            let nt = norm::tokens(&n);
+            let nt = norm::tokens(n);
             let caps: Vec<&norm::Tok> = nt.iter().filter(|t| t.cap).collect();
             if caps.len() < 2 {
                 continue;
