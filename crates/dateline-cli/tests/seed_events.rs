@@ -206,6 +206,11 @@ fn seed_event_shoulds_that_hold() {
         .unwrap_or_else(|| panic!("signing missing: {}", d["events"]));
     assert_eq!(signed["modality"], "historical", "{signed}");
     assert_eq!(signed["date"], "2024", "{signed}");
+    // signed by "ambos líderes": Russia and North Korea
+    let mut parties = codes(&signed["actor"]);
+    parties.extend(codes(&signed["recipient"]));
+    parties.sort();
+    assert_eq!(parties, ["PRKGOV", "RUSGOV"], "{signed}");
     // "El régimen" (North Korea's) ignored the calls of the US and South Korea
     let reject = dyad(&d, "REJECT", "PRK", "USA");
     assert!(
