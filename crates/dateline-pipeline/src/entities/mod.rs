@@ -172,26 +172,6 @@ const MOTION: &[&str] = &[
     "vin", "ven", "acud", "march", "huy", "entr", "desplaz", "mand", "retorn", "arrib", "emigr",
 ];
 const ARTICLES: &[&str] = &["el", "la", "los", "las", "del", "al"];
-/// Nouns of place (folded) before "de"/"of" and a place name.
-const PLACE_HEADS: &[&str] = &[
-    "provincia",
-    "ciudad",
-    "region",
-    "estado",
-    "departamento",
-    "municipio",
-    "capital",
-    "centro",
-    "calles",
-    "afueras",
-    "puerto",
-    "city",
-    "province",
-    "region",
-    "streets",
-    "outskirts",
-    "port",
-];
 
 /// The place matched from token `ti` to byte `end` continues a longer
 /// capitalised name: a capitalised word right after it on the same line
@@ -208,9 +188,9 @@ fn inside_name(text: &str, toks: &[norm::Tok], ti: usize, end: usize) -> bool {
                 && w.cap
                 && joined(w.end, p.start)
                 && joined(p.end, t.start)
-                && !PLACE_HEADS.contains(&w.folded.as_str())
-                // "Ciudad de México", "Universidad de Chile" stay places
-                && !matches!(w.folded.as_str(), "ciudad" | "universidad" | "gobierno")
+                && !crate::kb::PLACE_NOUNS.contains(&w.folded.as_str())
+                // "Universidad de Chile", "Gobierno de Chile" stay places
+                && !matches!(w.folded.as_str(), "universidad" | "gobierno")
         });
     after || before
 }
@@ -319,7 +299,7 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
             // provincia de Buenos Aires", "the streets of Moscow": a place
             LOCATIVE.contains(&prev)
                 || prev.starts_with("visit")
-                || matches!(prev, "de" | "del" | "of") && PLACE_HEADS.contains(&prev2)
+                || matches!(prev, "de" | "del" | "of") && crate::kb::PLACE_NOUNS.contains(&prev2)
         };
         let choice = choose(kb, &ents, locative, &date);
         let Some(e) = choice else { continue };
@@ -471,8 +451,9 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         let known = st.builders.len();
         ner_mentions(kb, ner, doc, &date, &mut st);
         if st.builders[known..].iter().any(|b| b.etype == "PER") {
-            merge_short_people(&mut st);
-            short_forms(text, &toks, &mut st);
+            let index = short_name_index(text, &st);
+            merge_short_people(&mut st, &index);
+            add_short_forms(text, &toks, &mut st, &index);
         }
     }
 
@@ -1020,8 +1001,16 @@ fn find_acronyms(text: &str, toks: &[norm::Tok]) -> Vec<Acronym> {
 }
 
 fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
-    // token (folded) -> person entities whose name has it as first or last word
-    let mut index: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    let index = short_name_index(text, st);
+    add_short_forms(text, toks, st, &index);
+}
+
+/// Folded word -> the people (builder indices) with a name of two or more
+/// capitalised words that begins or ends with it.
+type ShortNames = FxHashMap<String, Vec<usize>>;
+
+fn short_name_index(text: &str, st: &State) -> ShortNames {
+    let mut index = ShortNames::default();
     for (i, b) in st.builders.iter().enumerate() {
         if b.etype != "PER" || b.mentions.is_empty() {
             continue;
@@ -1050,6 +1039,12 @@ fn short_forms(text: &str, toks: &[norm::Tok], st: &mut State) {
             }
         }
     }
+    index
+}
+
+/// Every capitalised word that is the short form of exactly one person
+/// becomes a mention of that person ("Putin", "Kim").
+fn add_short_forms(text: &str, toks: &[norm::Tok], st: &mut State, index: &ShortNames) {
     for t in toks {
         if !t.cap || t.upper {
             continue;
@@ -1155,35 +1150,23 @@ fn portfolio(text: &str, s: usize, e: usize) -> bool {
 
 /// A one-word person the tagger found on its own ("Jerí") joins the one
 /// person of the document whose full name begins or ends with that word.
-fn merge_short_people(st: &mut State) {
-    let cap_words = |name: &str| -> Vec<String> {
-        norm::tokens(name)
-            .iter()
-            .filter(|t| t.cap)
-            .map(|t| t.folded.to_string())
-            .collect()
-    };
+fn merge_short_people(st: &mut State, index: &ShortNames) {
     for j in 0..st.builders.len() {
         let b = &st.builders[j];
         if b.etype != "PER" || b.kb.is_some() || b.mentions.is_empty() {
             continue;
         }
-        let words = cap_words(&b.name);
-        let [word] = words.as_slice() else {
+        let nt = norm::tokens(&b.name);
+        let mut caps = nt.iter().filter(|t| t.cap);
+        let (Some(word), None) = (caps.next(), caps.next()) else {
             continue;
         };
-        if word.chars().count() < 3 {
-            continue;
-        }
-        let full: Vec<usize> = (0..st.builders.len())
-            .filter(|&i| {
-                let c = &st.builders[i];
-                if i == j || c.etype != "PER" || c.mentions.is_empty() {
-                    return false;
-                }
-                let w = cap_words(&c.name);
-                w.len() >= 2 && (w.first() == Some(word) || w.last() == Some(word))
-            })
+        let full: Vec<usize> = index
+            .get(word.folded.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| i != j)
             .collect();
         if let [i] = full.as_slice() {
             let moved = std::mem::take(&mut st.builders[j].mentions);

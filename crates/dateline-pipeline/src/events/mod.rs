@@ -88,6 +88,8 @@ struct W<'a> {
     caps: bool,
     /// a subjunctive verb ("que no suspenda")
     subjunctive: bool,
+    /// inside a time expression ("el martes", "in March 2001")
+    timex: bool,
 }
 
 /// An entity mention: byte range, entity index.
@@ -128,38 +130,6 @@ const DETERMINERS: &[&str] = &[
     "el", "la", "los", "las", "del", "al", "ese", "esa", "esos", "esas", "este", "esta", "estos",
     "estas", "dicho", "dicha", "su", "sus", "aquel", "aquella", "the", "that", "this", "these",
     "those", "its", "their", "his", "her",
-];
-/// Nouns of place before "de"/"of" and a place name (folded lemmas).
-const PLACE_NOUNS: &[&str] = &[
-    "centro",
-    "calle",
-    "plaza",
-    "ciudad",
-    "capital",
-    "barrio",
-    "region",
-    "provincia",
-    "norte",
-    "sur",
-    "este",
-    "oeste",
-    "afuera",
-    "periferia",
-    "puerto",
-    "frontera",
-    "zona",
-    "area",
-    "street",
-    "city",
-    "capital",
-    "centre",
-    "center",
-    "downtown",
-    "region",
-    "province",
-    "outskirts",
-    "streets",
-    "square",
 ];
 const CLAUSE_WORDS: &[&str] = &[
     "que", "quien", "quienes", "cuando", "mientras", "aunque", "pero", "sino", "porque", "donde",
@@ -344,6 +314,10 @@ const SPEECH_EN: &[&str] = &[
     "denied",
 ];
 
+/// Verbs of denial (folded lemmas): their content is negated, their
+/// subject its source ("el Kremlin desmintió que ...").
+const DENIAL: &[&str] = &["negar", "desmentir", "deny"];
+
 fn fold(s: &str) -> Cow<'_, str> {
     // a plain ASCII word folds to its lower case (what `normalize` gives
     // it, without tokenising it first), borrowed when it is lower case
@@ -360,6 +334,14 @@ fn fold(s: &str) -> Cow<'_, str> {
 /// document what needs no folding (most words of news are lower case).
 fn words(doc: &Doc) -> Vec<W<'_>> {
     let mut out: Vec<W> = Vec::with_capacity(doc.words.len());
+    // time expressions in text order, walked once beside the words
+    let mut timexes: Vec<(usize, usize)> = doc
+        .timexes
+        .iter()
+        .map(|t| (t.span.start(), t.span.end()))
+        .collect();
+    timexes.sort_unstable();
+    let mut tx = 0usize;
     // heads are 1-based within the sentence: the index of the sentence's
     // first word turns them into word-list indices
     let mut first = 0usize;
@@ -371,9 +353,16 @@ fn words(doc: &Doc) -> Vec<W<'_>> {
             first = out.len();
         }
         let head = (w.head > 0).then(|| first + w.head as usize - 1);
+        let (start, end) = (t.span.start(), t.span.end());
+        while timexes.get(tx).is_some_and(|&(_, e)| e <= start) {
+            tx += 1;
+        }
+        let timex = timexes
+            .get(tx)
+            .is_some_and(|&(s, e)| s <= start && end <= e);
         out.push(W {
-            start: t.span.start(),
-            end: t.span.end(),
+            start,
+            end,
             sent: t.sent,
             lemma: fold(&w.lemma),
             form: fold(doc.word_form(i)),
@@ -386,6 +375,7 @@ fn words(doc: &Doc) -> Vec<W<'_>> {
                 f.chars().count() > 1 && !f.chars().any(|c| c.is_lowercase())
             },
             subjunctive: w.feats.split('|').any(|f| f == "Mood=Sub"),
+            timex,
         });
     }
     // a head outside its sentence (a broken parse) is no head
@@ -543,12 +533,7 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
             let nominal = !matches!(ws[k].upos, "VERB" | "AUX");
             // a noun inside a time expression names the time ("in March
             // 2001"), not an event
-            if nominal
-                && doc
-                    .timexes
-                    .iter()
-                    .any(|t| t.span.start() <= ws[k].start && ws[k].end <= t.span.end())
-            {
+            if nominal && ws[k].timex {
                 continue;
             }
             let c = build(
@@ -1401,6 +1386,16 @@ fn crowd_subject(ws: &[W], k: usize) -> bool {
     })
 }
 
+/// The word before word `q` of the sentence starting at `a`, over a time
+/// expression between them ("anunció este martes que": "anunció").
+fn word_before_dates(ws: &[W], a: usize, q: usize) -> Option<usize> {
+    let mut j = q;
+    while j > a && ws[j - 1].timex {
+        j -= 1;
+    }
+    (j > a).then(|| j - 1)
+}
+
 /// Nouns of leaders after "ambos" / "los dos" / "both" / "the two".
 const LEADER_NOUNS: &[&str] = &[
     "lider",
@@ -1418,8 +1413,8 @@ const LEADER_NOUNS: &[&str] = &[
 ];
 
 /// "Ambos líderes discutieron", "the two leaders last met": the two people
-/// named last before the phrase (words `cs..k` of the clause before the
-/// trigger).
+/// named most often before the phrase (words `cs..k` of the clause before
+/// the trigger).
 fn two_leaders(doc: &Doc, ws: &[W], cs: usize, k: usize, ments: &[M]) -> Option<Vec<usize>> {
     let at = (cs..k).find(|&j| {
         let f = &*ws[j].form;
@@ -1567,17 +1562,8 @@ fn build(
     }
     // "que" after a noun is relative; after a verb, also over a time
     // expression ("anunció este martes que ..."), it opens a complement
-    let in_timex = |w: &W| {
-        doc.timexes
-            .iter()
-            .any(|t| t.span.start() <= w.start && w.end <= t.span.end())
-    };
     let after_verb = |q: usize| {
-        let mut j = q;
-        while j > a && in_timex(&ws[j - 1]) {
-            j -= 1;
-        }
-        j > a && matches!(ws[j - 1].upos, "VERB" | "AUX")
+        word_before_dates(ws, a, q).is_some_and(|j| matches!(ws[j].upos, "VERB" | "AUX"))
     };
     // a conjunction, adverb or preposition before it makes a compound
     // conjunction ("mientras que", "ya que", "para que"), not a relative
@@ -1658,7 +1644,7 @@ fn build(
         let i = widx(m.start);
         i >= a + 2
             && matches!(&*ws[i - 1].form, "de" | "del" | "of")
-            && PLACE_NOUNS.contains(&&*ws[i - 2].lemma)
+            && crate::kb::PLACE_NOUNS.contains(&&*ws[i - 2].lemma)
     };
     let is_location = |m: &M| -> bool {
         let e = doc.entities.get(m.ent);
@@ -1814,16 +1800,11 @@ fn build(
         // speaker's: "Jerí ... anunció que se reunirá el viernes" (the
         // parse gives the verb no subject, and both verbs agree in number)
         if actor.is_empty() && !en && !relative && cs > a && ws[cs - 1].form == "que" {
-            let mut g = cs - 1;
-            while g > a && in_timex(&ws[g - 1]) {
-                g -= 1;
-            }
-            let verb = head_verb;
-            if let (Some(h), true) = (verb, g > a && matches!(ws[g - 1].upos, "VERB")) {
-                let g = g - 1;
+            let speaker_verb = word_before_dates(ws, a, cs - 1).filter(|&g| ws[g].upos == "VERB");
+            if let (Some(h), Some(g)) = (head_verb, speaker_verb) {
                 // ("el viernes" read as a subject is a date)
                 let has_subject = sentence_of(ws, h).any(|c| {
-                    ws[c].head == Some(h) && ws[c].deprel.starts_with("nsubj") && !in_timex(&ws[c])
+                    ws[c].head == Some(h) && ws[c].deprel.starts_with("nsubj") && !ws[c].timex
                 });
                 let plural = |w: &W| w.lower.ends_with('n');
                 if !has_subject && plural(&ws[h]) == plural(&ws[g]) {
@@ -2119,7 +2100,7 @@ fn modality(
         && ws[head]
             .head
             .and_then(|g| ws.get(g))
-            .is_some_and(|g| matches!(&*g.lemma, "negar" | "desmentir" | "deny"));
+            .is_some_and(|g| DENIAL.contains(&&*g.lemma));
     if denied {
         return "negated";
     }
@@ -2258,7 +2239,7 @@ fn attributions(doc: &Doc, ws: &[W], ments: &[M], en: bool) -> Vec<Attribution> 
             && speech.contains(&&*ws[i].lemma)
             // a denial names a source only with its content ("negó que
             // ..."): "negarse a responder" is a refusal
-            && (!matches!(&*ws[i].lemma, "negar" | "desmentir" | "deny")
+            && (!DENIAL.contains(&&*ws[i].lemma)
                 || ws.get(i + 1).is_some_and(|w| matches!(&*w.form, "que" | "that")))
         {
             // post-posed: ", informó la ACNC." / ", officials said"

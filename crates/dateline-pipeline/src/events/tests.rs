@@ -175,6 +175,7 @@ fn present_tense_in_sta_is_no_participle() {
         deprel: "",
         caps: false,
         subjunctive: false,
+        timex: false,
     };
     assert!(!is_participle(&w("protesta", "protestar")));
     assert!(!is_participle(&w("protesto", "protestar")));
@@ -300,6 +301,7 @@ fn temporal_links_are_read_off_words_and_parse() {
         deprel,
         caps: false,
         subjunctive: false,
+        timex: false,
     };
     // "antes de la cita": by the words, whatever the parse says
     let ws = vec![

@@ -35,6 +35,44 @@ use std::sync::OnceLock;
 /// Version of the TSV formats described in `data/kb/README.md`.
 pub const KB_FORMAT_VERSION: u32 = 1;
 
+/// Nouns of place (folded, singular and plural) before "de"/"of" and a
+/// place name: "la provincia de Buenos Aires", "el centro de Lima", "the
+/// streets of Malaga" name a place, not the government or the target it
+/// may stand for. Read by the linking and the events stages.
+pub const PLACE_NOUNS: &[&str] = &[
+    "provincia",
+    "ciudad",
+    "region",
+    "departamento",
+    "municipio",
+    "capital",
+    "centro",
+    "calle",
+    "calles",
+    "plaza",
+    "barrio",
+    "norte",
+    "sur",
+    "este",
+    "oeste",
+    "afueras",
+    "periferia",
+    "puerto",
+    "frontera",
+    "zona",
+    "area",
+    "city",
+    "province",
+    "street",
+    "streets",
+    "square",
+    "centre",
+    "center",
+    "downtown",
+    "outskirts",
+    "port",
+];
+
 const BUILTIN: &[(&str, &str)] = &[
     ("countries.tsv", include_str!("../../data/kb/countries.tsv")),
     ("orgs.tsv", include_str!("../../data/kb/orgs.tsv")),
