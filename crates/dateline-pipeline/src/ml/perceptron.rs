@@ -358,7 +358,7 @@ impl Model {
     }
 
     /// Adds the row of slot `s` to `out`.
-    #[inline]
+    #[inline(never)]
     fn add_row(&self, s: &Slot, out: &mut [f32]) {
         if s.a == 0 {
         } else if s.a == DENSE {
