@@ -92,8 +92,12 @@ pub fn analyse_timed(
     match catch_unwind(AssertUnwindSafe(|| {
         match times {
             Some(t) => {
-                let mut local = vec![std::time::Duration::ZERO; pipeline.stage_names().len()];
-                pipeline.run_timed(&mut doc, &mut local);
+                // one slot per stage, then the models loaded on first use
+                let n = pipeline.stage_names().len();
+                let mut local = vec![std::time::Duration::ZERO; n + 1];
+                let mut load = std::time::Duration::ZERO;
+                pipeline.run_timed(&mut doc, &mut local[..n], &mut load);
+                local[n] = load;
                 if let Ok(mut g) = t.lock() {
                     for (a, b) in g.iter_mut().zip(local) {
                         *a += b;
@@ -154,7 +158,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let times = std::sync::Mutex::new(vec![
         std::time::Duration::ZERO;
-        pipeline.stage_names().len()
+        pipeline.stage_names().len() + 1
     ]);
     let times_ref = args.profile.then_some(&times);
     let inputs = match expand_inputs(&args.paths) {
@@ -221,6 +225,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if let Ok(t) = times.lock() {
             for (name, d) in pipeline.stage_names().iter().zip(t.iter()) {
                 eprintln!("{name:>12} {:8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+            if let Some(load) = t.get(pipeline.stage_names().len()) {
+                eprintln!(
+                    "models loaded on first use in {:.1} ms (not in the stages' times)",
+                    load.as_secs_f64() * 1000.0
+                );
             }
         }
     }

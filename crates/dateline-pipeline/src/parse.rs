@@ -6,7 +6,8 @@
 //! like the tagger's, but loaded lazily, once per language per process, the
 //! first time a document in that language arrives (a Spanish archive never
 //! pays for the English model; a load takes about 30 ms (es) or 100 ms (en)
-//! of CPU and shows in the stage's time of that first document). The stage reads the words
+//! of CPU; `Stage::prepare` does it, so `--profile` reports it as loading,
+//! not as the stage's time). The stage reads the words
 //! and UPOS tags the `tags` stage wrote and fills `Word::head` (1-based
 //! within the sentence, 0 = root) and `Word::deprel`; every sentence gets a
 //! single-rooted tree. Languages without a parser keep head 0 and `dep`,
@@ -59,6 +60,10 @@ impl Stage for Parse {
     }
     fn provides(&self) -> &'static [Layer] {
         &[Layer::Parse]
+    }
+
+    fn prepare(&self, lang: &str) {
+        let _ = self.parser(lang);
     }
 
     fn process(&self, doc: &mut Doc) {

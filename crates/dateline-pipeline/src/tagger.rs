@@ -942,6 +942,14 @@ impl Tagger {
     /// the lexicon knows, or a form with a written accent that only the
     /// pronouns explain (imperatives, "únanse"). False when it is none.
     /// `low` is `token` lower-cased (as [`Tagger::expand_into`] has it).
+    /// Builds the tables the tagger derives from its lexicon on first use
+    /// (the verb-form counts that [`Tagger::split_enclitics`] reads).
+    pub fn prepare(&self) {
+        if let (Some(lex), true) = (self.lexicon.as_deref(), self.enclitics) {
+            let _ = lex.verb_forms("");
+        }
+    }
+
     fn split_enclitics<'s>(
         &'s self,
         token: &'s str,

@@ -116,6 +116,12 @@ impl Stage for Tags {
         &[Layer::Tags]
     }
 
+    fn prepare(&self, lang: &str) {
+        if let Some(m) = self.models(lang) {
+            m.tagger.prepare();
+        }
+    }
+
     fn process(&self, doc: &mut Doc) {
         let lang = doc.lang.clone().unwrap_or_default();
         let models = self.models(&lang);

@@ -141,6 +141,10 @@ impl Stage for Entities {
     fn provides(&self) -> &'static [Layer] {
         &[Layer::Entities, Layer::Links]
     }
+    fn prepare(&self, lang: &str) {
+        let _ = self.tagger(if lang == "en" { "en" } else { "es" });
+    }
+
     fn process(&self, doc: &mut Doc) {
         let lang = if doc.lang.as_deref() == Some("en") {
             "en"
