@@ -63,9 +63,8 @@ impl NameTagger for crate::ner::Ner {
         upos: &[&str],
         keep: &dyn Fn(usize, usize) -> bool,
     ) -> Vec<(usize, usize, &'static str)> {
-        self.tag_where(forms, upos, keep)
+        self.tag_where_min(forms, upos, keep, Some(0.5))
             .into_iter()
-            .filter(|s| s.score >= 0.5)
             .map(|s| (s.start, s.end, s.label))
             .collect()
     }

@@ -113,6 +113,8 @@ pub struct Lattice {
     bwd: Vec<Group>,
     /// Start potentials.
     start: Vec<f64>,
+    /// Transition potentials, `t * t` (row: previous tag).
+    tp: Vec<f64>,
 }
 
 /// Tags whose forward (or backward) sums read the same tags in the same
@@ -302,6 +304,7 @@ impl Lattice {
             fwd,
             bwd,
             start,
+            tp,
         }
     }
 
@@ -401,26 +404,55 @@ impl Lattice {
     /// The posterior of each word's tag on `path` (as [`Lattice::posteriors`]
     /// gives it), for the words from `from` on (0 before).
     pub fn path_posteriors(&self, em: &[f32], path: &[usize], from: usize) -> Vec<f32> {
-        let t = self.t;
-        let Some((alpha, beta, z)) = self.forward_backward(em, from) else {
-            return Vec::new();
-        };
-        path.iter()
-            .enumerate()
-            .map(|(i, &c)| {
-                let k = i * t + c;
-                match (alpha.get(k), beta.get(k)) {
-                    (Some(&a), Some(&b)) if i >= from && c < t => marginal(a, b, z),
-                    _ => 0.0,
-                }
-            })
-            .collect()
+        match self.forward(em) {
+            Some(fwd) => self.path_posteriors_after(fwd, path, from),
+            None => Vec::new(),
+        }
     }
 
-    /// Scaled forward and backward values and the normaliser of the
-    /// marginals; the backward pass stops at word `from`.
-    #[allow(clippy::type_complexity)]
-    fn forward_backward(&self, em: &[f32], from: usize) -> Option<(Vec<f64>, Vec<f64>, f64)> {
+    /// The probability of `path` (a legal path, as [`Lattice::viterbi`]
+    /// gives) among all the sentence's paths, from the forward pass alone.
+    /// Every tag on the path has a posterior at least this high (its
+    /// marginal sums over every path through it, this one included), so a
+    /// caller that only asks whether the path's spans reach a posterior
+    /// threshold can skip the backward pass when this already does.
+    pub fn path_probability(&self, fwd: &Forward, path: &[usize]) -> f64 {
+        let t = self.t;
+        let n = fwd.scale.len();
+        if t == 0 || path.len() != n || n == 0 {
+            return 0.0;
+        }
+        // log of the path's potential in the forward pass's units (each
+        // word's emissions shifted by their maximum) minus log Z
+        let mut lp = 0.0f64;
+        for (i, &c) in path.iter().enumerate() {
+            let Some(&x) = fwd.e.get(i * t + c) else {
+                return 0.0;
+            };
+            let link = if i == 0 {
+                self.start.get(c).copied().unwrap_or(0.0)
+            } else {
+                self.tp.get(path[i - 1] * t + c).copied().unwrap_or(0.0)
+            };
+            lp += (x * link).ln() - fwd.scale[i].ln();
+        }
+        if !path.last().is_some_and(|&c| self.end_ok[c]) {
+            return 0.0;
+        }
+        let last = &fwd.alpha[(n - 1) * t..n * t];
+        let end: f64 = (0..t).filter(|&c| self.end_ok[c]).map(|c| last[c]).sum();
+        let p = (lp - end.ln()).exp();
+        if p.is_finite() {
+            p
+        } else {
+            0.0
+        }
+    }
+
+    /// The scaled forward pass (Rabiner): each word's emission potentials
+    /// (shifted by the word's best score), the forward values normalised
+    /// per word, and the normalisers.
+    pub fn forward(&self, em: &[f32]) -> Option<Forward> {
         let t = self.t;
         if t == 0 || em.len() < t {
             return None;
@@ -438,15 +470,6 @@ impl Lattice {
         let mut alpha = vec![0f64; n * t];
         let mut scale = vec![1f64; n];
         let mut acc = vec![0f64; t];
-        let normalise = |v: &mut [f64]| -> f64 {
-            let z: f64 = v.iter().sum();
-            if z > 0.0 && z.is_finite() {
-                v.iter_mut().for_each(|x| *x /= z);
-                z
-            } else {
-                1.0
-            }
-        };
         for c in 0..t {
             alpha[c] = self.start[c] * e[c];
         }
@@ -468,7 +491,29 @@ impl Lattice {
             }
             scale[i] = normalise(cur);
         }
+        Some(Forward { e, alpha, scale })
+    }
+
+    /// Scaled forward and backward values and the normaliser of the
+    /// marginals; the backward pass stops at word `from`.
+    #[allow(clippy::type_complexity)]
+    fn forward_backward(&self, em: &[f32], from: usize) -> Option<(Vec<f64>, Vec<f64>, f64)> {
+        let fwd = self.forward(em)?;
+        Some(self.backward(fwd, from))
+    }
+
+    /// The backward pass over a forward pass, down to word `from`: the
+    /// forward values, the backward values and the normaliser of the
+    /// marginals.
+    fn backward(&self, fwd: Forward, from: usize) -> (Vec<f64>, Vec<f64>, f64) {
+        let t = self.t;
+        let Forward { e, alpha, scale } = fwd;
+        let n = scale.len();
+        let mut acc = vec![0f64; t];
         let mut beta = vec![0f64; n * t];
+        if n == 0 {
+            return (alpha, beta, 0.0);
+        }
         for c in 0..t {
             beta[(n - 1) * t + c] = if self.end_ok[c] { 1.0 } else { 0.0 };
         }
@@ -491,7 +536,47 @@ impl Lattice {
         let z: f64 = (0..t)
             .map(|c| alpha[(n - 1) * t + c] * beta[(n - 1) * t + c])
             .sum();
-        Some((alpha, beta, z))
+        (alpha, beta, z)
+    }
+
+    /// The posterior of each word's tag on `path`, for the words from
+    /// `from` on (0 before), from a forward pass ([`Lattice::forward`]).
+    pub fn path_posteriors_after(&self, fwd: Forward, path: &[usize], from: usize) -> Vec<f32> {
+        let t = self.t;
+        let (alpha, beta, z) = self.backward(fwd, from);
+        path.iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let k = i * t + c;
+                match (alpha.get(k), beta.get(k)) {
+                    (Some(&a), Some(&b)) if i >= from && c < t => marginal(a, b, z),
+                    _ => 0.0,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A scaled forward pass ([`Lattice::forward`]).
+#[derive(Debug, Clone)]
+pub struct Forward {
+    /// Emission potentials, `n * t`.
+    e: Vec<f64>,
+    /// Forward values, each word's normalised to sum 1.
+    alpha: Vec<f64>,
+    /// Each word's normaliser.
+    scale: Vec<f64>,
+}
+
+/// Normalises `v` to sum 1; its sum (1 when it is 0 or not finite, and
+/// `v` is left as it is).
+fn normalise(v: &mut [f64]) -> f64 {
+    let z: f64 = v.iter().sum();
+    if z > 0.0 && z.is_finite() {
+        v.iter_mut().for_each(|x| *x /= z);
+        z
+    } else {
+        1.0
     }
 }
 
@@ -726,6 +811,78 @@ mod tests {
                 .map(|(i, &c)| if i >= from { dense[i * t + c] } else { 0.0 })
                 .collect();
             assert_eq!(bits(&lat.path_posteriors(&em, &path, from)), bits(&on_path));
+        }
+    }
+
+    /// The path probability equals exp(path score) / Z summed over every
+    /// legal path (enumerated), and no tag on the path has a lower
+    /// posterior.
+    #[test]
+    fn path_probability_is_the_paths_share_and_bounds_its_posteriors() {
+        let mut names = vec!["O".to_string()];
+        for ty in ["PER", "LOC"] {
+            for p in ["B", "I", "L", "U"] {
+                names.push(format!("{p}-{ty}"));
+            }
+        }
+        let tags: Vec<Tag> = names.iter().map(|s| Tag::parse(s)).collect();
+        let t = tags.len();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = |scale: f32| -> f32 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * scale
+        };
+        for round in 0..30 {
+            let n = 1 + round % 4;
+            let trans: Vec<f32> = (0..(t + 1) * t).map(|_| rnd(6.0)).collect();
+            let em: Vec<f32> = (0..n * t)
+                .map(|_| rnd(if round % 2 == 0 { 20.0 } else { 4.0 }))
+                .collect();
+            let lat = Lattice::new(&tags, &trans);
+            let path = lat.viterbi(&em);
+            // every legal path, enumerated
+            let score = |p: &[usize]| -> Option<f64> {
+                let mut s = 0f64;
+                for (i, &c) in p.iter().enumerate() {
+                    let prev = if i == 0 { None } else { Some(tags[p[i - 1]]) };
+                    if !tags[c].may_follow(prev) {
+                        return None;
+                    }
+                    let row = if i == 0 { t } else { p[i - 1] };
+                    s += f64::from(em[i * t + c]) + f64::from(trans[row * t + c]);
+                }
+                tags[p[p.len() - 1]].may_end().then_some(s)
+            };
+            let mut z = 0f64;
+            let mut p = vec![0usize; n];
+            loop {
+                if let Some(s) = score(&p) {
+                    z += s.exp();
+                }
+                let mut k = 0;
+                while k < n && p[k] + 1 == t {
+                    p[k] = 0;
+                    k += 1;
+                }
+                if k == n {
+                    break;
+                }
+                p[k] += 1;
+            }
+            let want = score(&path).map(|s| s.exp() / z).unwrap_or(0.0);
+            let fwd = lat.forward(&em).expect("forward");
+            let got = lat.path_probability(&fwd, &path);
+            assert!(
+                (got - want).abs() <= 1e-9 * want.max(1e-300),
+                "{got} {want}"
+            );
+            let post = lat.path_posteriors(&em, &path, 0);
+            assert!(
+                post.iter().all(|&q| f64::from(q) >= got - 1e-6),
+                "{post:?} {got}"
+            );
         }
     }
 

@@ -280,6 +280,20 @@ impl Ner {
         upos: &[&str],
         keep: &dyn Fn(usize, usize) -> bool,
     ) -> Vec<NerSpan> {
+        self.tag_where_min(forms, upos, keep, None)
+    }
+
+    /// The spans of [`Ner::tag_where`] whose score reaches `min` (all with
+    /// `None`). With `min` a span's score may be a lower bound of its own
+    /// (see [`Ner::decode_em`]): a sentence whose best path is that likely
+    /// needs no backward pass.
+    pub fn tag_where_min(
+        &self,
+        forms: &[&str],
+        upos: &[&str],
+        keep: &dyn Fn(usize, usize) -> bool,
+        min: Option<f32>,
+    ) -> Vec<NerSpan> {
         if forms.is_empty() {
             return Vec::new();
         }
@@ -301,7 +315,7 @@ impl Ner {
             } else {
                 self.emissions(&feats, &mut em);
             }
-            let spans = self.decode_em(forms.len(), &em, keep);
+            let spans = self.decode_em(forms.len(), &em, keep, min);
             cache.recycle(feats);
             spans
         })
@@ -321,12 +335,23 @@ impl Ner {
     fn decode(&self, n: usize, feats: &[Vec<u64>]) -> Vec<NerSpan> {
         let mut em = vec![0.0f32; feats.len() * self.tags.len()];
         self.emissions(feats, &mut em);
-        self.decode_em(n, &em, &|_, _| true)
+        self.decode_em(n, &em, &|_, _| true, None)
     }
 
     /// The spans of a sentence of `n` words from its emission scores, those
     /// for which `keep(start, end)` holds.
-    fn decode_em(&self, n: usize, em: &[f32], keep: &dyn Fn(usize, usize) -> bool) -> Vec<NerSpan> {
+    ///
+    /// With `min`, only the spans whose score reaches it are given, and
+    /// when the whole best path is at least that likely (each of its tags'
+    /// posteriors is then at least as high) the backward pass is skipped
+    /// and each span's score is that lower bound, not its own posterior.
+    fn decode_em(
+        &self,
+        n: usize,
+        em: &[f32],
+        keep: &dyn Fn(usize, usize) -> bool,
+        min: Option<f32>,
+    ) -> Vec<NerSpan> {
         let t = self.tags.len();
         if n == 0 || t == 0 {
             return Vec::new();
@@ -341,7 +366,25 @@ impl Ner {
         // only the path's tags of the spans' words are read: the backward
         // pass stops at the first span
         let from = spans.iter().map(|s| s.0).min().unwrap_or(0);
-        let post = self.lattice.path_posteriors(em, &path, from);
+        let Some(fwd) = self.lattice.forward(em) else {
+            return Vec::new();
+        };
+        if let Some(min) = min {
+            // a margin far above the rounding of either computation
+            let p = self.lattice.path_probability(&fwd, &path);
+            if p >= f64::from(min) + 1e-6 {
+                return spans
+                    .into_iter()
+                    .map(|(start, end, ty)| NerSpan {
+                        start,
+                        end,
+                        label: TYPES[ty],
+                        score: p as f32,
+                    })
+                    .collect();
+            }
+        }
+        let post = self.lattice.path_posteriors_after(fwd, &path, from);
         spans
             .into_iter()
             .map(|(start, end, ty)| {
@@ -356,6 +399,7 @@ impl Ner {
                     score,
                 }
             })
+            .filter(|s| min.is_none_or(|m| s.score >= m))
             .collect()
     }
 

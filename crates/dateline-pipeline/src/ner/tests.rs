@@ -275,6 +275,21 @@ fn cached_form_scores_equal_the_model_scores_bit_for_bit() {
                     assert_eq!(a.score.to_bits(), b.score.to_bits());
                 }
             }
+            // a threshold keeps exactly the spans whose own score reaches
+            // it, whether or not the backward pass was skipped
+            for min in [0.3f32, 0.5, 0.9] {
+                let got: Vec<_> = ner
+                    .tag_where_min(&forms, &upos, &|_, _| true, Some(min))
+                    .iter()
+                    .map(|x| (x.start, x.end, x.label))
+                    .collect();
+                let want: Vec<_> = spans
+                    .iter()
+                    .filter(|x| x.score >= min)
+                    .map(|x| (x.start, x.end, x.label))
+                    .collect();
+                assert_eq!(got, want, "round {round}: {words} at {min}");
+            }
         }
     }
 }
