@@ -405,6 +405,11 @@ const VERB_ENDINGS_ES: &[&str] = &[
 /// ("manifiest-" of "manifestar", "pid-" of "pedir"), plus a regular ending
 /// and perhaps a clitic ("protestarle"); or a plural noun ("MOVILIZACIONES").
 fn guess_verb(trig: &Triggers, form: &str) -> Option<String> {
+    // one buffer for every candidate; the endings' set is built once
+    static ENDINGS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let endings = ENDINGS.get_or_init(|| VERB_ENDINGS_ES.iter().copied().collect());
+    let mut cand = String::new();
     for clitic in ["", "le", "les", "lo", "la", "los", "las", "se", "nos"] {
         let Some(f) = form.strip_suffix(clitic) else {
             continue;
@@ -420,19 +425,21 @@ fn guess_verb(trig: &Triggers, form: &str) -> Option<String> {
             let (Some(stem), Some(ending)) = (f.get(..i), f.get(i..)) else {
                 continue;
             };
-            if !VERB_ENDINGS_ES.contains(&ending) {
+            if !endings.contains(ending) {
                 continue;
             }
-            let mut stems = vec![stem.to_string()];
-            for (from, to) in [("ie", "e"), ("ue", "o"), ("i", "e")] {
-                if let Some(p) = stem.rfind(from) {
-                    stems.push(format!("{}{}{}", &stem[..p], to, &stem[p + from.len()..]));
-                }
-            }
-            for st in &stems {
+            // the stem as written, then with its vowel changed
+            let changed = [("ie", "e"), ("ue", "o"), ("i", "e")]
+                .into_iter()
+                .filter_map(|(from, to)| stem.rfind(from).map(|p| (p, from.len(), to)));
+            for (p, len, to) in std::iter::once((stem.len(), 0, "")).chain(changed) {
                 for inf in ["ar", "er", "ir"] {
-                    let cand = format!("{st}{inf}");
-                    if trig.by_first.contains_key(&cand) {
+                    cand.clear();
+                    cand.push_str(&stem[..p]);
+                    cand.push_str(to);
+                    cand.push_str(&stem[p + len..]);
+                    cand.push_str(inf);
+                    if trig.by_first.contains_key(cand.as_str()) {
                         return Some(cand);
                     }
                 }
