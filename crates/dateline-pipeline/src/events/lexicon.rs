@@ -46,6 +46,10 @@ pub struct Triggers {
     /// folded first word -> patterns, longest first
     pub by_first: FxHashMap<String, Vec<Pattern>>,
     pub classes: FxHashMap<String, FxHashSet<String>>,
+    /// Forms already read by the events stage's verb guesser (a pure
+    /// function of the form and these triggers), with what it found:
+    /// news repeat their verbs. Emptied when full.
+    pub guesses: std::sync::Mutex<FxHashMap<String, Option<String>>>,
 }
 
 impl Triggers {

@@ -449,6 +449,24 @@ fn guess_verb(trig: &Triggers, form: &str) -> Option<String> {
     None
 }
 
+/// [`guess_verb`], remembered per form in the triggers (bounded).
+fn guess_verb_cached(trig: &Triggers, form: &str) -> Option<String> {
+    const MAX: usize = 1 << 16;
+    if let Ok(g) = trig.guesses.lock() {
+        if let Some(v) = g.get(form) {
+            return v.clone();
+        }
+    }
+    let v = guess_verb(trig, form);
+    if let Ok(mut g) = trig.guesses.lock() {
+        if g.len() >= MAX {
+            g.clear();
+        }
+        g.insert(form.to_string(), v.clone());
+    }
+    v
+}
+
 /// The singular of a plural noun in the lexicon ("MOVILIZACIONES").
 fn guess_noun(trig: &Triggers, form: &str) -> Option<String> {
     ["es", "s"]
@@ -471,7 +489,7 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
             if known || !(w.caps || w.upos == "VERB") {
                 continue;
             }
-            if let Some(v) = guess_verb(trig, &w.form) {
+            if let Some(v) = guess_verb_cached(trig, &w.form) {
                 w.lemma = Cow::Owned(v);
                 w.upos = "VERB";
             } else if w.caps {
