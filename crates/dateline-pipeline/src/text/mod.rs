@@ -38,7 +38,8 @@ impl Sentences {
 
     /// Tokens and sentence starts (token indices) of `text` in `lang`.
     pub fn split(&self, text: &str, lang: Lang) -> (Vec<Tok>, Vec<usize>) {
-        let mut toks = Vec::new();
+        // news run about one token per 5-6 bytes: room for most texts at once
+        let mut toks = Vec::with_capacity(text.len() / 5 + 16);
         tokenize(text, lang, &self.abbrevs, &mut toks);
         let rules = match lang {
             Lang::Es => SentenceRules {
@@ -136,7 +137,7 @@ impl Stage for Sentences {
         }
         let text = &doc.text;
         let mut sents = Vec::new();
-        let mut tokens = Vec::new();
+        let mut tokens = Vec::with_capacity(text.len() / 5 + 16);
         for (start, end, lang) in pieces {
             let Some(piece) = text.get(start..end) else {
                 continue;
