@@ -273,6 +273,8 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     // 2b. "el Gobierno peruano", "el Gobierno de Perú", "the Peruvian
     // government": the government of that country
     governments(kb, text, &toks, &mut st);
+    // "el Senado chileno", "la policía de Perú", "Iraqi police"
+    sector_bodies(kb, text, &toks, &mut st);
 
     // 3. knowledge-base matches
     for m in kb.find_all_in(&toks) {
@@ -1103,6 +1105,164 @@ fn governments(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
         if let Some((iso3, s, e)) = found {
             let i = government_entity(kb, st, &iso3);
             st.mention(i, text, s, e);
+        }
+    }
+}
+
+/// Bodies of a state named by a noun and its country: (folded words,
+/// English head?, CAMEO sector, name, capitalised only). "el Senado
+/// chileno", "la policía de Perú", "las tropas israelíes", "Iraqi police",
+/// "the army of Myanmar" are that country's legislature, police, military.
+const SECTOR_HEADS: &[(&[&str], bool, &str, &str, bool)] = &[
+    (&["fuerzas", "armadas"], false, "MIL", "Armed forces", false),
+    (&["fuerza", "aerea"], false, "MIL", "Armed forces", true),
+    (&["ejercito"], false, "MIL", "Armed forces", false),
+    (&["armada"], false, "MIL", "Armed forces", true),
+    (&["tropas"], false, "MIL", "Armed forces", false),
+    (&["militares"], false, "MIL", "Armed forces", false),
+    (&["soldados"], false, "MIL", "Armed forces", false),
+    (&["policia"], false, "COP", "Police", false),
+    (&["policias"], false, "COP", "Police", false),
+    (&["carabineros"], false, "COP", "Police", false),
+    (&["gendarmeria"], false, "COP", "Police", false),
+    (&["senado"], false, "LEG", "Legislature", false),
+    (&["congreso"], false, "LEG", "Legislature", true),
+    (&["parlamento"], false, "LEG", "Legislature", false),
+    (&["asamblea", "nacional"], false, "LEG", "Legislature", true),
+    (
+        &["camara", "de", "diputados"],
+        false,
+        "LEG",
+        "Legislature",
+        true,
+    ),
+    (&["corte", "suprema"], false, "JUD", "Judiciary", false),
+    (&["tribunal", "supremo"], false, "JUD", "Judiciary", false),
+    (&["justicia"], false, "JUD", "Judiciary", false),
+    (&["oposicion"], false, "OPP", "Opposition", false),
+    (&["armed", "forces"], true, "MIL", "Armed forces", false),
+    (&["air", "force"], true, "MIL", "Armed forces", false),
+    (&["army"], true, "MIL", "Armed forces", false),
+    (&["navy"], true, "MIL", "Armed forces", false),
+    (&["military"], true, "MIL", "Armed forces", false),
+    (&["troops"], true, "MIL", "Armed forces", false),
+    (&["soldiers"], true, "MIL", "Armed forces", false),
+    (&["forces"], true, "MIL", "Armed forces", false),
+    (&["police"], true, "COP", "Police", false),
+    (&["senate"], true, "LEG", "Legislature", false),
+    (&["congress"], true, "LEG", "Legislature", false),
+    (&["parliament"], true, "LEG", "Legislature", false),
+    (&["national", "assembly"], true, "LEG", "Legislature", false),
+    (&["supreme", "court"], true, "JUD", "Judiciary", false),
+    (&["judiciary"], true, "JUD", "Judiciary", false),
+    (&["opposition"], true, "OPP", "Opposition", false),
+];
+
+/// A state body named by [`SECTOR_HEADS`] with a demonym or "de"/"of" and
+/// a country: "el Senado chileno" → CHLLEG, "Iraqi police" → IRQCOP.
+/// Bodies the knowledge base lists by that very phrase ("tropas
+/// norcoreanas" is the Korean People's Army) are left to it.
+fn sector_bodies(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
+    // the heads by first word: one hash look-up per token
+    static BY_FIRST: OnceLock<FxHashMap<&'static str, Vec<usize>>> = OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut m: FxHashMap<&'static str, Vec<usize>> = FxHashMap::default();
+        for (k, h) in SECTOR_HEADS.iter().enumerate() {
+            if let Some(first) = h.0.first() {
+                m.entry(first).or_default().push(k);
+            }
+        }
+        m
+    });
+    for (ti, t) in toks.iter().enumerate() {
+        let Some(heads) = by_first.get(t.folded.as_str()) else {
+            continue;
+        };
+        for &(words, en, sector, name, cap_only) in
+            heads.iter().filter_map(|&k| SECTOR_HEADS.get(k))
+        {
+            let Some(head) = toks.get(ti..ti + words.len()) else {
+                continue;
+            };
+            if !head
+                .iter()
+                .map(|t| t.folded.as_str())
+                .eq(words.iter().copied())
+                || (cap_only && !head[0].cap)
+            {
+                continue;
+            }
+            let last = ti + words.len() - 1;
+            let demonym = |j: usize| {
+                toks.get(j)
+                    .and_then(|d| kb.demonym(&d.folded))
+                    .map(|(iso3, _, _)| iso3.to_string())
+            };
+            // "de Chile", "del Perú", "of Myanmar"
+            let of_country = || {
+                let of = toks.get(last + 1)?;
+                let ok = if en {
+                    of.folded == "of"
+                } else {
+                    matches!(of.folded.as_str(), "de" | "del")
+                };
+                if !ok {
+                    return None;
+                }
+                let (iso3, n) = country_at(kb, toks, last + 2)?;
+                Some((iso3, ti, last + 1 + n))
+            };
+            let found = if en {
+                // "Iraqi police", "U.S. troops": a demonym or country name
+                // right before the head
+                ti.checked_sub(1)
+                    .filter(|&p| toks.get(p).is_some_and(|d| d.cap))
+                    .and_then(|p| Some((demonym(p)?, p, last)))
+                    .or_else(|| {
+                        (1..=3).find_map(|n| {
+                            let p = ti.checked_sub(n)?;
+                            let (iso3, m) = country_at(kb, toks, p)?;
+                            (m == n).then_some((iso3, p, last))
+                        })
+                    })
+                    .or_else(of_country)
+            } else {
+                // "el Senado chileno", "las tropas israelíes"
+                toks.get(last + 1)
+                    .filter(|d| !d.cap)
+                    .and_then(|_| Some((demonym(last + 1)?, ti, last + 1)))
+                    .or_else(of_country)
+            };
+            let Some((iso3, a, b)) = found else {
+                continue;
+            };
+            let (Some(first), Some(end)) = (toks.get(a), toks.get(b)) else {
+                continue;
+            };
+            // the knowledge base's own name for the body wins
+            if toks
+                .get(a..=b)
+                .is_some_and(|span| !kb.lookup_toks(span).is_empty())
+            {
+                continue;
+            }
+            let key = format!("sector:{iso3}{sector}");
+            let country = kb.country(&iso3).map(|c| c.name_en.clone());
+            let i = st.entity(&key, || Builder {
+                key: key.clone(),
+                name: format!("{name} of {}", country.as_deref().unwrap_or(&iso3)),
+                etype: "ORG".into(),
+                kb: Some(KbRef {
+                    qid: None,
+                    code: Some(format!("{iso3}{sector}")),
+                }),
+                iso3: Some(iso3.clone()),
+                mentions: Vec::new(),
+                roles: Vec::new(),
+                first: usize::MAX,
+            });
+            st.mention(i, text, first.start, end.end);
+            break;
         }
     }
 }

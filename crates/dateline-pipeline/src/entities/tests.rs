@@ -297,3 +297,43 @@ fn places_inside_longer_names_and_after_nouns_of_place() {
         ["Tesoro de Estados Unidos"]
     );
 }
+
+#[test]
+fn state_bodies_named_by_demonym_or_country() {
+    let d = run(
+        "2025-10-16",
+        "El Senado chileno y la policía de Perú respondieron. Las tropas norcoreanas llegaron. La justicia argentina investiga.",
+    );
+    assert_eq!(mentions(&d, "Legislature of Chile"), ["Senado chileno"]);
+    assert_eq!(mentions(&d, "Police of Peru"), ["policía de Perú"]);
+    assert_eq!(
+        mentions(&d, "Judiciary of Argentina"),
+        ["justicia argentina"]
+    );
+    // the knowledge base's own body wins
+    assert!(d
+        .entities
+        .iter()
+        .all(|e| e.name != "Armed forces of North Korea"));
+    let code = |name: &str| {
+        d.entities
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.kb.as_ref())
+            .and_then(|k| k.code.clone())
+    };
+    assert_eq!(code("Legislature of Chile").as_deref(), Some("CHLLEG"));
+    let d = run(
+        "1990-03-10",
+        "Iraqi police and U.S. troops met the army of Myanmar.",
+    );
+    assert_eq!(mentions(&d, "Police of Iraq"), ["Iraqi police"]);
+    assert_eq!(
+        mentions(&d, "Armed forces of United States"),
+        ["U.S. troops"]
+    );
+    assert_eq!(
+        mentions(&d, "Armed forces of Myanmar (Burma)"),
+        ["army of Myanmar"]
+    );
+}

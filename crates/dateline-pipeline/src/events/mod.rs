@@ -449,6 +449,21 @@ fn guess_verb(trig: &Triggers, form: &str) -> Option<String> {
     None
 }
 
+/// Word `k` is a participle modifying a noun ("amod" of a NOUN/PROPN).
+fn attributive(ws: &[W], k: usize) -> bool {
+    let w = &ws[k];
+    let participle = [
+        "ed", "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas",
+    ]
+    .iter()
+    .any(|e| w.form.ends_with(e));
+    w.deprel == "amod"
+        && participle
+        && w.head
+            .and_then(|h| ws.get(h))
+            .is_some_and(|h| matches!(h.upos, "NOUN" | "PROPN"))
+}
+
 /// [`guess_verb`], remembered per form in the triggers (bounded).
 fn guess_verb_cached(trig: &Triggers, form: &str) -> Option<String> {
     const MAX: usize = 1 << 16;
@@ -559,6 +574,12 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
             // a noun inside a time expression names the time ("in March
             // 2001"), not an event
             if nominal && ws[k].timex {
+                continue;
+            }
+            // a participle describing a noun names a state, not an event
+            // told here ("the occupied West Bank", "los territorios
+            // ocupados")
+            if attributive(&ws, k) && end == k + 1 {
                 continue;
             }
             let c = build(

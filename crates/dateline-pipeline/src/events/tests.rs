@@ -564,3 +564,24 @@ fn the_two_leaders_are_the_two_people_the_story_is_about() {
     who.sort();
     assert_eq!(who, ["Kim Jong Un", "Vladimir Putin"], "{:?}", d.events);
 }
+
+#[test]
+fn a_participle_describing_a_noun_is_no_event_and_state_bodies_are_actors() {
+    let d = run(
+        "1990-03-10",
+        "Israeli soldiers arrested 100 Palestinians in the occupied West Bank.",
+    );
+    let codes: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    assert_eq!(codes, ["173"], "{:?}", d.events);
+    assert_eq!(d.events[0].actor.code.as_deref(), Some("ISRMIL"));
+    let d = run(
+        "2025-10-16",
+        "La policía peruana detuvo a diez manifestantes. El Senado chileno aprobó la ley.",
+    );
+    let arrest = d
+        .events
+        .iter()
+        .find(|e| e.cameo.as_deref() == Some("173"))
+        .expect("arrest");
+    assert_eq!(arrest.actor.code.as_deref(), Some("PERCOP"));
+}

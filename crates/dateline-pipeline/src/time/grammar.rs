@@ -329,25 +329,31 @@ fn is_day_level(s: &Sem) -> bool {
 }
 
 impl<'a> Grammar<'a> {
+    #[inline]
     fn low(&self, k: usize) -> &str {
         self.toks.get(k).map(|t| t.low.as_str()).unwrap_or("")
     }
+    #[inline]
     fn tok(&self, k: usize) -> Option<&Tok> {
         self.toks.get(k)
     }
     /// The lexicon entry of token `k` (of "" past the end, as `low`).
+    #[inline]
     fn entry(&self, k: usize) -> Option<&'a Entry> {
         match self.ents.get(k) {
             Some(e) => *e,
             None => self.lx.entry(self.lang, ""),
         }
     }
+    #[inline]
     fn get(&self, k: usize, class: &str) -> Option<&'a str> {
         self.entry(k)?.get(class)
     }
+    #[inline]
     fn is(&self, k: usize, class: &str) -> bool {
         self.get(k, class).is_some()
     }
+    #[inline]
     fn int(&self, k: usize, class: &str) -> Option<i64> {
         self.entry(k)?.int(class)
     }
@@ -362,10 +368,12 @@ impl<'a> Grammar<'a> {
     fn number(&self, k: usize) -> Option<(f64, usize)> {
         number_with(self.lang, self.toks, k, |j| self.entry(j))
     }
+    #[inline]
     fn word_in(&self, k: usize, set: &[&str]) -> bool {
         let w = self.low(k);
         set.contains(&w)
     }
+    #[inline]
     fn es(&self) -> bool {
         self.lang == Lang::Es
     }

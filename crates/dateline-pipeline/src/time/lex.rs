@@ -190,6 +190,7 @@ pub struct Entry {
 
 impl Entry {
     /// The value of the word in `class`, if any.
+    #[inline]
     pub fn get(&self, class: &str) -> Option<&str> {
         self.words
             .iter()
@@ -198,6 +199,7 @@ impl Entry {
     }
 
     /// Integer value of the word in `class`.
+    #[inline]
     pub fn int(&self, class: &str) -> Option<i64> {
         self.words
             .iter()
