@@ -131,9 +131,11 @@ impl Stage for Tags {
                 format!("no tagger for language {lang:?}; words are untagged"),
             ));
         }
-        let mut words: Vec<Word> = Vec::with_capacity(doc.tokens.len() + doc.tokens.len() / 8);
-        let mut forms: Vec<Cow<str>> = Vec::new();
-        let mut owners: Vec<(u32, bool)> = Vec::new();
+        // two passes: every sentence through the tagger, then every
+        // sentence through the lemmatiser and the feature tagger, so that
+        // each model's tables stay in the CPU caches for the whole document
+        type Sent<'a, 't> = (Vec<Cow<'a, str>>, Vec<(u32, bool)>, Option<Tagged<'t>>);
+        let mut sents: Vec<Sent> = Vec::new();
         let mut parts: Vec<Cow<str>> = Vec::new();
         let mut start = 0;
         while start < doc.tokens.len() {
@@ -144,8 +146,8 @@ impl Stage for Tags {
                 .map(|k| start + k)
                 .unwrap_or(doc.tokens.len());
             // expand multiword tokens
-            forms.clear();
-            owners.clear();
+            let mut forms: Vec<Cow<str>> = Vec::with_capacity(end - start + 4);
+            let mut owners: Vec<(u32, bool)> = Vec::with_capacity(end - start + 4);
             for (ti, tok) in doc.tokens[start..end].iter().enumerate() {
                 let surface = tok.span.slice(&doc.text);
                 parts.clear();
@@ -185,14 +187,22 @@ impl Stage for Tags {
                     forms.splice(i..=i, [Cow::Owned(a), Cow::Owned(b)]);
                     owners.splice(i..=i, [(token, true), (token, true)]);
                 }
+                if tagged.is_none() {
+                    let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
+                    tagged = Some(m.tagger.analyse(&refs));
+                }
             }
+            sents.push((forms, owners, tagged));
+            start = end;
+        }
+        let mut words: Vec<Word> = Vec::with_capacity(doc.tokens.len() + doc.tokens.len() / 8);
+        for (forms, owners, tagged) in sents {
             let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-            match models {
-                Some(m) => {
-                    let t = tagged.unwrap_or_else(|| m.tagger.analyse(&refs));
+            match (models, tagged) {
+                (Some(m), Some(t)) => {
                     tag_sentence(m, t, &refs, &owners, &self.fixed.dep, &mut words)
                 }
-                None => {
+                _ => {
                     for (form, &(token, multi)) in refs.iter().zip(&owners) {
                         words.push(Word {
                             token,
@@ -206,7 +216,6 @@ impl Stage for Tags {
                     }
                 }
             }
-            start = end;
         }
         doc.words = words;
     }
