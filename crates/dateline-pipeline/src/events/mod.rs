@@ -1583,6 +1583,21 @@ fn build(
             }
         }
     }
+    // a noun modifying another names a kind, not an event ("aid groups",
+    // "aid convoys", "a protest movement")
+    // (the noun it modifies comes right after the trigger's words and is no
+    // time word or "-ing" form the parse took for a noun: "demand today",
+    // "attack targeting")
+    if nominal
+        && en
+        && ws[end - 1].deprel == "compound"
+        && ws[end - 1].head == Some(end)
+        && ws
+            .get(end)
+            .is_some_and(|h| h.upos == "NOUN" && !h.timex && !h.form.ends_with("ing") && end < b)
+    {
+        return None;
+    }
     if !nominal && !en && is_participle(&ws[k]) {
         let aux = (1..=2).any(|n| {
             prev(k, n)
@@ -1809,6 +1824,38 @@ fn build(
                     if let Some(n) = after.get(1) {
                         push(&mut recipient, n.ent);
                     }
+                }
+            }
+        }
+        // "Israeli tank shelling", "Russian attacks", "US air strikes": a
+        // demonym (or a country's capital-letter abbreviation) right before
+        // the noun, with at most two lower-case nouns or adjectives between
+        let done_by = ["07", "14", "15", "16", "17", "18", "19", "20"]
+            .iter()
+            .any(|r| cameo.starts_with(r));
+        if nominal && actor.is_empty() && en && done_by {
+            let before = ments
+                .iter()
+                .filter(|m| m.end <= start_b && m.start >= clause_start && !in_attr(m))
+                .last();
+            if let Some(m) = before {
+                let (i, j) = (widx(m.start), widx(m.end));
+                let modifier = ws.get(i).is_some_and(|w| {
+                    let surface = text.get(m.start..m.end).unwrap_or("");
+                    w.upos == "ADJ"
+                        || (surface.len() <= 4
+                            && surface.chars().all(|c| c.is_ascii_uppercase() || c == '.'))
+                });
+                let between = ws.get(j..k).is_some_and(|gap| {
+                    gap.len() <= 2
+                        && gap.iter().all(|w| {
+                            matches!(w.upos, "NOUN" | "ADJ")
+                                && !w.form.is_empty()
+                                && w.form.chars().all(char::is_lowercase)
+                        })
+                });
+                if modifier && between {
+                    push(&mut actor, m.ent);
                 }
             }
         }

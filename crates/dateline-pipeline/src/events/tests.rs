@@ -585,3 +585,22 @@ fn a_participle_describing_a_noun_is_no_event_and_state_bodies_are_actors() {
         .expect("arrest");
     assert_eq!(arrest.actor.code.as_deref(), Some("PERCOP"));
 }
+
+#[test]
+fn english_noun_triggers_take_a_demonym_actor_and_noun_modifiers_are_no_events() {
+    let d = run(
+        "2014-09-16",
+        "The United States launched an air strike against the group. Russian attacks on the port continued. Two aid groups left the city. A court issued arrest warrants for the men.",
+    );
+    let got: Vec<(&str, Option<&str>)> = d
+        .events
+        .iter()
+        .map(|e| (e.cameo.as_deref().unwrap_or(""), e.actor.code.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [("195", Some("USA")), ("190", Some("RUS"))],
+        "{:?}",
+        d.events
+    );
+}
