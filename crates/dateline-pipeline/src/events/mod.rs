@@ -1836,8 +1836,8 @@ fn build(
         if nominal && actor.is_empty() && en && done_by {
             let before = ments
                 .iter()
-                .filter(|m| m.end <= start_b && m.start >= clause_start && !in_attr(m))
-                .last();
+                .rev()
+                .find(|m| m.end <= start_b && m.start >= clause_start && !in_attr(m));
             if let Some(m) = before {
                 let (i, j) = (widx(m.start), widx(m.end));
                 let modifier = ws.get(i).is_some_and(|w| {
