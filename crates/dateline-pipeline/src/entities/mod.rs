@@ -165,6 +165,65 @@ impl Stage for Entities {
     }
 }
 
+/// Titles before a person's name (folded): a place name after one is a
+/// surname.
+const PERSON_TITLES: &[&str] = &[
+    "president",
+    "presidente",
+    "presidenta",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "general",
+    "gen",
+    "senator",
+    "senador",
+    "senadora",
+    "governor",
+    "gobernador",
+    "gobernadora",
+    "minister",
+    "ministro",
+    "ministra",
+    "king",
+    "rey",
+    "queen",
+    "reina",
+    "pope",
+    "papa",
+    "sir",
+    "lord",
+    "senor",
+    "senora",
+    "sr",
+    "sra",
+    "don",
+    "dona",
+    "judge",
+    "juez",
+    "jueza",
+    "colonel",
+    "coronel",
+    "captain",
+    "capitan",
+    "rep",
+    "sen",
+    "chancellor",
+    "canciller",
+    "premier",
+    "prince",
+    "principe",
+    "princess",
+    "princesa",
+    "sheikh",
+    "jeque",
+    "ayatollah",
+    "ayatola",
+    "cardinal",
+    "cardenal",
+];
+
 /// Locative prepositions: a capital after one of them is a place.
 const LOCATIVE: &[&str] = &[
     "en", "a", "desde", "hacia", "hasta", "in", "at", "to", "near", "into",
@@ -308,6 +367,12 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         };
         let choice = choose(kb, &ents, locative, &date);
         let Some(e) = choice else { continue };
+        // "President Bush", "el general Franco", "Mr. Baker": after a title
+        // a name is a person's, not a town's (Būsh, Egypt); the NER's
+        // person, if any, stands
+        if e.kind == Kind::Place && PERSON_TITLES.contains(&prev) {
+            continue;
+        }
         match e.kind {
             Kind::Person => {
                 let i = person_entity(kb, &mut st, e, &date);

@@ -337,3 +337,25 @@ fn state_bodies_named_by_demonym_or_country() {
         ["army of Myanmar"]
     );
 }
+
+#[test]
+fn a_place_name_after_a_title_is_a_surname() {
+    let d = run(
+        "2008-08-07",
+        "President Bush met Chinese officials in Washington.",
+    );
+    assert!(
+        d.entities.iter().all(|e| e.name != "Būsh"),
+        "{:?}",
+        d.entities
+    );
+    assert_eq!(mentions(&d, "Washington"), ["Washington"]);
+    let d = run("1963-11-20", "El presidente Kennedy llegó a Dallas.");
+    assert!(
+        d.entities
+            .iter()
+            .all(|e| e.kb.as_ref().and_then(|k| k.code.as_deref()) != Some("COL")),
+        "{:?}",
+        d.entities
+    );
+}
