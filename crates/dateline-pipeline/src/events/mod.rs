@@ -1816,7 +1816,13 @@ fn build(
                 let gap_words = fold(text.get(end_b..m.start).unwrap_or(""))
                     .split_whitespace()
                     .count();
-                if gap_words <= 1 && matches!(g.as_deref(), None | Some("de" | "del" | "by" | "of"))
+                // (within the noun's phrase: "un ataque alcanzó Moscú" is
+                // no attack by Moscow)
+                let verb_between =
+                    (end..widx(m.start).min(b)).any(|j| matches!(ws[j].upos, "VERB" | "AUX"));
+                if gap_words <= 1
+                    && !verb_between
+                    && matches!(g.as_deref(), None | Some("de" | "del" | "by" | "of"))
                 {
                     push(&mut actor, m.ent);
                 } else if g.as_deref() == Some("entre") || g.as_deref() == Some("between") {

@@ -605,3 +605,28 @@ fn english_noun_triggers_take_a_demonym_actor_and_noun_modifiers_are_no_events()
         d.events
     );
 }
+
+#[test]
+fn spanish_air_attacks_and_a_place_after_the_verb_is_the_target() {
+    let d = run(
+        "2025-08-13",
+        "Un ataque aéreo estadounidense destruyó un puente. Un ataque alcanzó Moscú.",
+    );
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = d
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.cameo.as_deref().unwrap_or(""),
+                e.actor.code.as_deref(),
+                e.recipient.code.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("195", Some("USA"), None), ("190", None, Some("RUSGOV"))],
+        "{:?}",
+        d.events
+    );
+}
