@@ -955,17 +955,23 @@ const REGIME_REACH: usize = 600;
 /// The government of the country `iso3`, as a metonym of it names it
 /// (the same entity as "el Kremlin" for RUS).
 fn government_entity(kb: &Kb, st: &mut State, iso3: &str) -> usize {
-    let key = format!("gov:{iso3}.GOV");
+    let name = kb
+        .country(iso3)
+        .map(|c| format!("Government of {}", c.name_en))
+        .unwrap_or_else(|| format!("{iso3} government"));
+    body_entity(st, format!("gov:{iso3}.GOV"), name, iso3, "GOV")
+}
+
+/// The entity of a body of the state `iso3` (an organisation with the
+/// CAMEO code `iso3` + `sector`), made on first use under `key`.
+fn body_entity(st: &mut State, key: String, name: String, iso3: &str, sector: &str) -> usize {
     st.entity(&key, || Builder {
         key: key.clone(),
-        name: kb
-            .country(iso3)
-            .map(|c| format!("Government of {}", c.name_en))
-            .unwrap_or_else(|| format!("{iso3} government")),
+        name,
         etype: "ORG".into(),
         kb: Some(KbRef {
             qid: None,
-            code: Some(format!("{iso3}GOV")),
+            code: Some(format!("{iso3}{sector}")),
         }),
         iso3: Some(iso3.to_string()),
         mentions: Vec::new(),
@@ -1311,21 +1317,9 @@ fn sector_bodies(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
             {
                 continue;
             }
-            let key = format!("sector:{iso3}{sector}");
-            let country = kb.country(&iso3).map(|c| c.name_en.clone());
-            let i = st.entity(&key, || Builder {
-                key: key.clone(),
-                name: format!("{name} of {}", country.as_deref().unwrap_or(&iso3)),
-                etype: "ORG".into(),
-                kb: Some(KbRef {
-                    qid: None,
-                    code: Some(format!("{iso3}{sector}")),
-                }),
-                iso3: Some(iso3.clone()),
-                mentions: Vec::new(),
-                roles: Vec::new(),
-                first: usize::MAX,
-            });
+            let country = kb.country(&iso3).map(|c| c.name_en.as_str());
+            let full = format!("{name} of {}", country.unwrap_or(&iso3));
+            let i = body_entity(st, format!("sector:{iso3}{sector}"), full, &iso3, sector);
             st.mention(i, text, first.start, end.end);
             break;
         }

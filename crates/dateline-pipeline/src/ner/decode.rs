@@ -775,6 +775,16 @@ mod tests {
         (0..n * t).map(|k| marginal(alpha[k], beta[k], z)).collect()
     }
 
+    /// Pseudo-random scores in [-scale/2, scale/2) (xorshift64).
+    fn xorshift(mut seed: u64) -> impl FnMut(f32) -> f32 {
+        move |scale: f32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * scale
+        }
+    }
+
     #[test]
     fn lattice_equals_the_dense_loops_bit_for_bit() {
         let mut names = vec!["O".to_string()];
@@ -786,13 +796,7 @@ mod tests {
         names.sort();
         let tags: Vec<Tag> = names.iter().map(|s| Tag::parse(s)).collect();
         let t = tags.len();
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rnd = |scale: f32| -> f32 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * scale
-        };
+        let mut rnd = xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..200 {
             let n = 1 + round % 23;
             let scale = if round % 3 == 0 { 60.0 } else { 8.0 };
@@ -827,13 +831,7 @@ mod tests {
         }
         let tags: Vec<Tag> = names.iter().map(|s| Tag::parse(s)).collect();
         let t = tags.len();
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rnd = |scale: f32| -> f32 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * scale
-        };
+        let mut rnd = xorshift(0x9e37_79b9_7f4a_7c15);
         for round in 0..30 {
             let n = 1 + round % 4;
             let trans: Vec<f32> = (0..(t + 1) * t).map(|_| rnd(6.0)).collect();
