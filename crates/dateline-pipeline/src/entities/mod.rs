@@ -1259,7 +1259,7 @@ fn sector_bodies(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
                 .iter()
                 .map(|t| t.folded.as_str())
                 .eq(words.iter().copied())
-                || (cap_only && !head[0].cap)
+                || (cap_only && !head.first().is_some_and(|t| t.cap))
             {
                 continue;
             }

@@ -436,7 +436,10 @@ impl Lattice {
             };
             lp += (x * link).ln() - fwd.scale[i].ln();
         }
-        if !path.last().is_some_and(|&c| self.end_ok[c]) {
+        if !path
+            .last()
+            .is_some_and(|&c| self.end_ok.get(c).copied().unwrap_or(false))
+        {
             return 0.0;
         }
         let last = &fwd.alpha[(n - 1) * t..n * t];
