@@ -576,6 +576,11 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
             if nominal && ws[k].timex {
                 continue;
             }
+            // English "March" inside a sentence is the month ("March
+            // shipment", "Payable March 31"), a protest march is lower case
+            if en && k > a && doc.text.get(ws[k].start..ws[k].end) == Some("March") {
+                continue;
+            }
             // a participle describing a noun names a state, not an event
             // told here ("the occupied West Bank", "los territorios
             // ocupados")

@@ -630,3 +630,13 @@ fn spanish_air_attacks_and_a_place_after_the_verb_is_the_target() {
         d.events
     );
 }
+
+#[test]
+fn english_march_inside_a_sentence_is_the_month() {
+    let d = run(
+        "1987-02-26",
+        "Sales were booked for March shipment. Thousands of workers began a march to the capital.",
+    );
+    let codes: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    assert_eq!(codes, ["141"], "{:?}", d.events);
+}
