@@ -329,10 +329,8 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     // Polonia y Finlandia" names one person per country, on the date
     coordinated_roles(kb, text, &toks, &date, &mut st);
 
-    // 2b. "el Gobierno peruano", "el Gobierno de Perú", "the Peruvian
-    // government": the government of that country
-    governments(kb, text, &toks, &mut st);
-    // "el Senado chileno", "la policía de Perú", "Iraqi police"
+    // 2b. "el Gobierno peruano", "el Senado chileno", "la policía de
+    // Perú", "Iraqi police": that country's government or other body
     sector_bodies(kb, text, &toks, &mut st);
 
     // 3. knowledge-base matches
@@ -1133,58 +1131,20 @@ fn add_short_forms(text: &str, toks: &[norm::Tok], st: &mut State, index: &Short
     }
 }
 
-/// "Gobierno"/"Ejecutivo"/"Tesoro"/"Cancillería"/"government" with a
-/// demonym or "de"/"of" and a country name: a mention of that country's
-/// government.
-fn governments(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
-    for (ti, t) in toks.iter().enumerate() {
-        // "un ejecutivo peruano" is a businessman
-        let head = match t.folded.as_str() {
-            "gobierno" | "government" => true,
-            // "el Tesoro de Estados Unidos", "la Cancillería argentina"
-            "ejecutivo" | "tesoro" | "cancilleria" | "treasury" => t.cap,
-            _ => false,
-        };
-        if !head {
-            continue;
-        }
-        let en = t.folded == "government";
-        let demonym = |j: usize| {
-            toks.get(j)
-                .and_then(|d| kb.demonym(&d.folded))
-                .map(|(iso3, _, _)| iso3.to_string())
-        };
-        let of_country = || {
-            let of = toks.get(ti + 1)?;
-            if !matches!(of.folded.as_str(), "de" | "del" | "of") {
-                return None;
-            }
-            let (iso3, n) = country_at(kb, toks, ti + 2)?;
-            Some((iso3, t.start, toks.get(ti + 1 + n)?.end))
-        };
-        let found = if en {
-            ti.checked_sub(1)
-                .and_then(|p| Some((demonym(p)?, toks.get(p)?.start, t.end)))
-                .filter(|_| toks.get(ti - 1).is_some_and(|p| p.cap))
-                .or_else(of_country)
-        } else {
-            toks.get(ti + 1)
-                .filter(|d| !d.cap)
-                .and_then(|d| Some((demonym(ti + 1)?, t.start, d.end)))
-                .or_else(of_country)
-        };
-        if let Some((iso3, s, e)) = found {
-            let i = government_entity(kb, st, &iso3);
-            st.mention(i, text, s, e);
-        }
-    }
-}
-
 /// Bodies of a state named by a noun and its country: (folded words,
 /// English head?, CAMEO sector, name, capitalised only). "el Senado
 /// chileno", "la policía de Perú", "las tropas israelíes", "Iraqi police",
-/// "the army of Myanmar" are that country's legislature, police, military.
+/// "the army of Myanmar" are that country's legislature, police, military;
+/// "el Gobierno peruano", "el Tesoro de Estados Unidos", "the Peruvian
+/// government" its government (the entity "el Kremlin" names too); "un
+/// ejecutivo peruano" is a businessman.
 const SECTOR_HEADS: &[(&[&str], bool, &str, &str, bool)] = &[
+    (&["gobierno"], false, "GOV", "Government", false),
+    (&["ejecutivo"], false, "GOV", "Government", true),
+    (&["tesoro"], false, "GOV", "Government", true),
+    (&["cancilleria"], false, "GOV", "Government", true),
+    (&["government"], true, "GOV", "Government", false),
+    (&["treasury"], true, "GOV", "Government", true),
     (&["fuerzas", "armadas"], false, "MIL", "Armed forces", false),
     (&["fuerza", "aerea"], false, "MIL", "Armed forces", true),
     (&["ejercito"], false, "MIL", "Armed forces", false),
@@ -1290,7 +1250,9 @@ fn sector_bodies(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
                     .filter(|&p| toks.get(p).is_some_and(|d| d.cap))
                     .and_then(|p| Some((demonym(p)?, p, last)))
                     .or_else(|| {
-                        (1..=3).find_map(|n| {
+                        // the longest name first ("Papua New Guinea", not
+                        // "Guinea")
+                        (1..=3).rev().find_map(|n| {
                             let p = ti.checked_sub(n)?;
                             let (iso3, m) = country_at(kb, toks, p)?;
                             (m == n).then_some((iso3, p, last))
@@ -1317,9 +1279,13 @@ fn sector_bodies(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
             {
                 continue;
             }
-            let country = kb.country(&iso3).map(|c| c.name_en.as_str());
-            let full = format!("{name} of {}", country.unwrap_or(&iso3));
-            let i = body_entity(st, format!("sector:{iso3}{sector}"), full, &iso3, sector);
+            let i = if sector == "GOV" {
+                government_entity(kb, st, &iso3)
+            } else {
+                let country = kb.country(&iso3).map(|c| c.name_en.as_str());
+                let full = format!("{name} of {}", country.unwrap_or(&iso3));
+                body_entity(st, format!("sector:{iso3}{sector}"), full, &iso3, sector)
+            };
             st.mention(i, text, first.start, end.end);
             break;
         }

@@ -359,3 +359,19 @@ fn a_place_name_after_a_title_is_a_surname() {
         d.entities
     );
 }
+
+#[test]
+fn english_governments_named_by_a_country_before_the_head() {
+    let d = run(
+        "1987-03-10",
+        "The U.S. Treasury and the Papua New Guinea government agreed.",
+    );
+    assert_eq!(
+        mentions(&d, "Government of United States"),
+        ["U.S. Treasury"]
+    );
+    assert_eq!(
+        mentions(&d, "Government of Papua New Guinea"),
+        ["Papua New Guinea government"]
+    );
+}
