@@ -495,6 +495,40 @@ mod tests {
     }
 
     #[test]
+    fn irregular_verb_stems_take_the_lexicon_lemma() {
+        let tags = match Tags::new() {
+            Ok(t) => t,
+            Err(e) => panic!("models: {e}"),
+        };
+        let sentences = crate::text::Sentences::new();
+        let mut doc = Doc::from_raw(RawDoc {
+            body: "Los soldados detuvieron a tres hombres y retuvieron a otros. \
+                   Los jueces impusieron penas e intervinieron en el caso."
+                .into(),
+            ..RawDoc::default()
+        });
+        doc.text = doc.raw.clone();
+        doc.lang = Some("es".into());
+        sentences.process(&mut doc);
+        tags.process(&mut doc);
+        let lemma = |f: &str| {
+            (0..doc.words.len())
+                .find(|&i| doc.word_form(i) == f)
+                .map(|i| doc.words[i].lemma.to_string())
+                .unwrap_or_default()
+        };
+        for (form, want) in [
+            ("detuvieron", "detener"),
+            ("retuvieron", "retener"),
+            ("impusieron", "imponer"),
+            ("intervinieron", "intervenir"),
+            ("soldados", "soldado"),
+        ] {
+            assert_eq!(lemma(form), want, "{form}");
+        }
+    }
+
+    #[test]
     fn english_its_for_its_contraction() {
         let tags = match Tags::new() {
             Ok(t) => t,
@@ -528,6 +562,7 @@ mod tests {
         // of "jóvenes": the lexicon's lemma is taken instead
         assert_eq!(es.lemmatizer.lemma("jóvenes", "NOUN"), "joven");
         assert_eq!(es.lemmatizer.lemma("soldados", "NOUN"), "soldado");
+        assert_eq!(es.lemmatizer.lemma("retuvieron", "VERB"), "retener");
     }
 
     #[test]
