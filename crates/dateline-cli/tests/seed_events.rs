@@ -180,6 +180,14 @@ fn seed_event_musts() {
 #[test]
 fn seed_event_shoulds_that_hold() {
     let d = seed();
+    // roles: Kim is North Korea's leader, named so ("el líder norcoreano")
+    let kim_roles = &entity(&d, "Kim Jong Un")["roles"];
+    assert!(
+        kim_roles.as_array().into_iter().flatten().any(|r| {
+            r["role"] == "LEADER" && r["country"] == "PRK" && r["text"] == "líder norcoreano"
+        }),
+        "{kim_roles}"
+    );
     // Putin praises the North Korean troops, per the KCNA
     let praise = dyad(&d, "SUPPORT", "RUS", "PRKMIL");
     assert!(

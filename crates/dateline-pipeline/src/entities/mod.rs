@@ -929,11 +929,15 @@ fn person_entity(kb: &Kb, st: &mut State, e: &Entry, date: &str) -> usize {
     })
 }
 
+/// Records that `phrase` ("el presidente ruso", "el líder norcoreano")
+/// named the person by `role` in `iso3`: on the held office of that title,
+/// else as a role of its own ("líder" of a country whose leader's office is
+/// titled General Secretary is still its LEADER).
 fn add_role(b: &mut Builder, role: &str, iso3: &str, phrase: &str) {
     if let Some(r) = b
         .roles
         .iter_mut()
-        .find(|r| r.country.as_deref() == Some(iso3) && r.text.is_none())
+        .find(|r| r.country.as_deref() == Some(iso3) && r.text.is_none() && r.role == role)
     {
         r.text = Some(phrase.to_string());
         return;
@@ -1137,7 +1141,10 @@ fn add_short_forms(text: &str, toks: &[norm::Tok], st: &mut State, index: &Short
 /// "the army of Myanmar" are that country's legislature, police, military;
 /// "el Gobierno peruano", "el Tesoro de Estados Unidos", "the Peruvian
 /// government" its government (the entity "el Kremlin" names too); "un
-/// ejecutivo peruano" is a businessman.
+/// ejecutivo peruano" is a businessman. Armed groups against a state are
+/// named the same way ("la guerrilla colombiana", "Syrian rebels"): REB,
+/// and UAF for paramilitaries, as the UD-PETRARCH agent dictionary codes
+/// them.
 const SECTOR_HEADS: &[(&[&str], bool, &str, &str, bool)] = &[
     (&["gobierno"], false, "GOV", "Government", false),
     (&["ejecutivo"], false, "GOV", "Government", true),
@@ -1171,6 +1178,12 @@ const SECTOR_HEADS: &[(&[&str], bool, &str, &str, bool)] = &[
     (&["tribunal", "supremo"], false, "JUD", "Judiciary", false),
     (&["justicia"], false, "JUD", "Judiciary", false),
     (&["oposicion"], false, "OPP", "Opposition", false),
+    (&["guerrilla"], false, "REB", "Rebels", false),
+    (&["guerrilleros"], false, "REB", "Rebels", false),
+    (&["rebeldes"], false, "REB", "Rebels", false),
+    (&["insurgentes"], false, "REB", "Rebels", false),
+    (&["milicianos"], false, "REB", "Rebels", false),
+    (&["paramilitares"], false, "UAF", "Paramilitaries", false),
     (&["armed", "forces"], true, "MIL", "Armed forces", false),
     (&["air", "force"], true, "MIL", "Armed forces", false),
     (&["army"], true, "MIL", "Armed forces", false),
@@ -1187,6 +1200,11 @@ const SECTOR_HEADS: &[(&[&str], bool, &str, &str, bool)] = &[
     (&["supreme", "court"], true, "JUD", "Judiciary", false),
     (&["judiciary"], true, "JUD", "Judiciary", false),
     (&["opposition"], true, "OPP", "Opposition", false),
+    (&["rebels"], true, "REB", "Rebels", false),
+    (&["insurgents"], true, "REB", "Rebels", false),
+    (&["guerrillas"], true, "REB", "Rebels", false),
+    (&["militants"], true, "REB", "Rebels", false),
+    (&["paramilitaries"], true, "UAF", "Paramilitaries", false),
 ];
 
 /// A state body named by [`SECTOR_HEADS`] with a demonym or "de"/"of" and

@@ -38,6 +38,11 @@ pub struct Pattern {
     pub person_obj: bool,
     /// A class slot must be the first noun after the trigger.
     pub object_slot: bool,
+    /// A verb only with a person it is done to: an object with "a"
+    /// ("desaparecieron al líder"), an object pronoun ("lo ejecutaron") or
+    /// a passive ("fueron ejecutados"); not "el niño desapareció",
+    /// "ejecutar el plan".
+    pub victim: bool,
 }
 
 /// The triggers of one language.
@@ -124,6 +129,7 @@ impl Triggers {
                 armed: note.contains("armed subject"),
                 person_obj: note.contains("person object"),
                 object_slot: note.contains("object slot"),
+                victim: note.contains("victim object"),
             });
         }
         for (name, v) in &t.by_first {

@@ -576,6 +576,20 @@ fn extract(doc: &Doc, trig: &Triggers, cameo: &Cameo, en: bool) -> Vec<Event> {
             if nominal && ws[k].timex {
                 continue;
             }
+            // a noun inside the name of a place, person or organisation is
+            // part of the name ("La Matanza", "Marcha Patriótica")
+            if nominal
+                && ments.iter().any(|m| {
+                    m.start <= ws[k].start
+                        && ws[k].end <= m.end
+                        && doc
+                            .entities
+                            .get(m.ent)
+                            .is_some_and(|e| matches!(&*e.etype, "LOC" | "PER" | "ORG"))
+                })
+            {
+                continue;
+            }
             // English "March" inside a sentence is the month ("March
             // shipment", "Payable March 31"), a protest march is lower case
             if en && k > a && doc.text.get(ws[k].start..ws[k].end) == Some("March") {
@@ -1168,6 +1182,9 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
         if p.person_obj && w.upos == "VERB" && thing_object(ws, k) {
             continue;
         }
+        if p.victim && w.upos == "VERB" && !victim_object(ws, k) {
+            continue;
+        }
         let mut pos = k + 1;
         let mut end = k + 1;
         for part in p.parts.iter().skip(1) {
@@ -1383,6 +1400,41 @@ fn thing_object(ws: &[W], k: usize) -> bool {
     })
 }
 
+/// Is a person what the verb at `k` is done to: an object or oblique with
+/// "a"/"al" ("desaparecieron al líder"), an object pronoun ("los
+/// ejecutaron") or a passive subject ("fueron ejecutados")?
+fn victim_object(ws: &[W], k: usize) -> bool {
+    let r = sentence_of(ws, k);
+    r.clone().any(|o| {
+        let w = &ws[o];
+        if w.head != Some(k) {
+            return false;
+        }
+        match w.deprel {
+            "nsubj:pass" | "aux:pass" => true,
+            // a clitic, not "lo que" ("ejecutan lo que se les enseñó")
+            "obj" if w.upos == "PRON" => {
+                matches!(
+                    &*w.form,
+                    "lo" | "la" | "los" | "las" | "le" | "les" | "me" | "te" | "nos"
+                ) && ws.get(o + 1).is_none_or(|n| n.form != "que")
+            }
+            "obj" | "obl" | "obl:arg" | "iobj" => {
+                matches!(w.upos, "NOUN" | "PROPN" | "PRON" | "NUM")
+                    // no time or manner: "a las pocas horas", "a medida que"
+                    && !w.timex
+                    && ws.get(o + 1).is_none_or(|n| n.form != "que")
+                    && r.clone().any(|c| {
+                        ws[c].head == Some(o)
+                            && ws[c].deprel == "case"
+                            && matches!(&*ws[c].form, "a" | "al" | "A" | "Al")
+                    })
+            }
+            _ => false,
+        }
+    })
+}
+
 /// Is the subject of the trigger at `k` a crowd ("unos 100.000
 /// manifestantes", "miles de personas", "cientos de estudiantes")?
 fn crowd_subject(ws: &[W], k: usize) -> bool {
@@ -1534,7 +1586,60 @@ const ARMED: &[&str] = &[
     "artilleria",
     "helicoptero",
     "miliciano",
+    "militar",
+    "soldado",
+    "guerrilla",
+    "guerrillero",
+    "rebelde",
+    "insurgente",
+    "paramilitar",
+    "sicario",
+    "soldier",
+    "rebel",
+    "insurgent",
+    "gunman",
 ];
+
+/// Nouns (lemmas, folded) naming the members or units of a group: "X de
+/// Y" stands for the group Y when X is one of them.
+const MEMBERS: &[&str] = &[
+    "miembro",
+    "integrante",
+    "guerrillero",
+    "paramilitar",
+    "militante",
+    "combatiente",
+    "soldado",
+    "efectivo",
+    "agente",
+    "rebelde",
+    "insurgente",
+    "miliciano",
+    "tropa",
+    "unidad",
+    "comando",
+    "frente",
+    "columna",
+    "member",
+    "fighter",
+    "militant",
+    "soldier",
+    "troop",
+    "unit",
+    "gunman",
+];
+
+/// One of [`MEMBERS`], also as a plural the lemmatiser left alone
+/// (capitalised at the start of a sentence: "Guerrilleros de las FARC").
+fn is_member_noun(lemma: &str) -> bool {
+    [
+        lemma,
+        lemma.strip_suffix('s').unwrap_or(""),
+        lemma.strip_suffix("es").unwrap_or(""),
+    ]
+    .iter()
+    .any(|l| MEMBERS.contains(l))
+}
 
 /// Is the subject of the trigger at `k` a force or a weapon ("Russian
 /// drones struck a hospital")?
@@ -1777,7 +1882,23 @@ fn build(
             .iter()
             .filter(|m| m.start >= from && m.end <= to && !in_attr(m) && !is_location(m))
             .collect();
-        let Some(n) = cand.iter().position(|m| governed(m).is_none()) else {
+        // "Guerrilleros de las FARC", "members of Hamas": a noun of members
+        // standing first is the group's
+        let member_of = |m: &M| -> bool {
+            let mut j = widx(m.start);
+            while j > a && matches!(ws[j - 1].upos, "DET") {
+                j -= 1;
+            }
+            j >= a + 2
+                && matches!(&*ws[j - 1].form, "de" | "del" | "of")
+                && ws[j - 2].start >= from
+                && is_member_noun(&ws[j - 2].lemma)
+        };
+        let Some(n) = cand
+            .iter()
+            .position(|m| governed(m).is_none())
+            .or_else(|| cand.first().filter(|m| member_of(m)).map(|_| 0))
+        else {
             return out;
         };
         out.push(cand[n].ent);

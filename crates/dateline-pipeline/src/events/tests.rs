@@ -640,3 +640,60 @@ fn english_march_inside_a_sentence_is_the_month() {
     let codes: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
     assert_eq!(codes, ["141"], "{:?}", d.events);
 }
+
+/// (CAMEO code, actor code, recipient code) of each event.
+fn codes(d: &Doc) -> Vec<(&str, Option<&str>, Option<&str>)> {
+    d.events
+        .iter()
+        .map(|e| {
+            (
+                e.cameo.as_deref().unwrap_or(""),
+                e.actor.code.as_deref(),
+                e.recipient.code.as_deref(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn armed_groups_and_their_members_are_actors() {
+    let d = run(
+        "2002-05-10",
+        "Guerrilleros de las FARC secuestraron a un concejal. \
+         Miembros del ELN dinamitaron un oleoducto. \
+         La guerrilla colombiana hostigó una estación de policía.",
+    );
+    assert_eq!(
+        codes(&d),
+        [
+            ("181", Some("COLREB"), None),
+            ("1712", Some("COLREB"), None),
+            ("190", Some("COLREB"), None)
+        ],
+        "{:?}",
+        d.events
+    );
+}
+
+#[test]
+fn violence_done_to_a_person_not_to_a_plan() {
+    let d = run(
+        "2002-05-10",
+        "Los soldados ejecutaron a tres campesinos. El Gobierno decidió ejecutar el plan. \
+         Dos líderes fueron desaparecidos. Los síntomas desaparecen a las pocas horas. \
+         Hombres armados dieron muerte a un docente. Se dio un registro de muertes por gripe.",
+    );
+    let got: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    assert_eq!(got, ["1823", "181", "180"], "{:?}", d.events);
+}
+
+#[test]
+fn a_noun_inside_a_name_is_no_trigger() {
+    let d = run(
+        "2001-05-22",
+        "El Instituto de Investigación Scripps publicó un estudio. \
+         Miles de desocupados bloquean una ruta en La Matanza.",
+    );
+    let got: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    assert_eq!(got, ["144"], "{:?}", d.events);
+}
