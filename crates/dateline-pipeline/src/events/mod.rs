@@ -1150,10 +1150,21 @@ fn participant(doc: &Doc, ents: &[usize]) -> Participant {
 /// `b`): its end word (exclusive) and code.
 fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usize, String)> {
     let w = &ws[k];
+    // a plural noun capitalised at the start of a sentence is often tagged
+    // a proper noun and left unlemmatised ("Combates entre el Ejército y
+    // las FARC", "Protestas en Lima"): its singular is tried
+    let first_propn = w.upos == "PROPN" && (k == 0 || ws[k - 1].sent != w.sent);
+    let singular = || {
+        [w.form.strip_suffix("es"), w.form.strip_suffix('s')]
+            .into_iter()
+            .flatten()
+            .find_map(|f| trig.by_first.get(f))
+    };
     let pats = trig
         .by_first
         .get(&*w.lemma)
-        .or_else(|| trig.by_first.get(&*w.form))?;
+        .or_else(|| trig.by_first.get(&*w.form))
+        .or_else(|| first_propn.then(singular).flatten())?;
     'pat: for p in pats {
         if p.noun_only && matches!(w.upos, "VERB" | "AUX") {
             continue;

@@ -697,3 +697,13 @@ fn a_noun_inside_a_name_is_no_trigger() {
     let got: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
     assert_eq!(got, ["144"], "{:?}", d.events);
 }
+
+#[test]
+fn a_plural_noun_trigger_starting_a_sentence() {
+    let d = run(
+        "2002-05-10",
+        "Combates entre el Ejército y las FARC dejaron cinco muertos.",
+    );
+    let got: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    assert_eq!(got, ["190"], "{:?}", d.events);
+}
