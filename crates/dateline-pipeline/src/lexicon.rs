@@ -120,6 +120,84 @@ impl Lexicon {
         })
     }
 
+    /// The accented spelling of a word written without its accents ("pidio"
+    /// → "pidió", "senal" → "señal"; "protesto" and "este" stay: words of
+    /// their own): one acute accent, one "ñ", or both; for a word the
+    /// lexicon does not know, a variant with a Brown cluster (a frequent
+    /// word) first; for one it knows (only when `known_too`: in text
+    /// written without any accent, as "solo" and "sólo" share a cluster
+    /// too), only a variant with the very same cluster. The case of the first letter, or of the whole word, is
+    /// kept. `None` when the word has a non-ASCII letter or no variant
+    /// qualifies. Text typed without accents (wires, headlines, social
+    /// media) otherwise reaches the taggers as unknown or wrong words.
+    pub fn restore_accents(&self, form: &str, known_too: bool) -> Option<String> {
+        if form.len() < 3 || !form.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        let low = form.to_ascii_lowercase();
+        // a known form is a misspelling when web text uses it exactly as
+        // its accented variant (the same Brown cluster: "pidio" and
+        // "pidió", "reunion" and "reunión"); "este" and "esté", "de" and
+        // "dé" are words of their own
+        let same_as = match self.map.get(form).or_else(|| self.map.get(low.as_str())) {
+            None => None,
+            Some(e) if e.cluster.is_empty() || !known_too => return None,
+            Some(e) => Some(e.cluster),
+        };
+        let chars: Vec<char> = low.chars().collect();
+        let acute = |c: char| match c {
+            'a' => Some('á'),
+            'e' => Some('é'),
+            'i' => Some('í'),
+            'o' => Some('ó'),
+            'u' => Some('ú'),
+            _ => None,
+        };
+        let mut best: Option<(bool, String)> = None;
+        let mut consider = |v: Vec<char>| {
+            let v: String = v.into_iter().collect();
+            if let Some(e) = self.map.get(v.as_str()) {
+                if same_as.is_some_and(|c| c != e.cluster) {
+                    return;
+                }
+                let frequent = !e.cluster.is_empty();
+                if best.as_ref().is_none_or(|(f, _)| frequent && !f) {
+                    best = Some((frequent, v));
+                }
+            }
+        };
+        let tildes: Vec<Option<usize>> = std::iter::once(None)
+            .chain((0..chars.len()).filter(|&i| chars[i] == 'n').map(Some))
+            .collect();
+        for t in tildes {
+            let mut base = chars.clone();
+            if let Some(i) = t {
+                base[i] = 'ñ';
+                consider(base.clone());
+            }
+            for i in 0..base.len() {
+                if let Some(a) = acute(base[i]) {
+                    let mut v = base.clone();
+                    v[i] = a;
+                    consider(v);
+                }
+            }
+        }
+        let (_, v) = best?;
+        let upper_all = form.len() > 1 && form.bytes().all(|b| b.is_ascii_uppercase());
+        let upper_first = form.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
+        Some(if upper_all {
+            v.to_uppercase()
+        } else if upper_first {
+            let mut c = v.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        } else {
+            v
+        })
+    }
+
     /// The entry of `form` exactly as written (no lower-case fall-back).
     pub fn get_exact(&self, form: &str) -> Option<&Entry> {
         self.map.get(form)
@@ -151,6 +229,32 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn restores_the_accents_of_unknown_words() {
+        let lx = Lexicon::from_tsv(
+            "pidió\t01\tpedir\nseñal\t10\t\ncompañía\t11\t\nprotesto\t0\tprotestar\n\
+             protestó\t1\tprotestar\nlímite\t\t\nlimité\t1\tlimitar\n\
+             reunion\t110\t\nreunión\t110\t\neste\t01\t\nesté\t10\testar\n"
+                .to_string(),
+        );
+        let r = |w: &str| lx.restore_accents(w, true);
+        assert_eq!(r("pidio").as_deref(), Some("pidió"));
+        assert_eq!(r("Senal").as_deref(), Some("Señal"));
+        assert_eq!(r("COMPANIA").as_deref(), Some("COMPAÑÍA"));
+        // a known word stays as it is, and so does one with an accent
+        assert_eq!(r("protesto"), None);
+        assert_eq!(r("pidió"), None);
+        assert_eq!(r("perro"), None);
+        // the frequent variant (with a cluster) first
+        assert_eq!(r("limite").as_deref(), Some("limité"));
+        // a known word with the cluster of its accented variant is a
+        // misspelling of it; with another cluster, a word of its own
+        assert_eq!(r("reunion").as_deref(), Some("reunión"));
+        assert_eq!(r("este"), None);
+        assert_eq!(lx.restore_accents("reunion", false), None);
+        assert_eq!(lx.restore_accents("pidio", false).as_deref(), Some("pidió"));
+    }
 
     #[test]
     fn parses_and_falls_back_to_lower_case() {

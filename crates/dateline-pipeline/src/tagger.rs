@@ -613,6 +613,15 @@ impl Tagger {
     /// training, so the sums are those of [`static_features`] and
     /// [`tag_features`] scored one word at a time.
     pub fn analyse<'t>(&'t self, words: &[&str]) -> Tagged<'t> {
+        self.analyse_text(words, false)
+    }
+
+    /// [`Tagger::analyse`] for text written without accents
+    /// (`accentless`): a word the lexicon knows is then also read as its
+    /// accented spelling when web text uses the two alike ("reunion" →
+    /// "reunión"; see [`Lexicon::restore_accents`]). Words it does not know
+    /// are read so in any text.
+    pub fn analyse_text<'t>(&'t self, words: &[&str], accentless: bool) -> Tagged<'t> {
         FORM_CACHES.with(|caches| {
             crate::ml::with_model_cache(caches, self.id, |cache: &mut FormCache| {
                 if cache.forms.len() + words.len() > FORM_CACHE_MAX {
@@ -621,13 +630,33 @@ impl Tagger {
                     cache.generation += 1;
                 }
                 let mut idx = Vec::with_capacity(words.len());
+                // the forms of accentless text are kept apart (a form may
+                // be read otherwise there), behind a prefix no word has
+                let mut key = String::new();
                 for w in words {
-                    let k = match cache.index.get(*w) {
+                    let w: &str = if accentless {
+                        key.clear();
+                        key.push('\u{1}');
+                        key.push_str(w);
+                        &key
+                    } else {
+                        w
+                    };
+                    let k = match cache.index.get(w) {
                         Some(&k) => k,
                         None => {
                             let k = cache.forms.len();
-                            cache.forms.push(self.form_rows(w));
-                            cache.index.insert((*w).into(), k);
+                            let form = w.trim_start_matches('\u{1}');
+                            // a word typed without its accents is read
+                            // as its accented spelling
+                            let restored = self
+                                .lexicon
+                                .as_ref()
+                                .and_then(|l| l.restore_accents(form, accentless));
+                            cache
+                                .forms
+                                .push(self.form_rows(restored.as_deref().unwrap_or(form)));
+                            cache.index.insert(w.into(), k);
                             k
                         }
                     };

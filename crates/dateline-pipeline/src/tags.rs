@@ -131,6 +131,9 @@ impl Stage for Tags {
                 format!("no tagger for language {lang:?}; words are untagged"),
             ));
         }
+        // Spanish typed without any accent (wires, headlines, social
+        // media): its words are also read as their accented spellings
+        let accentless = lang == "es" && accentless(&doc.text);
         // two passes: every sentence through the tagger, then every
         // sentence through the lemmatiser and the feature tagger, so that
         // each model's tables stay in the CPU caches for the whole document
@@ -167,7 +170,7 @@ impl Stage for Tags {
             let mut tagged = None;
             if let Some(m) = models {
                 let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-                let t = m.tagger.analyse(&refs);
+                let t = m.tagger.analyse_text(&refs, accentless);
                 let split = if refs.iter().any(|f| f.eq_ignore_ascii_case("its")) {
                     m.tagger.its_contractions(&refs, &t.tags)
                 } else {
@@ -189,7 +192,7 @@ impl Stage for Tags {
                 }
                 if tagged.is_none() {
                     let refs: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-                    tagged = Some(m.tagger.analyse(&refs));
+                    tagged = Some(m.tagger.analyse_text(&refs, accentless));
                 }
             }
             sents.push((forms, owners, tagged));
@@ -219,6 +222,21 @@ impl Stage for Tags {
         }
         doc.words = words;
     }
+}
+
+/// Whether a text long enough to tell (100 letters) has no accented
+/// letter at all: Spanish has one in about every 60 letters.
+fn accentless(text: &str) -> bool {
+    let mut letters = 0usize;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            if !c.is_ascii() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters >= 100
 }
 
 thread_local! {
@@ -526,6 +544,52 @@ mod tests {
         ] {
             assert_eq!(lemma(form), want, "{form}");
         }
+    }
+
+    #[test]
+    fn words_typed_without_accents_are_read_with_them() {
+        let tags = match Tags::new() {
+            Ok(t) => t,
+            Err(e) => panic!("models: {e}"),
+        };
+        let sentences = crate::text::Sentences::new();
+        let mut doc = Doc::from_raw(RawDoc {
+            body: "El ministro pidio una reunion y advirtio a la oposicion. \
+                   Los sindicatos anunciaron una huelga general para el lunes proximo."
+                .into(),
+            ..RawDoc::default()
+        });
+        doc.text = doc.raw.clone();
+        doc.lang = Some("es".into());
+        sentences.process(&mut doc);
+        tags.process(&mut doc);
+        let word = |f: &str| {
+            (0..doc.words.len())
+                .find(|&i| doc.word_form(i) == f)
+                .map(|i| {
+                    (
+                        doc.words[i].upos.to_string(),
+                        doc.words[i].lemma.to_string(),
+                    )
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(word("pidio"), ("VERB".to_string(), "pedir".to_string()));
+        assert_eq!(
+            word("advirtio"),
+            ("VERB".to_string(), "advertir".to_string())
+        );
+        assert_eq!(word("reunion").1, "reunión");
+    }
+
+    #[test]
+    fn accentless_text_is_told_by_its_letters() {
+        let long = "El ministro pidio una reunion y advirtio a la oposicion. \
+                    Los sindicatos anunciaron una huelga general para el lunes proximo";
+        assert!(accentless(long));
+        // one accent, or too few letters to tell
+        assert!(!accentless(&long.replace("lunes", "miércoles")));
+        assert!(!accentless("El ministro pidio una reunion."));
     }
 
     #[test]
