@@ -535,6 +535,19 @@ mod tests {
     }
 
     #[test]
+    fn spanish_typed_without_accents() {
+        let f = tag(
+            Lang::Es,
+            "2001-09-12",
+            "Hace dos anos hubo una huelga. El miercoles pasado hubo otra y pasado manana \
+             habra una marcha.",
+        );
+        assert_eq!(value_of(&f, "Hace dos anos"), "1999");
+        assert_eq!(value_of(&f, "El miercoles pasado"), "2001-09-05");
+        assert_eq!(value_of(&f, "pasado manana"), "2001-09-14");
+    }
+
+    #[test]
     fn day_lists_share_their_month() {
         let f = tag(
             Lang::Es,
