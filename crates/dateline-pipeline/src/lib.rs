@@ -50,8 +50,10 @@ pub fn pipeline_with_kb_extra<P: AsRef<std::path::Path>>(extra: &[P]) -> Result<
         Box::new(text::Sentences::new()),
         Box::new(tags::Tags::new()?),
         Box::new(parse::Parse::new()),
-        Box::new(entities),
+        // before entities: a date read from the text's dateline dates the
+        // roles ("el canciller alemán" is whoever held the office then)
         Box::new(time::Time::new()?),
+        Box::new(entities),
         Box::new(quantity::Quantities::new()?),
         Box::new(events::Events::new()?),
     ];

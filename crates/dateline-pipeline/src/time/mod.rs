@@ -17,7 +17,7 @@ pub mod lex;
 
 use crate::Result;
 use calendar::Ymd;
-use dateline_core::{Doc, Layer, Span, Stage, Timex};
+use dateline_core::{Diagnostic, Doc, Layer, Span, Stage, Timex};
 use grammar::{resolve, Anchor, Grammar, Sem};
 use lex::{tokenize, Tok, TokKind};
 pub use lex::{Lang, Lexicon, Tense};
@@ -464,6 +464,52 @@ impl Time {
             tagger: TimeTagger::new()?,
         })
     }
+
+    /// The date a story gives itself at the head of one of its first lines
+    /// ("Bogotá, 12 de septiembre de 2001 (EFE).-", "WASHINGTON, Sept. 12,
+    /// 2001 --", "Publicado el 12/09/2001"): a full date (year, month and
+    /// day) within the first 100 bytes of a line, after at most eight
+    /// words and no sentence end. Read only when the document has no date
+    /// of its own (header or metadata), as `date` is "from the dateline,
+    /// metadata or text".
+    pub fn dateline_date(&self, text: &str, lang: Lang) -> Option<(String, usize, usize)> {
+        let mut pos = 0;
+        for line in text.split_inclusive('\n').take(6) {
+            let start = pos;
+            pos += line.len();
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut cut = line.len().min(160);
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let head = &line[..cut];
+            for f in self.tagger.tag(head, lang, None) {
+                if f.start > 100 {
+                    break;
+                }
+                let before = &head[..f.start];
+                let full = f.value.len() == 10
+                    && f.value.as_bytes().iter().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            *b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    });
+                let words = before.split_whitespace().count();
+                let sentence_end = before.contains(". ") || before.contains(['!', '?', ':']);
+                if full && f.ttype == "DATE" && words <= 8 && !sentence_end {
+                    return Some((f.value, start + f.start, start + f.end));
+                }
+            }
+            if pos > 600 {
+                break;
+            }
+        }
+        None
+    }
 }
 
 impl Stage for Time {
@@ -477,8 +523,18 @@ impl Stage for Time {
         &[Layer::Timexes]
     }
     fn process(&self, doc: &mut Doc) {
-        let dct = doc.date.as_deref().and_then(Ymd::parse);
         let doc_lang = doc.lang.as_deref().and_then(Lang::from_code);
+        if doc.date.is_none() {
+            if let Some((date, s, e)) = doc_lang.and_then(|l| self.dateline_date(&doc.text, l)) {
+                let shown = doc.text.get(s..e).unwrap_or("").to_string();
+                doc.diag(Diagnostic::info(
+                    "time",
+                    format!("no date given: {date} read from the text's dateline ({shown:?})"),
+                ));
+                doc.date = Some(date);
+            }
+        }
+        let dct = doc.date.as_deref().and_then(Ymd::parse);
         // one pass per segment in its language; the text before the first segment with the document's
         let mut pieces: Vec<(usize, usize, Option<Lang>)> = Vec::new();
         let mut pos = 0;
@@ -532,6 +588,67 @@ mod tests {
             .find(|f| f.0 == text)
             .map(|f| f.2.clone())
             .unwrap_or_else(|| panic!("{text:?} not found in {found:?}"))
+    }
+
+    #[test]
+    fn a_story_without_a_date_takes_its_datelines() {
+        let t = Time::new().unwrap_or_else(|e| panic!("{e}"));
+        let d = |text: &str, lang: Lang| t.dateline_date(text, lang).map(|x| x.0);
+        assert_eq!(
+            d(
+                "Bogotá, 12 de septiembre de 2001 (EFE).- La policía detuvo a 30.",
+                Lang::Es
+            )
+            .as_deref(),
+            Some("2001-09-12")
+        );
+        assert_eq!(
+            d(
+                "Protestas en Colombia\n\nLIMA, 12 sep 2001 (AFP) - Miles marcharon.",
+                Lang::Es
+            )
+            .as_deref(),
+            Some("2001-09-12")
+        );
+        assert_eq!(
+            d(
+                "WASHINGTON, Sept. 12, 2001 -- Police arrested 30 protesters.",
+                Lang::En
+            )
+            .as_deref(),
+            Some("2001-09-12")
+        );
+        // a date told in the story is no dateline, nor one without its year
+        assert_eq!(
+            d(
+                "La policía detuvo ayer a 30 manifestantes. El 12 de septiembre de 2001 hubo otra.",
+                Lang::Es
+            ),
+            None
+        );
+        assert_eq!(
+            d("CARACAS, 3 sep (EFE).- La policía detuvo a 30.", Lang::Es),
+            None
+        );
+        // the stage reads it only when the document has no date
+        let mut doc = Doc::from_raw(dateline_core::RawDoc {
+            body: "Bogotá, 12 de septiembre de 2001 (EFE).- La policía detuvo ayer a 30.".into(),
+            ..dateline_core::RawDoc::default()
+        });
+        doc.text = doc.raw.clone();
+        doc.lang = Some("es".into());
+        t.process(&mut doc);
+        assert_eq!(doc.date.as_deref(), Some("2001-09-12"));
+        assert!(doc.timexes.iter().any(|x| x.value == "2001-09-11"));
+        let mut dated = Doc::from_raw(dateline_core::RawDoc {
+            date: Some("2001-09-20".into()),
+            body: "Bogotá, 12 de septiembre de 2001 (EFE).- La policía detuvo ayer a 30.".into(),
+            ..dateline_core::RawDoc::default()
+        });
+        dated.text = dated.raw.clone();
+        dated.lang = Some("es".into());
+        t.process(&mut dated);
+        assert_eq!(dated.date.as_deref(), Some("2001-09-20"));
     }
 
     #[test]
