@@ -602,6 +602,83 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         }
     }
 
+    // a one-word mention the tagger reads as a function word or a verb is
+    // no name where its capital says nothing: at the start of a sentence
+    // ("Para" is no Pará, "Sale" no Salé, "Las" and "Cuándo" no short
+    // forms of a name) and, for closed-class words, in capitals ("HAS" is
+    // no Has, Albania; "UN" no United Nations). Countries and the KB's
+    // people are kept ("USA", "AMLO" in a headline the tagger misreads),
+    // and so is a capitalised word inside a sentence ("Wright said").
+    let en = doc.lang.as_deref() == Some("en");
+    // (UPOS, lemma, first word of its sentence) by token span
+    type WordRead<'a> = Option<(&'a str, &'a str, bool)>;
+    let mut word_upos: rustc_hash::FxHashMap<(usize, usize), WordRead> =
+        rustc_hash::FxHashMap::default();
+    let mut initial = true;
+    let mut sent = None;
+    for w in &doc.words {
+        let Some(t) = doc.tokens.get(w.token as usize) else {
+            continue;
+        };
+        if sent != Some(t.sent) {
+            sent = Some(t.sent);
+            initial = true;
+        }
+        word_upos
+            .entry((t.span.start(), t.span.end()))
+            // a token of several words (a contraction) is left alone
+            .and_modify(|u| *u = None)
+            .or_insert(Some((&*w.upos, &*w.lemma, initial)));
+        if &*w.upos != "PUNCT" {
+            initial = false;
+        }
+    }
+    let not_a_name = |span: &Span| {
+        let Some(Some((upos, lemma, initial))) =
+            word_upos.get(&(span.start(), span.end())).copied()
+        else {
+            return false;
+        };
+        let word = span.slice(text);
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let caps = (2..=5).contains(&letters) && !word.chars().any(char::is_lowercase);
+        let closed = CLOSED_CLASSES.contains(&upos)
+            && (upos != "AUX" || AUX_LEMMAS.contains(&lemma.to_lowercase().as_str()));
+        if en {
+            // the English tagger reads unknown capitalised words at the
+            // start of a sentence or in a headline as verbs, auxiliaries,
+            // even determiners ("Wright said", "TOKYO"): there only the
+            // function words themselves count
+            return (initial || caps)
+                && closed
+                && EN_FUNCTION_WORDS.contains(&word.to_lowercase().as_str());
+        }
+        (initial && NOT_NAMES.contains(&upos)) || ((initial || caps) && closed)
+    };
+    for b in st.builders.iter_mut() {
+        if b.key.starts_with("country:") || b.key.starts_with("person:") {
+            continue;
+        }
+        // the short form of a name the entity is also called by in full
+        // ("Iván Duque ... Duque reconoce") stays
+        let full: Vec<String> = b
+            .mentions
+            .iter()
+            .map(|m| m.slice(text))
+            .filter(|t| t.contains(' '))
+            .map(str::to_lowercase)
+            .collect();
+        b.mentions.retain(|m| {
+            let short = m.slice(text).to_lowercase();
+            !not_a_name(m) || full.iter().any(|f| f.split(' ').any(|w| w == short))
+        });
+        b.first = b
+            .mentions
+            .iter()
+            .map(|m| m.start())
+            .min()
+            .unwrap_or(usize::MAX);
+    }
     let mut out: Vec<Builder> = st
         .builders
         .into_iter()
@@ -628,6 +705,29 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         })
         .collect()
 }
+
+/// Parts of speech no one-word name has.
+const NOT_NAMES: &[&str] = &[
+    "ADP", "DET", "PRON", "AUX", "VERB", "ADV", "SCONJ", "CCONJ", "INTJ", "PART",
+];
+
+/// Closed word classes, told apart even in capitals.
+const CLOSED_CLASSES: &[&str] = &["ADP", "DET", "PRON", "AUX", "SCONJ", "CCONJ"];
+
+/// English function words that are also place or organisation names
+/// somewhere ("Has", Albania; "It"; "UN" is the United Nations in
+/// English, so it is not here).
+const EN_FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "it", "its", "is", "has", "had", "was", "are", "in", "on", "at", "for", "of",
+    "to", "and", "or", "but", "by", "with", "from", "as", "he", "she", "they", "we", "you", "i",
+    "his", "her", "this", "that", "these", "those", "if",
+];
+
+/// The lemmas of auxiliary verbs.
+const AUX_LEMMAS: &[&str] = &[
+    "haber", "ser", "estar", "poder", "deber", "ir", "soler", "be", "have", "do", "will", "would",
+    "can", "could", "may", "might", "shall", "should", "must",
+];
 
 const FUNCTION_WORDS: &[&str] = &[
     "con", "y", "de", "en", "a", "que", "por", "para", "se", "no", "ha", "fue", "es", "dijo",

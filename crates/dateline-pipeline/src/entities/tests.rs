@@ -375,3 +375,36 @@ fn english_governments_named_by_a_country_before_the_head() {
         ["Papua New Guinea government"]
     );
 }
+
+#[test]
+fn a_function_word_starting_a_sentence_is_no_name() {
+    let d = run(
+        "2021-01-15",
+        "Para empezar, la vacuna llegó a Pará. Sale caro viajar a Salé. \
+         Iván Duque viajó a Cúcuta. Duque reconoce el problema.",
+    );
+    let texts: Vec<&str> = d
+        .entities
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(|m| m.span.slice(&d.text)))
+        .collect();
+    assert!(
+        !texts.contains(&"Para") && !texts.contains(&"Sale"),
+        "{texts:?}"
+    );
+    // the places themselves, and a short form of a full name, stay
+    assert!(
+        texts.contains(&"Pará") && texts.contains(&"Salé"),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"Duque"), "{texts:?}");
+    let d = run("1987-03-10", "HAS YIELDS ROSE. It was the first rise.");
+    assert!(
+        d.entities.iter().all(|e| e.mentions.iter().all(|m| {
+            let t = m.span.slice(&d.text);
+            t != "HAS" && t != "It"
+        })),
+        "{:?}",
+        d.entities
+    );
+}
