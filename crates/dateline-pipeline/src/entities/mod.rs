@@ -610,33 +610,36 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
     // people are kept ("USA", "AMLO" in a headline the tagger misreads),
     // and so is a capitalised word inside a sentence ("Wright said").
     let en = doc.lang.as_deref() == Some("en");
-    // (UPOS, lemma, first word of its sentence) by token span
-    type WordRead<'a> = Option<(&'a str, &'a str, bool)>;
-    let mut word_upos: rustc_hash::FxHashMap<(usize, usize), WordRead> =
-        rustc_hash::FxHashMap::default();
-    let mut initial = true;
-    let mut sent = None;
-    for w in &doc.words {
-        let Some(t) = doc.tokens.get(w.token as usize) else {
-            continue;
-        };
-        if sent != Some(t.sent) {
-            sent = Some(t.sent);
-            initial = true;
+    // the word of a one-word token with exactly this span: (UPOS, lemma,
+    // first word of its sentence); a token of several words (a
+    // contraction) is left alone
+    let word_at = |span: &Span| -> Option<(&str, &str, bool)> {
+        let ti = doc
+            .tokens
+            .partition_point(|t| t.span.start() < span.start());
+        let tok = doc.tokens.get(ti).filter(|t| t.span.end() == span.end())?;
+        let wi = doc.words.partition_point(|w| (w.token as usize) < ti);
+        let w = doc.words.get(wi).filter(|w| w.token as usize == ti)?;
+        if doc
+            .words
+            .get(wi + 1)
+            .is_some_and(|n| n.token as usize == ti)
+        {
+            return None;
         }
-        word_upos
-            .entry((t.span.start(), t.span.end()))
-            // a token of several words (a contraction) is left alone
-            .and_modify(|u| *u = None)
-            .or_insert(Some((&*w.upos, &*w.lemma, initial)));
-        if &*w.upos != "PUNCT" {
-            initial = false;
-        }
-    }
+        let initial = doc.words[..wi]
+            .iter()
+            .rev()
+            .take_while(|p| {
+                doc.tokens
+                    .get(p.token as usize)
+                    .is_some_and(|t| t.sent == tok.sent)
+            })
+            .all(|p| &*p.upos == "PUNCT");
+        Some((&*w.upos, &*w.lemma, initial))
+    };
     let not_a_name = |span: &Span| {
-        let Some(Some((upos, lemma, initial))) =
-            word_upos.get(&(span.start(), span.end())).copied()
-        else {
+        let Some((upos, lemma, initial)) = word_at(span) else {
             return false;
         };
         let word = span.slice(text);
@@ -659,6 +662,15 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         if b.key.starts_with("country:") || b.key.starts_with("person:") {
             continue;
         }
+        let drop: Vec<Span> = b
+            .mentions
+            .iter()
+            .filter(|m| not_a_name(m))
+            .copied()
+            .collect();
+        if drop.is_empty() {
+            continue;
+        }
         // the short form of a name the entity is also called by in full
         // ("Iván Duque ... Duque reconoce") stays
         let full: Vec<String> = b
@@ -669,8 +681,10 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
             .map(str::to_lowercase)
             .collect();
         b.mentions.retain(|m| {
-            let short = m.slice(text).to_lowercase();
-            !not_a_name(m) || full.iter().any(|f| f.split(' ').any(|w| w == short))
+            !drop.contains(m) || {
+                let short = m.slice(text).to_lowercase();
+                full.iter().any(|f| f.split(' ').any(|w| w == short))
+            }
         });
         b.first = b
             .mentions
