@@ -399,21 +399,29 @@ mod tests {
     use super::*;
     use dateline_core::{RawDoc, Stage};
 
-    #[test]
-    fn tags_the_seed_sentence() {
+    /// `body` split into sentences and tagged as `lang`.
+    fn tagged(lang: &str, body: &str) -> Doc {
         let tags = match Tags::new() {
             Ok(t) => t,
             Err(e) => panic!("models: {e}"),
         };
-        let sentences = crate::text::Sentences::new();
         let mut doc = Doc::from_raw(RawDoc {
-            body: "Corea del Norte ha enviado cerca de 15.000 soldados a Rusia.".into(),
+            body: body.into(),
             ..RawDoc::default()
         });
         doc.text = doc.raw.clone();
-        doc.lang = Some("es".into());
-        sentences.process(&mut doc);
+        doc.lang = Some(lang.into());
+        crate::text::Sentences::new().process(&mut doc);
         tags.process(&mut doc);
+        doc
+    }
+
+    #[test]
+    fn tags_the_seed_sentence() {
+        let doc = tagged(
+            "es",
+            "Corea del Norte ha enviado cerca de 15.000 soldados a Rusia.",
+        );
         let got: Vec<(String, String, String, String)> = (0..doc.words.len())
             .map(|i| {
                 let w = &doc.words[i];
@@ -451,19 +459,7 @@ mod tests {
     /// Words hold clones of shared strings, not strings of their own.
     #[test]
     fn words_share_their_tags_lemmas_and_features() {
-        let tags = match Tags::new() {
-            Ok(t) => t,
-            Err(e) => panic!("models: {e}"),
-        };
-        let sentences = crate::text::Sentences::new();
-        let mut doc = Doc::from_raw(RawDoc {
-            body: "Los soldados llegaron. Los soldados volvieron.".into(),
-            ..RawDoc::default()
-        });
-        doc.text = doc.raw.clone();
-        doc.lang = Some("es".into());
-        sentences.process(&mut doc);
-        tags.process(&mut doc);
+        let doc = tagged("es", "Los soldados llegaron. Los soldados volvieron.");
         let at: Vec<usize> = (0..doc.words.len())
             .filter(|&i| doc.word_form(i) == "soldados")
             .collect();
@@ -480,21 +476,10 @@ mod tests {
 
     #[test]
     fn features_of_future_and_conditional_verbs() {
-        let tags = match Tags::new() {
-            Ok(t) => t,
-            Err(e) => panic!("models: {e}"),
-        };
-        let sentences = crate::text::Sentences::new();
-        let mut doc = Doc::from_raw(RawDoc {
-            body:
-                "Donald Trump dialogará con líderes europeos. Dijo que habría acordado una tregua."
-                    .into(),
-            ..RawDoc::default()
-        });
-        doc.text = doc.raw.clone();
-        doc.lang = Some("es".into());
-        sentences.process(&mut doc);
-        tags.process(&mut doc);
+        let doc = tagged(
+            "es",
+            "Donald Trump dialogará con líderes europeos. Dijo que habría acordado una tregua.",
+        );
         let feats = |f: &str| {
             (0..doc.words.len())
                 .find(|&i| doc.word_form(i) == f)
@@ -514,21 +499,11 @@ mod tests {
 
     #[test]
     fn irregular_verb_stems_take_the_lexicon_lemma() {
-        let tags = match Tags::new() {
-            Ok(t) => t,
-            Err(e) => panic!("models: {e}"),
-        };
-        let sentences = crate::text::Sentences::new();
-        let mut doc = Doc::from_raw(RawDoc {
-            body: "Los soldados detuvieron a tres hombres y retuvieron a otros. \
-                   Los jueces impusieron penas e intervinieron en el caso."
-                .into(),
-            ..RawDoc::default()
-        });
-        doc.text = doc.raw.clone();
-        doc.lang = Some("es".into());
-        sentences.process(&mut doc);
-        tags.process(&mut doc);
+        let doc = tagged(
+            "es",
+            "Los soldados detuvieron a tres hombres y retuvieron a otros. \
+                   Los jueces impusieron penas e intervinieron en el caso.",
+        );
         let lemma = |f: &str| {
             (0..doc.words.len())
                 .find(|&i| doc.word_form(i) == f)
@@ -548,21 +523,11 @@ mod tests {
 
     #[test]
     fn words_typed_without_accents_are_read_with_them() {
-        let tags = match Tags::new() {
-            Ok(t) => t,
-            Err(e) => panic!("models: {e}"),
-        };
-        let sentences = crate::text::Sentences::new();
-        let mut doc = Doc::from_raw(RawDoc {
-            body: "El ministro pidio una reunion y advirtio a la oposicion. \
-                   Los sindicatos anunciaron una huelga general para el lunes proximo."
-                .into(),
-            ..RawDoc::default()
-        });
-        doc.text = doc.raw.clone();
-        doc.lang = Some("es".into());
-        sentences.process(&mut doc);
-        tags.process(&mut doc);
+        let doc = tagged(
+            "es",
+            "El ministro pidio una reunion y advirtio a la oposicion. \
+                   Los sindicatos anunciaron una huelga general para el lunes proximo.",
+        );
         let word = |f: &str| {
             (0..doc.words.len())
                 .find(|&i| doc.word_form(i) == f)
@@ -594,19 +559,10 @@ mod tests {
 
     #[test]
     fn english_its_for_its_contraction() {
-        let tags = match Tags::new() {
-            Ok(t) => t,
-            Err(e) => panic!("models: {e}"),
-        };
-        let sentences = crate::text::Sentences::new();
-        let mut doc = Doc::from_raw(RawDoc {
-            body: "I think its not worth it. The company sold its own shares.".into(),
-            ..RawDoc::default()
-        });
-        doc.text = doc.raw.clone();
-        doc.lang = Some("en".into());
-        sentences.process(&mut doc);
-        tags.process(&mut doc);
+        let doc = tagged(
+            "en",
+            "I think its not worth it. The company sold its own shares.",
+        );
         let forms: Vec<&str> = (0..doc.words.len()).map(|i| doc.word_form(i)).collect();
         // "its not": it + s; "its own": the possessive stays one word
         assert!(

@@ -21,6 +21,25 @@ fn ent_name(doc: &Doc, id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// (CAMEO code, actor code, recipient code) of each event.
+fn codes(d: &Doc) -> Vec<(&str, Option<&str>, Option<&str>)> {
+    d.events
+        .iter()
+        .map(|e| {
+            (
+                e.cameo.as_deref().unwrap_or(""),
+                e.actor.code.as_deref(),
+                e.recipient.code.as_deref(),
+            )
+        })
+        .collect()
+}
+
+/// The CAMEO code of each event.
+fn cameos(d: &Doc) -> Vec<&str> {
+    d.events.iter().filter_map(|e| e.cameo.as_deref()).collect()
+}
+
 #[test]
 fn lexicons_and_cameo_table_parse() {
     let es = Triggers::builtin("es").expect("es");
@@ -532,7 +551,7 @@ fn strikes_by_arms_are_attacks_and_prisoner_swaps_are_releases() {
         "2025-09-18",
         "Russian drones struck a hospital in Kharkiv. The company struck a deal with its creditors. Ukraine and Russia exchanged 146 prisoners of war.",
     );
-    let codes: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    let codes = cameos(&d);
     // drones striking are aerial weapons (195, the "drone strike" pattern)
     assert_eq!(codes, ["195", "0841"], "{:?}", d.events);
     let swap = &d.events[1];
@@ -572,7 +591,7 @@ fn a_participle_describing_a_noun_is_no_event_and_state_bodies_are_actors() {
         "1990-03-10",
         "Israeli soldiers arrested 100 Palestinians in the occupied West Bank.",
     );
-    let codes: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    let codes = cameos(&d);
     assert_eq!(codes, ["173"], "{:?}", d.events);
     assert_eq!(d.events[0].actor.code.as_deref(), Some("ISRMIL"));
     let d = run(
@@ -612,17 +631,7 @@ fn spanish_air_attacks_and_a_place_after_the_verb_is_the_target() {
         "2025-08-13",
         "Un ataque aéreo estadounidense destruyó un puente. Un ataque alcanzó Moscú.",
     );
-    let got: Vec<(&str, Option<&str>, Option<&str>)> = d
-        .events
-        .iter()
-        .map(|e| {
-            (
-                e.cameo.as_deref().unwrap_or(""),
-                e.actor.code.as_deref(),
-                e.recipient.code.as_deref(),
-            )
-        })
-        .collect();
+    let got = codes(&d);
     assert_eq!(
         got,
         [("195", Some("USA"), None), ("190", None, Some("RUSGOV"))],
@@ -637,22 +646,8 @@ fn english_march_inside_a_sentence_is_the_month() {
         "1987-02-26",
         "Sales were booked for March shipment. Thousands of workers began a march to the capital.",
     );
-    let codes: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    let codes = cameos(&d);
     assert_eq!(codes, ["141"], "{:?}", d.events);
-}
-
-/// (CAMEO code, actor code, recipient code) of each event.
-fn codes(d: &Doc) -> Vec<(&str, Option<&str>, Option<&str>)> {
-    d.events
-        .iter()
-        .map(|e| {
-            (
-                e.cameo.as_deref().unwrap_or(""),
-                e.actor.code.as_deref(),
-                e.recipient.code.as_deref(),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -683,7 +678,7 @@ fn violence_done_to_a_person_not_to_a_plan() {
          Dos líderes fueron desaparecidos. Los síntomas desaparecen a las pocas horas. \
          Hombres armados dieron muerte a un docente. Se dio un registro de muertes por gripe.",
     );
-    let got: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    let got = cameos(&d);
     assert_eq!(got, ["1823", "181", "180"], "{:?}", d.events);
 }
 
@@ -694,7 +689,7 @@ fn a_noun_inside_a_name_is_no_trigger() {
         "El Instituto de Investigación Scripps publicó un estudio. \
          Miles de desocupados bloquean una ruta en La Matanza.",
     );
-    let got: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    let got = cameos(&d);
     assert_eq!(got, ["144"], "{:?}", d.events);
 }
 
@@ -704,6 +699,6 @@ fn a_plural_noun_trigger_starting_a_sentence() {
         "2002-05-10",
         "Combates entre el Ejército y las FARC dejaron cinco muertos.",
     );
-    let got: Vec<&str> = d.events.iter().filter_map(|e| e.cameo.as_deref()).collect();
+    let got = cameos(&d);
     assert_eq!(got, ["190"], "{:?}", d.events);
 }
