@@ -196,6 +196,7 @@ const LIGHT_VERBS: &[&str] = &[
     "accept",
     "sign",
     "seal",
+    "engage",
 ];
 /// Stems of irregular light verbs, matched on the form (the lemmatiser
 /// misses some: "mantuvieron").

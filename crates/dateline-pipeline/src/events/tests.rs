@@ -702,3 +702,21 @@ fn a_plural_noun_trigger_starting_a_sentence() {
     let got = cameos(&d);
     assert_eq!(got, ["190"], "{:?}", d.events);
 }
+
+#[test]
+fn ratifying_is_signing_and_a_firefight_is_engaged_in() {
+    let d = run(
+        "2014-09-16",
+        "Ukraine ratified a sweeping agreement with the European Union on Tuesday. \
+         Syrian rebels engaged peacekeepers in a firefight on Saturday.",
+    );
+    assert_eq!(
+        codes(&d),
+        [
+            ("057", Some("UKR"), Some("IGOEUREEC")),
+            ("193", Some("SYRREB"), None)
+        ],
+        "{:?}",
+        d.events
+    );
+}
