@@ -633,20 +633,19 @@ impl Tagger {
                 // the forms of accentless text are kept apart (a form may
                 // be read otherwise there), behind a prefix no word has
                 let mut key = String::new();
-                for w in words {
+                for &form in words {
                     let w: &str = if accentless {
                         key.clear();
                         key.push('\u{1}');
-                        key.push_str(w);
+                        key.push_str(form);
                         &key
                     } else {
-                        w
+                        form
                     };
                     let k = match cache.index.get(w) {
                         Some(&k) => k,
                         None => {
                             let k = cache.forms.len();
-                            let form = w.trim_start_matches('\u{1}');
                             // a word typed without its accents is read
                             // as its accented spelling
                             let restored = self

@@ -602,13 +602,45 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         }
     }
 
-    // a one-word mention the tagger reads as a function word or a verb is
-    // no name where its capital says nothing: at the start of a sentence
-    // ("Para" is no Pará, "Sale" no Salé, "Las" and "Cuándo" no short
-    // forms of a name) and, for closed-class words, in capitals ("HAS" is
-    // no Has, Albania; "UN" no United Nations). Countries and the KB's
-    // people are kept ("USA", "AMLO" in a headline the tagger misreads),
-    // and so is a capitalised word inside a sentence ("Wright said").
+    // 9. one-word mentions that are function words or verbs
+    drop_non_names(doc, &mut st);
+
+    let mut out: Vec<Builder> = st
+        .builders
+        .into_iter()
+        .filter(|b| !b.mentions.is_empty())
+        .collect();
+    out.sort_by_key(|b| b.first);
+    out.into_iter()
+        .enumerate()
+        .map(|(n, mut b)| {
+            b.mentions.sort_by_key(|s| s.start());
+            let _ = &b.key;
+            Entity {
+                id: format!("e{n}"),
+                name: b.name,
+                etype: b.etype,
+                kb: b.kb,
+                mentions: b
+                    .mentions
+                    .into_iter()
+                    .map(|span| Mention { span })
+                    .collect(),
+                roles: b.roles,
+            }
+        })
+        .collect()
+}
+
+/// A one-word mention the tagger reads as a function word or a verb is
+/// no name where its capital says nothing: at the start of a sentence
+/// ("Para" is no Pará, "Sale" no Salé, "Las" and "Cuándo" no short
+/// forms of a name) and, for closed-class words, in capitals ("HAS" is
+/// no Has, Albania; "UN" no United Nations). Countries and the KB's
+/// people are kept ("USA", "AMLO" in a headline the tagger misreads),
+/// and so is a capitalised word inside a sentence ("Wright said").
+fn drop_non_names(doc: &Doc, st: &mut State) {
+    let text = doc.text.as_str();
     let en = doc.lang.as_deref() == Some("en");
     // the word of a one-word token with exactly this span: (UPOS, lemma,
     // first word of its sentence); a token of several words (a
@@ -693,31 +725,6 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
             .min()
             .unwrap_or(usize::MAX);
     }
-    let mut out: Vec<Builder> = st
-        .builders
-        .into_iter()
-        .filter(|b| !b.mentions.is_empty())
-        .collect();
-    out.sort_by_key(|b| b.first);
-    out.into_iter()
-        .enumerate()
-        .map(|(n, mut b)| {
-            b.mentions.sort_by_key(|s| s.start());
-            let _ = &b.key;
-            Entity {
-                id: format!("e{n}"),
-                name: b.name,
-                etype: b.etype,
-                kb: b.kb,
-                mentions: b
-                    .mentions
-                    .into_iter()
-                    .map(|span| Mention { span })
-                    .collect(),
-                roles: b.roles,
-            }
-        })
-        .collect()
 }
 
 /// Parts of speech no one-word name has.

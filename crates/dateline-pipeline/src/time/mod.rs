@@ -490,14 +490,7 @@ impl Time {
                     break;
                 }
                 let before = &head[..f.start];
-                let full = f.value.len() == 10
-                    && f.value.as_bytes().iter().enumerate().all(|(i, b)| {
-                        if i == 4 || i == 7 {
-                            *b == b'-'
-                        } else {
-                            b.is_ascii_digit()
-                        }
-                    });
+                let full = f.value.len() == 10 && Ymd::parse(&f.value).is_some();
                 let words = before.split_whitespace().count();
                 let sentence_end = before.contains(". ") || before.contains(['!', '?', ':']);
                 if full && f.ttype == "DATE" && words <= 8 && !sentence_end {
