@@ -1,6 +1,7 @@
 //! Entity linking on the project's own gold set (tests/link/link-gold.jsonl:
-//! sentences written for the project, 52 mentions: role phrases resolved on
-//! the document date, demonyms, metonyms, acronyms, spelling variants).
+//! sentences written for the project, 57 mentions: role phrases resolved on
+//! the document date, titles followed by a name, demonyms, state bodies,
+//! metonyms, acronyms, spelling variants).
 
 mod common;
 use common::*;

@@ -235,6 +235,35 @@ const MOTION: &[&str] = &[
 ];
 const ARTICLES: &[&str] = &["el", "la", "los", "las", "del", "al"];
 
+/// The name of several words (no acronym) matched from token `ti` to byte
+/// `end` continues a longer name: a capitalised word is joined to it by a
+/// space, not the first word of a sentence or line, nor a country, a
+/// demonym or a date ("National Security Council" is no UN Security
+/// Council; "Iranian Revolutionary Guards", "the July United Nations
+/// conference" keep theirs).
+fn name_word_before(kb: &Kb, doc: &Doc, toks: &[norm::Tok], ti: usize, end: usize) -> bool {
+    let text = doc.text.as_str();
+    let (Some(p), Some(t)) = (ti.checked_sub(1).and_then(|j| toks.get(j)), toks.get(ti)) else {
+        return false;
+    };
+    let words = toks[ti..].iter().take_while(|w| w.end <= end);
+    if words.clone().count() < 2 || words.clone().any(|w| w.upper) {
+        return false;
+    }
+    let before = text[..p.start].trim_end_matches([' ', '\t']);
+    p.cap
+        && !p.upper
+        && text.get(p.end..t.start) == Some(" ")
+        && !before.is_empty()
+        && !before.ends_with(['.', '!', '?', ':', '"', '\n', '(', ')', '“', '«'])
+        && kb.demonym(&p.folded).is_none()
+        && country_at(kb, toks, ti - 1).is_none()
+        && !doc
+            .timexes
+            .iter()
+            .any(|x| x.span.start() < p.end && p.start < x.span.end())
+}
+
 /// The place matched from token `ti` to byte `end` continues a longer
 /// capitalised name: a capitalised word right after it on the same line
 /// ("La Libertad Avanza"), or a capitalised word and "de"/"del" right
@@ -381,6 +410,36 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                     continue;
                 };
                 let phrase = text[m.start..m.end].to_string();
+                // "Russian President Boris Yeltsin", "el presidente ruso,
+                // Vladímir Putin": the name given is the person, whoever
+                // held the office on the article's date
+                let after = toks.partition_point(|t| t.start < m.end);
+                // not after a capitalised word that is part of the title
+                // ("Assistant Defense Secretary Richard Armitage") or the
+                // name ("John Pope Jr")
+                let qualified = ti
+                    .checked_sub(1)
+                    .and_then(|j| toks.get(j))
+                    .is_some_and(|p| {
+                        let before = text[..p.start].trim_end();
+                        p.cap
+                            && text.get(p.end..m.start) == Some(" ")
+                            && !before.is_empty()
+                            && !before.ends_with(['.', '!', '?', ':', '"', '\n'])
+                    });
+                let named = if qualified {
+                    None
+                } else {
+                    name_after(kb, doc, text, &toks, m.end, after)
+                };
+                if let Some((ns, ne)) = named {
+                    let i = named_role_holder(kb, &mut st, &date, role, iso3, &text[ns..ne]);
+                    add_role(&mut st.builders[i], role, iso3, &phrase);
+                    let start = article_before(text, &toks, ti).unwrap_or(m.start);
+                    st.mention(i, text, start, m.end);
+                    st.mention(i, text, ns, ne);
+                    continue;
+                }
                 if let Some(p) = kb.role_holder(role, iso3, &date) {
                     let Some(pe) = kb.get(Kind::Person, &p.id) else {
                         continue;
@@ -396,7 +455,11 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                         key: key.clone(),
                         name: phrase.clone(),
                         etype: "PER".into(),
-                        kb: None,
+                        // whoever holds the office acts for its government
+                        kb: Some(KbRef {
+                            qid: None,
+                            code: Some(format!("{iso3}GOV")),
+                        }),
                         iso3: Some(iso3.to_string()),
                         mentions: Vec::new(),
                         roles: vec![Role {
@@ -448,6 +511,10 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
             // a city or region inside a longer name ("La Libertad Avanza",
             // a party; "la Defensoría del Pueblo") is no place
             Kind::Place if inside_name(text, &toks, ti, m.end) => continue,
+            // "National Security Council" is no UN Security Council: an
+            // organisation's name right after a capitalised word of a
+            // longer name the KB does not know
+            Kind::Org if name_word_before(kb, doc, &toks, ti, m.end) => continue,
             Kind::Org | Kind::Place => {
                 let key = e.key();
                 let etype = if e.kind == Kind::Org { "ORG" } else { "LOC" };
@@ -1072,6 +1139,125 @@ fn add_role(b: &mut Builder, role: &str, iso3: &str, phrase: &str) {
     }
 }
 
+/// Name particles inside a person's name ("Abu Bakr al Baghdadi", "Luiz
+/// Inácio Lula da Silva").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "del", "da", "dos", "la", "van", "von", "der", "bin", "ibn", "al", "el", "abu",
+];
+
+/// The person's name right after a role phrase ("Russian President Boris
+/// Yeltsin", "el presidente ruso, Vladímir Putin"): up to four capitalised
+/// words (with name particles between them) after a space, or two or more
+/// after a comma. A word of a time expression ("Palestinian leader Yasser
+/// Arafat Wednesday") or a word in capitals (but an initial: "George W.
+/// Bush") ends it.
+/// Returns the name's byte range.
+fn name_after(
+    kb: &Kb,
+    doc: &Doc,
+    text: &str,
+    toks: &[norm::Tok],
+    phrase_end: usize,
+    first: usize,
+) -> Option<(usize, usize)> {
+    let t0 = toks.get(first)?;
+    // a space, or one line break of wrapped text
+    let space = |g: &str| !g.is_empty() && g.trim().is_empty() && g.matches('\n').count() <= 1;
+    let gap = text.get(phrase_end..t0.start)?;
+    let comma = match gap.trim() {
+        "" if space(gap) => false,
+        "," => true,
+        _ => return None,
+    };
+    let in_timex = |t: &norm::Tok| {
+        doc.timexes
+            .iter()
+            .any(|x| x.span.start() < t.end && t.start < x.span.end())
+    };
+    let mut words = 0;
+    let mut last = None;
+    let mut k = first;
+    while let Some(t) = toks.get(k) {
+        if k > first {
+            let prev = &toks[k - 1];
+            let g = text.get(prev.end..t.start).unwrap_or("");
+            // "George P. Shultz", "Díaz-Canel"
+            let initial = prev.upper && prev.end - prev.start == 1 && g == ". ";
+            if !(space(g) || initial || g == "-") || country_at(kb, toks, k).is_some() {
+                break;
+            }
+        }
+        let capitals = t.upper && t.end - t.start > 1;
+        let function_word = FUNCTION_WORDS.contains(&t.folded.as_str())
+            || EN_FUNCTION_WORDS.contains(&t.folded.as_str());
+        let name_word = t.cap && !capitals && !function_word && !in_timex(t);
+        if name_word {
+            words += 1;
+            last = Some(k);
+        } else if last.is_none() || !NAME_PARTICLES.contains(&t.folded.as_str()) {
+            break;
+        }
+        if words == 4 {
+            break;
+        }
+        k += 1;
+    }
+    let last = toks.get(last?)?;
+    if comma && words < 2 {
+        return None;
+    }
+    Some((t0.start, last.end))
+}
+
+/// The person a role phrase names by `name`: the knowledge base's person
+/// of that name, else the office holder on `date` when the name is the
+/// holder's surname ("US President Trump"), else a person of this
+/// document coded as the office's government (`ISO3` + GOV).
+fn named_role_holder(
+    kb: &Kb,
+    st: &mut State,
+    date: &str,
+    role: &str,
+    iso3: &str,
+    name: &str,
+) -> usize {
+    if let Some(e) = kb.lookup(name).into_iter().find(|e| e.kind == Kind::Person) {
+        return person_entity(kb, st, e, date);
+    }
+    // the holder by surname, or by first name or surname alone
+    // ("Emmanuel" "Macron" quoted apart)
+    let given = norm::tokens(name);
+    let holder = kb.role_holder(role, iso3, date).filter(|p| {
+        let full = norm::tokens(&p.name);
+        let (Some(first), Some(last)) = (full.first(), full.last()) else {
+            return false;
+        };
+        match given.as_slice() {
+            [one] => one.folded == first.folded || one.folded == last.folded,
+            [.., end] => end.folded == last.folded,
+            [] => false,
+        }
+    });
+    if let Some(pe) = holder.and_then(|p| kb.get(Kind::Person, &p.id)) {
+        return person_entity(kb, st, pe, date);
+    }
+    let key = format!("local:PER:{}", norm::normalize(name));
+    st.entity(&key, || Builder {
+        key: key.clone(),
+        // wrapped text: "George\nShultz" is George Shultz
+        name: name.split_whitespace().collect::<Vec<_>>().join(" "),
+        etype: "PER".into(),
+        kb: Some(KbRef {
+            qid: None,
+            code: Some(format!("{iso3}GOV")),
+        }),
+        iso3: Some(iso3.to_string()),
+        mentions: Vec::new(),
+        roles: Vec::new(),
+        first: usize::MAX,
+    })
+}
+
 /// How far back (bytes) "el régimen" looks for the leader it stands for.
 const REGIME_REACH: usize = 600;
 
@@ -1262,7 +1448,10 @@ fn add_short_forms(text: &str, toks: &[norm::Tok], st: &mut State, index: &Short
 /// "the army of Myanmar" are that country's legislature, police, military;
 /// "el Gobierno peruano", "el Tesoro de Estados Unidos", "the Peruvian
 /// government" its government (the entity "el Kremlin" names too); "un
-/// ejecutivo peruano" is a businessman. Armed groups against a state are
+/// ejecutivo peruano" is a businessman; its officials, authorities,
+/// diplomats and envoys act for it ("Iraqi officials", "las autoridades
+/// rusas", "el embajador ruso"), as PETRARCH's agent dictionary codes
+/// them (OFFICIAL, AUTHORITY, DIPLOMAT, ENVOY, AMBASSADOR: GOV). Armed groups against a state are
 /// named the same way ("la guerrilla colombiana", "Syrian rebels"): REB,
 /// and UAF for paramilitaries, as the UD-PETRARCH agent dictionary codes
 /// them.
@@ -1271,7 +1460,22 @@ const SECTOR_HEADS: &[(&[&str], bool, &str, &str, bool)] = &[
     (&["ejecutivo"], false, "GOV", "Government", true),
     (&["tesoro"], false, "GOV", "Government", true),
     (&["cancilleria"], false, "GOV", "Government", true),
+    (&["autoridades"], false, "GOV", "Government", false),
+    (&["funcionarios"], false, "GOV", "Government", false),
+    (&["funcionario"], false, "GOV", "Government", false),
+    (&["diplomaticos"], false, "GOV", "Government", false),
+    (&["diplomatico"], false, "GOV", "Government", false),
+    (&["diplomacia"], false, "GOV", "Government", false),
+    (&["embajador"], false, "GOV", "Government", false),
+    (&["embajadora"], false, "GOV", "Government", false),
     (&["government"], true, "GOV", "Government", false),
+    (&["authorities"], true, "GOV", "Government", false),
+    (&["officials"], true, "GOV", "Government", false),
+    (&["official"], true, "GOV", "Government", false),
+    (&["diplomats"], true, "GOV", "Government", false),
+    (&["diplomat"], true, "GOV", "Government", false),
+    (&["envoy"], true, "GOV", "Government", false),
+    (&["ambassador"], true, "GOV", "Government", false),
     (&["treasury"], true, "GOV", "Government", true),
     (&["fuerzas", "armadas"], false, "MIL", "Armed forces", false),
     (&["fuerza", "aerea"], false, "MIL", "Armed forces", true),
@@ -1382,16 +1586,31 @@ fn sector_bodies(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
                 let (iso3, n) = country_at(kb, toks, last + 2)?;
                 Some((iso3, ti, last + 1 + n))
             };
+            // the word before the head is joined to it: a space, or the
+            // dot of "U.S." ("Lebanon, official" is no Lebanese official)
+            let joined = ti
+                .checked_sub(1)
+                .and_then(|p| toks.get(p))
+                .is_some_and(|p| {
+                    let gap = text.get(p.end..t.start).unwrap_or("");
+                    let dotted = p.cased.contains('.') || p.end - p.start == 1;
+                    match gap.trim() {
+                        "" => !gap.is_empty(),
+                        "." => dotted,
+                        _ => false,
+                    }
+                });
             let found = if en {
                 // "Iraqi police", "U.S. troops": a demonym or country name
                 // right before the head
                 ti.checked_sub(1)
+                    .filter(|_| joined)
                     .filter(|&p| toks.get(p).is_some_and(|d| d.cap))
                     .and_then(|p| Some((demonym(p)?, p, last)))
                     .or_else(|| {
                         // the longest name first ("Papua New Guinea", not
                         // "Guinea")
-                        (1..=3).rev().find_map(|n| {
+                        (1..=3).rev().filter(|_| joined).find_map(|n| {
                             let p = ti.checked_sub(n)?;
                             let (iso3, m) = country_at(kb, toks, p)?;
                             (m == n).then_some((iso3, p, last))

@@ -408,3 +408,67 @@ fn a_function_word_starting_a_sentence_is_no_name() {
         d.entities
     );
 }
+
+#[test]
+fn a_title_followed_by_a_name_is_that_person_whoever_held_the_office() {
+    // on this date the knowledge base's Russian president is not Yeltsin:
+    // the name given wins, coded as the office's government
+    let d = run(
+        "2000-01-01",
+        "Russian President Boris Yeltsin met Japanese Prime Minister Ryutaro Hashimoto. Yeltsin said Iraqi officials were invited, the Israeli prime minister said.",
+    );
+    let yeltsin = d
+        .entities
+        .iter()
+        .find(|e| e.name == "Boris Yeltsin")
+        .expect("Yeltsin");
+    assert_eq!(
+        yeltsin.kb.as_ref().and_then(|k| k.code.as_deref()),
+        Some("RUSGOV")
+    );
+    assert_eq!(
+        yeltsin.roles.first().map(|r| r.role.as_str()),
+        Some("PRESIDENT")
+    );
+    let m = mentions(&d, "Boris Yeltsin");
+    assert_eq!(m, vec!["Russian President", "Boris Yeltsin", "Yeltsin"]);
+    assert!(d.entities.iter().all(|e| e.name != "Vladimir Putin"));
+    let m = mentions(&d, "Ryutaro Hashimoto");
+    assert_eq!(m, vec!["Japanese Prime Minister", "Ryutaro Hashimoto"]);
+    assert_eq!(mentions(&d, "Government of Iraq"), vec!["Iraqi officials"]);
+    // an office nobody in the KB held then still names its government
+    let pm = d
+        .entities
+        .iter()
+        .find(|e| e.name == "Israeli prime minister")
+        .expect("office");
+    assert_eq!(
+        pm.kb.as_ref().and_then(|k| k.code.as_deref()),
+        Some("ISRGOV")
+    );
+    // the holder on the date is found by the surname alone
+    let d = run("2025-08-13", "French President Macron spoke in Paris.");
+    assert_eq!(
+        mentions(&d, "Emmanuel Macron"),
+        vec!["French President", "Macron"]
+    );
+}
+
+#[test]
+fn an_organisation_inside_a_longer_name_is_not_linked() {
+    let d = run(
+        "2025-08-13",
+        "The National Security Council met on Monday. Later the Security Council voted. In Lebanon, officials said nothing.",
+    );
+    let m = mentions(&d, "United Nations Security Council");
+    assert_eq!(m, vec!["Security Council"]);
+    let unsc = d
+        .entities
+        .iter()
+        .find(|e| e.name == "United Nations Security Council")
+        .and_then(|e| e.mentions.first())
+        .map(|m| m.span.start());
+    assert!(unsc.is_some_and(|s| s > 40), "{unsc:?}");
+    // "Lebanon, officials": the comma parts the country from the body
+    assert!(mentions(&d, "Government of Lebanon").is_empty());
+}

@@ -1839,9 +1839,17 @@ fn build(
     };
     let sent_start = ws[a].start;
     let clause_start = ws[cs].start;
-    // arguments after the trigger stop at the next verb of another clause
+    // arguments after the trigger stop at the next verb of another clause;
+    // a promise, demand, refusal or threat is aimed at whom its action is,
+    // so its arguments run on through the infinitive ("threatened to cut
+    // off electricity to Nakhichevan", "se negó a reunirse con Zelenski")
+    let acting = !nominal && matches!(cameo.get(..2), Some("03" | "10" | "12" | "13"));
+    let skip = acting
+        .then(|| infinitive_after(ws, end, b, en))
+        .flatten()
+        .unwrap_or(end);
     let mut stop = end;
-    while stop < ce && !(ws[stop].upos == "VERB" && stop > end && !is_participle(&ws[stop])) {
+    while stop < ce && !(ws[stop].upos == "VERB" && stop > skip && !is_participle(&ws[stop])) {
         stop += 1;
     }
     if nominal {
@@ -2070,11 +2078,15 @@ fn build(
             continue;
         }
         let conflict = cameo.as_str() >= "09";
+        // a rejection is aimed at the author of what it rejects ("rejected
+        // calls by Belarus's rulers", "a demand from the US President")
+        let rejects = cameo.starts_with("12");
         let ok = g.as_deref().is_none_or(|p| {
             matches!(
                 p,
                 "a" | "al" | "con" | "hacia" | "to" | "with" | "on" | "de" | "del" | "of" | "sobre"
             ) || conflict && matches!(p, "contra" | "against" | "into" | "at")
+                || rejects && matches!(p, "by" | "from")
         });
         if ok && !passive && recipient.is_empty() {
             push(&mut recipient, m.ent);
@@ -2378,6 +2390,35 @@ fn modality(
         return "future";
     }
     "asserted"
+}
+
+/// The infinitive that complements the verb ending before word `end`:
+/// "to" + verb in English, a Spanish infinitive right after it or after
+/// "a", "con" or "de" ("acordó levantar", "se negó a reunirse", "amenazó
+/// con romper"), past a time expression or adverb between them
+/// ("threatened on Tuesday to cut", "amenazó este martes con cortar").
+fn infinitive_after(ws: &[W], end: usize, b: usize, en: bool) -> Option<usize> {
+    let at = |i: usize| ws.get(i).filter(|_| i < b);
+    let mut end = end;
+    while let Some(w) = at(end) {
+        let time_prep = w.upos == "ADP" && at(end + 1).is_some_and(|n| n.timex);
+        if !(w.timex || w.upos == "ADV" || time_prep) {
+            break;
+        }
+        end += 1;
+    }
+    let first = at(end)?;
+    let infinitive = |w: &W| {
+        w.upos == "VERB" && (en || w.lemma.ends_with('r') && w.lower.starts_with(&*w.lemma))
+    };
+    if en {
+        return (first.form == "to" && at(end + 1).is_some_and(infinitive)).then_some(end + 1);
+    }
+    if infinitive(first) {
+        return Some(end);
+    }
+    (matches!(&*first.form, "a" | "con" | "de") && at(end + 1).is_some_and(infinitive))
+        .then_some(end + 1)
 }
 
 fn is_participle(w: &W) -> bool {
