@@ -1509,6 +1509,20 @@ const SECTOR_HEADS: &[(&[&str], bool, &str, &str, bool)] = &[
     (&["insurgentes"], false, "REB", "Rebels", false),
     (&["milicianos"], false, "REB", "Rebels", false),
     (&["paramilitares"], false, "UAF", "Paramilitaries", false),
+    (
+        &["security", "forces"],
+        true,
+        "COP",
+        "Security forces",
+        false,
+    ),
+    (
+        &["fuerzas", "de", "seguridad"],
+        false,
+        "COP",
+        "Security forces",
+        false,
+    ),
     (&["armed", "forces"], true, "MIL", "Armed forces", false),
     (&["air", "force"], true, "MIL", "Armed forces", false),
     (&["army"], true, "MIL", "Armed forces", false),
@@ -1572,19 +1586,28 @@ fn sector_bodies(kb: &Kb, text: &str, toks: &[norm::Tok], st: &mut State) {
                     .and_then(|d| kb.demonym(&d.folded))
                     .map(|(iso3, _, _)| iso3.to_string())
             };
-            // "de Chile", "del Perú", "of Myanmar"
+            // "de Chile", "del Perú", "of Myanmar"; a country's own
+            // rebels, opposition, police and officials are also "in" it
+            // ("Rebels in the Ivory Coast", "la oposición en Venezuela"),
+            // its troops need not be ("U.S. troops in Iraq")
             let of_country = || {
                 let of = toks.get(last + 1)?;
-                let ok = if en {
-                    of.folded == "of"
-                } else {
-                    matches!(of.folded.as_str(), "de" | "del")
-                };
+                let within = sector != "MIL" && matches!(of.folded.as_str(), "in" | "en");
+                let ok = within
+                    || if en {
+                        of.folded == "of"
+                    } else {
+                        matches!(of.folded.as_str(), "de" | "del")
+                    };
                 if !ok {
                     return None;
                 }
-                let (iso3, n) = country_at(kb, toks, last + 2)?;
-                Some((iso3, ti, last + 1 + n))
+                let article = toks
+                    .get(last + 2)
+                    .is_some_and(|t| matches!(t.folded.as_str(), "the" | "el" | "la"));
+                let at = last + 2 + usize::from(article && within);
+                let (iso3, n) = country_at(kb, toks, at)?;
+                Some((iso3, ti, at - 1 + n))
             };
             // the word before the head is joined to it: a space, or the
             // dot of "U.S." ("Lebanon, official" is no Lebanese official)

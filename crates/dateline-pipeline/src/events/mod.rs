@@ -1639,6 +1639,23 @@ const MEMBERS: &[&str] = &[
     "troop",
     "unit",
     "gunman",
+    // groups and crowds: "Thousands of Nigerians", "miles de estudiantes"
+    "group",
+    "activist",
+    "leader",
+    "thousand",
+    "hundred",
+    "dozen",
+    "million",
+    "grupo",
+    "activista",
+    "lider",
+    "dirigente",
+    "mil",
+    "ciento",
+    "centenar",
+    "decena",
+    "millar",
 ];
 
 /// One of [`MEMBERS`], also as a plural the lemmatiser left alone
@@ -2039,6 +2056,38 @@ fn build(
             }
             if actor.is_empty() && possessive && clause_start > sent_start {
                 actor = subject_of(sent_start, first_verb_of(sent_start));
+            }
+        }
+        // "Switzerland said today it had expelled two diplomats": a pronoun
+        // subject stands for the sentence's subject named before it, when
+        // they agree (a person is "he" or "she", anything else "it")
+        if actor.is_empty() && en && !relative {
+            let pronoun = head_verb.and_then(|h| {
+                sentence_of(ws, h).find(|&c| {
+                    ws[c].head == Some(h)
+                        && ws[c].deprel.starts_with("nsubj")
+                        && matches!(&*ws[c].form, "it" | "he" | "she" | "they")
+                })
+            });
+            // (the speaker is the source of the claim too: its mention may
+            // lie inside the attribution)
+            let subject = pronoun.and_then(|p| {
+                ments.iter().find(|m| {
+                    let person = doc.entities.get(m.ent).is_some_and(|e| e.etype == "PER");
+                    let agrees = match &*ws[p].form {
+                        "it" => !person,
+                        "he" | "she" => person,
+                        _ => true,
+                    };
+                    m.start >= sent_start
+                        && m.end <= ws[p].start
+                        && agrees
+                        && !is_location(m)
+                        && governed(m).is_none()
+                })
+            });
+            if let Some(m) = subject {
+                actor.push(m.ent);
             }
         }
         // Spanish drops the subject of a reported clause that has the

@@ -742,3 +742,22 @@ fn a_threat_or_refusal_is_aimed_at_the_recipient_of_its_action() {
     let d = run("1997-11-04", "Iran threatened to leave the talks.");
     assert_eq!(codes(&d), vec![("130", Some("IRN"), None)]);
 }
+
+#[test]
+fn crowds_pronouns_and_bodies_within_a_country_name_the_actor() {
+    let d = run(
+        "1997-11-04",
+        "Thousands of Kenyans marched in Nairobi on Sunday. Switzerland said on Monday it had expelled two Russian diplomats. Rebels in the Ivory Coast rejected the offer.",
+    );
+    let c = codes(&d);
+    assert!(c.contains(&("141", Some("KEN"), None)), "{c:?}");
+    assert!(c.contains(&("1662", Some("CHE"), Some("RUSGOV"))), "{c:?}");
+    assert!(c.contains(&("120", Some("CIVREB"), None)), "{c:?}");
+    // "he" is a person: not the country named before it
+    let d = run(
+        "1997-11-04",
+        "Iran said on Monday he had expelled two Russian diplomats.",
+    );
+    let c = codes(&d);
+    assert!(c.iter().all(|x| x.1.is_none()), "{c:?}");
+}
