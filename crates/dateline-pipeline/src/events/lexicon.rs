@@ -38,6 +38,12 @@ pub struct Pattern {
     pub person_obj: bool,
     /// A class slot must be the first noun after the trigger.
     pub object_slot: bool,
+    /// Only when the word is tagged as a verb ("free" the prisoners, not
+    /// a "free market").
+    pub verb_only: bool,
+    /// Not when what is done to is a text, a figure or a product ("release
+    /// prisoners", not "released a report" or "the report released").
+    pub not_document: bool,
     /// A verb only with a person it is done to: an object with "a"
     /// ("desaparecieron al líder"), an object pronoun ("lo ejecutaron") or
     /// a passive ("fueron ejecutados"); not "el niño desapareció",
@@ -129,6 +135,8 @@ impl Triggers {
                 armed: note.contains("armed subject"),
                 person_obj: note.contains("person object"),
                 object_slot: note.contains("object slot"),
+                verb_only: note.contains("verb only"),
+                not_document: note.contains("not a document"),
                 victim: note.contains("victim object"),
             });
         }

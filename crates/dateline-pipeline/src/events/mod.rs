@@ -1194,6 +1194,12 @@ fn match_at(trig: &Triggers, ws: &[W], k: usize, b: usize) -> Option<(usize, usi
         if p.person_obj && w.upos == "VERB" && thing_object(ws, k) {
             continue;
         }
+        if p.verb_only && w.upos != "VERB" {
+            continue;
+        }
+        if p.not_document && document_object(ws, k) {
+            continue;
+        }
         if p.victim && w.upos == "VERB" && !victim_object(ws, k) {
             continue;
         }
@@ -1410,6 +1416,83 @@ fn thing_object(ws: &[W], k: usize) -> bool {
                     && matches!(&*ws[c].form, "a" | "al")
             })
     })
+}
+
+/// Texts, figures and products: what is released without being a person
+/// ("released a report", "figures released on Tuesday").
+const DOCUMENTS: &[&str] = &[
+    "report",
+    "statement",
+    "data",
+    "figure",
+    "result",
+    "detail",
+    "document",
+    "film",
+    "movie",
+    "album",
+    "video",
+    "photo",
+    "picture",
+    "image",
+    "list",
+    "study",
+    "survey",
+    "book",
+    "record",
+    "version",
+    "product",
+    "software",
+    "update",
+    "information",
+    "text",
+    "transcript",
+    "footage",
+    "earnings",
+    "statistic",
+    "number",
+    "letter",
+    "paper",
+    "guideline",
+    "communique",
+    "estimate",
+    "forecast",
+    "index",
+    "poll",
+    "budget",
+    "schedule",
+    "finding",
+    "plan",
+    "proposal",
+    "fund",
+    "informe",
+    "comunicado",
+    "dato",
+    "cifra",
+    "resultado",
+    "documento",
+    "video",
+    "foto",
+    "imagen",
+    "lista",
+    "estudio",
+    "encuesta",
+    "libro",
+    "disco",
+    "version",
+    "producto",
+];
+
+/// Is what the verb at `k` is done to one of [`DOCUMENTS`]: its object or
+/// passive subject, or the noun a participle describes ("a report
+/// released Tuesday")?
+fn document_object(ws: &[W], k: usize) -> bool {
+    let doc_noun = |o: usize| ws[o].upos == "NOUN" && DOCUMENTS.contains(&&*ws[o].lemma);
+    let described = ws[k].deprel.starts_with("acl") && ws[k].head.is_some_and(doc_noun);
+    described
+        || sentence_of(ws, k).any(|o| {
+            ws[o].head == Some(k) && matches!(ws[o].deprel, "obj" | "nsubj:pass") && doc_noun(o)
+        })
 }
 
 /// Is a person what the verb at `k` is done to: an object or oblique with

@@ -761,3 +761,17 @@ fn crowds_pronouns_and_bodies_within_a_country_name_the_actor() {
     let c = codes(&d);
     assert!(c.iter().all(|x| x.1.is_none()), "{c:?}");
 }
+
+#[test]
+fn releasing_a_report_or_a_free_market_is_no_release_of_people() {
+    let d = run(
+        "2008-08-06",
+        "Israel released two Palestinian prisoners on Wednesday. A report released on Tuesday alleged fraud. The ministry released its annual report. Free market prices fell.",
+    );
+    assert_eq!(
+        cameos(&d).iter().filter(|c| **c == "0841").count(),
+        1,
+        "{:?}",
+        codes(&d)
+    );
+}
