@@ -775,3 +775,14 @@ fn releasing_a_report_or_a_free_market_is_no_release_of_people() {
         codes(&d)
     );
 }
+
+#[test]
+fn welcome_mediation_and_troop_withdrawal_are_coded() {
+    let d = run(
+        "2008-08-06",
+        "Germany welcomed the decision. Egypt offered mediation between the two sides. The withdrawal of Serbian troops began. Cash withdrawal limits were raised.",
+    );
+    let c = cameos(&d);
+    assert!(c.contains(&"051") && c.contains(&"045"), "{c:?}");
+    assert_eq!(c.iter().filter(|x| **x == "087").count(), 1, "{c:?}");
+}
