@@ -1242,20 +1242,9 @@ fn named_role_holder(
         return person_entity(kb, st, pe, date);
     }
     let key = format!("local:PER:{}", norm::normalize(name));
-    st.entity(&key, || Builder {
-        key: key.clone(),
-        // wrapped text: "George\nShultz" is George Shultz
-        name: name.split_whitespace().collect::<Vec<_>>().join(" "),
-        etype: "PER".into(),
-        kb: Some(KbRef {
-            qid: None,
-            code: Some(format!("{iso3}GOV")),
-        }),
-        iso3: Some(iso3.to_string()),
-        mentions: Vec::new(),
-        roles: Vec::new(),
-        first: usize::MAX,
-    })
+    // wrapped text: "George\nShultz" is George Shultz
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    coded_entity(st, key, name, "PER", iso3, format!("{iso3}GOV"))
 }
 
 /// How far back (bytes) "el régimen" looks for the leader it stands for.
@@ -1274,13 +1263,26 @@ fn government_entity(kb: &Kb, st: &mut State, iso3: &str) -> usize {
 /// The entity of a body of the state `iso3` (an organisation with the
 /// CAMEO code `iso3` + `sector`), made on first use under `key`.
 fn body_entity(st: &mut State, key: String, name: String, iso3: &str, sector: &str) -> usize {
+    coded_entity(st, key, name, "ORG", iso3, format!("{iso3}{sector}"))
+}
+
+/// An entity of the country `iso3` with a CAMEO code and no KB identity,
+/// made on first use under `key`.
+fn coded_entity(
+    st: &mut State,
+    key: String,
+    name: String,
+    etype: &str,
+    iso3: &str,
+    code: String,
+) -> usize {
     st.entity(&key, || Builder {
         key: key.clone(),
         name,
-        etype: "ORG".into(),
+        etype: etype.into(),
         kb: Some(KbRef {
             qid: None,
-            code: Some(format!("{iso3}{sector}")),
+            code: Some(code),
         }),
         iso3: Some(iso3.to_string()),
         mentions: Vec::new(),

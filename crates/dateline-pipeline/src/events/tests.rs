@@ -724,20 +724,21 @@ fn ratifying_is_signing_and_a_firefight_is_engaged_in() {
 #[test]
 fn a_threat_or_refusal_is_aimed_at_the_recipient_of_its_action() {
     // the recipient is inside the infinitive, past a date between them
-    let d = run(
-        "1997-11-04",
-        "Iran threatened on Tuesday to cut off gas supplies to Armenia. Berlin rejected calls by Belarus for economic aid.",
-    );
-    let c = codes(&d);
-    assert!(c.contains(&("130", Some("IRN"), Some("ARM"))), "{c:?}");
-    assert!(c.contains(&("120", Some("DEUGOV"), Some("BLR"))), "{c:?}");
-    let d = run(
-        "2025-11-04",
-        "Irán amenazó este martes con cortar el suministro de gas a Armenia. Rusia se negó a reunirse con Ucrania en Ginebra.",
-    );
-    let c = codes(&d);
-    assert!(c.contains(&("130", Some("IRN"), Some("ARM"))), "{c:?}");
-    assert!(c.contains(&("120", Some("RUS"), Some("UKR"))), "{c:?}");
+    let cases = [
+        (
+            "Iran threatened on Tuesday to cut off gas supplies to Armenia. Berlin rejected calls by Belarus for economic aid.",
+            [("130", Some("IRN"), Some("ARM")), ("120", Some("DEUGOV"), Some("BLR"))],
+        ),
+        (
+            "Irán amenazó este martes con cortar el suministro de gas a Armenia. Rusia se negó a reunirse con Ucrania en Ginebra.",
+            [("130", Some("IRN"), Some("ARM")), ("120", Some("RUS"), Some("UKR"))],
+        ),
+    ];
+    for (text, want) in cases {
+        let d = run("1997-11-04", text);
+        let c = codes(&d);
+        assert!(want.iter().all(|w| c.contains(w)), "{c:?}");
+    }
     // a threat that acts on no one named keeps no recipient
     let d = run("1997-11-04", "Iran threatened to leave the talks.");
     assert_eq!(codes(&d), vec![("130", Some("IRN"), None)]);
