@@ -103,4 +103,9 @@ if [ -f "$EV_EN" ]; then
   out=$($BIN eval events --gold "$EV_EN" --lang en --json)
   check "events en petr2 gsr" "$out" f1 0
 fi
+EV_PLOVER="$DATA/plover/gold_standard_records/PLOVER_GSR_CAMEO.txt"
+if [ -f "$EV_PLOVER" ]; then
+  out=$($BIN eval events --gold "$EV_PLOVER" --lang en --json)
+  check "events en plover gsr" "$out" f1 23.0
+fi
 exit $fail
