@@ -302,6 +302,42 @@ impl Doc {
         }
     }
 
+    /// The byte span of word `i`: its token's, narrowed to the word's own
+    /// characters when the token's words spell it out in order ("Reagan's"
+    /// = "Reagan" + "'s"), so that a name ends before a possessive. A
+    /// contraction whose parts are not its letters ("del" = "de" + "el")
+    /// keeps the whole token for each part.
+    pub fn word_span(&self, i: usize) -> Option<(usize, usize)> {
+        let w = self.words.get(i)?;
+        let t = self.tokens.get(w.token as usize)?;
+        let (start, end) = (t.span.start(), t.span.end());
+        if w.form.is_none() {
+            return Some((start, end));
+        }
+        let first = self.words[..i]
+            .iter()
+            .rposition(|p| p.token != w.token)
+            .map_or(0, |p| p + 1);
+        let last = self.words[i..]
+            .iter()
+            .position(|n| n.token != w.token)
+            .map_or(self.words.len(), |n| i + n);
+        let token = self.text.get(start..end)?;
+        let spelt: usize = (first..last).map(|k| self.word_form(k).len()).sum();
+        let mut at = start;
+        for k in first..last {
+            let form = self.word_form(k);
+            if spelt != token.len() || !self.text.get(at..)?.starts_with(form) {
+                return Some((start, end));
+            }
+            if k == i {
+                return Some((at, at + form.len()));
+            }
+            at += form.len();
+        }
+        Some((start, end))
+    }
+
     /// Starts a document from what a reader produced. Until the cleaning
     /// stage runs, `text` is empty.
     pub fn from_raw(raw: RawDoc) -> Doc {

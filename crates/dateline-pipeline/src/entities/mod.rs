@@ -433,7 +433,13 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                     name_after(kb, doc, text, &toks, m.end, after)
                 };
                 if let Some((ns, ne)) = named {
-                    let i = named_role_holder(kb, &mut st, &date, role, iso3, &text[ns..ne]);
+                    // "former Soviet President Mikhail Gorbachev" holds no office
+                    let former = ti
+                        .checked_sub(1)
+                        .and_then(|j| toks.get(j))
+                        .is_some_and(|p| matches!(p.folded.as_str(), "former" | "ex"));
+                    let office = (role, iso3);
+                    let i = named_role_holder(kb, &mut st, &date, office, &text[ns..ne], former);
                     add_role(&mut st.builders[i], role, iso3, &phrase);
                     let start = article_before(text, &toks, ti).unwrap_or(m.start);
                     st.mention(i, text, start, m.end);
@@ -474,8 +480,10 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
             }
             Kind::Demonym => {
                 // "el ruso" (article + demonym, not followed by a noun it
-                // modifies) names a person; resolved once people are known
+                // modifies) names a person; resolved once people are known.
+                // "los colombianos" are the country's people, not one of them.
                 let nominal = ARTICLES.contains(&prev)
+                    && !matches!(prev, "los" | "las")
                     && next_tok.is_none_or(|t| {
                         !is_lower_word(text, t.start, t.end)
                             || FUNCTION_WORDS.contains(&t.folded.as_str())
@@ -682,10 +690,24 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
         .enumerate()
         .map(|(n, mut b)| {
             b.mentions.sort_by_key(|s| s.start());
-            let _ = &b.key;
+            // a person of the KB's ASCII-only source (PETRARCH: "Marta
+            // Lucia Ramirez") takes the document's accented spelling; the
+            // names of the hand-made tables are canonical and stay
+            let ascii_source = b
+                .key
+                .starts_with(&format!("person:{}", crate::kb::ASCII_PERSON_PREFIX));
+            let folded = ascii_source.then(|| norm::normalize(&b.name));
+            let accented = folded.and_then(|f| {
+                b.mentions.iter().map(|m| m.slice(text)).find(|m| {
+                    !m.is_ascii()
+                        && !m.contains('\n')
+                        && m.chars().any(char::is_lowercase)
+                        && norm::normalize(m) == f
+                })
+            });
             Entity {
                 id: format!("e{n}"),
-                name: b.name,
+                name: accented.map(str::to_string).unwrap_or(b.name),
                 etype: b.etype,
                 kb: b.kb,
                 mentions: b
@@ -1212,17 +1234,31 @@ fn name_after(
 /// The person a role phrase names by `name`: the knowledge base's person
 /// of that name, else the office holder on `date` when the name is the
 /// holder's surname ("US President Trump"), else a person of this
-/// document coded as the office's government (`ISO3` + GOV).
+/// document coded as the office's government (`ISO3` + GOV). A KB person
+/// so named is coded as that government too, unless `former`.
 fn named_role_holder(
     kb: &Kb,
     st: &mut State,
     date: &str,
-    role: &str,
-    iso3: &str,
+    (role, iso3): (&str, &str),
     name: &str,
+    former: bool,
 ) -> usize {
     if let Some(e) = kb.lookup(name).into_iter().find(|e| e.kind == Kind::Person) {
-        return person_entity(kb, st, e, date);
+        // the text says they hold the office: they act for its government
+        // whatever the KB's dates say ("Russian President Boris Yeltsin"
+        // on the day the dictionary has him out of office)
+        let i = person_entity(kb, st, e, date);
+        let gov = format!("{iso3}GOV");
+        let b = &mut st.builders[i];
+        let code = b.kb.as_ref().and_then(|k| k.code.as_deref()).unwrap_or("");
+        if !former && !code.starts_with(&gov) {
+            b.kb.get_or_insert_with(KbRef::default).code = Some(gov);
+            b.iso3 = Some(iso3.to_string());
+            // and the office given replaces what the KB has them as there
+            b.roles.retain(|r| r.country.as_deref() != Some(iso3));
+        }
+        return i;
     }
     // the holder by surname, or by first name or surname alone
     // ("Emmanuel" "Macron" quoted apart)
@@ -1430,10 +1466,21 @@ fn short_name_index(text: &str, st: &State) -> ShortNames {
 }
 
 /// Every capitalised word that is the short form of exactly one person
-/// becomes a mention of that person ("Putin", "Kim").
+/// becomes a mention of that person ("Putin", "Kim"); a part of a
+/// hyphenated word is none ("Pre-Paid Legal" names no "Paid"), nor is a
+/// word that a capitalised word continues ("Bernardo Ramírez Blanco" is
+/// not Marta Lucía Ramírez: the name tagger reads it whole).
 fn add_short_forms(text: &str, toks: &[norm::Tok], st: &mut State, index: &ShortNames) {
-    for t in toks {
+    for (ti, t) in toks.iter().enumerate() {
         if !t.cap || t.upper {
+            continue;
+        }
+        let hyphen_before = text.get(..t.start).is_some_and(|b| b.ends_with('-'));
+        let hyphen_after = text.get(t.end..).is_some_and(|a| a.starts_with('-'));
+        let continued = toks
+            .get(ti + 1)
+            .is_some_and(|n| n.cap && !n.upper && text.get(t.end..n.start) == Some(" "));
+        if hyphen_before || hyphen_after || continued {
             continue;
         }
         if let Some(v) = index.get(t.folded.as_str()) {
@@ -1792,12 +1839,11 @@ fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut S
         let forms: Vec<&str> = (start..end).map(|i| doc.word_form(i)).collect();
         let upos: Vec<&str> = doc.words[start..end].iter().map(|w| &*w.upos).collect();
         // the text range of the sentence's words [ws, we)
+        // (a name ends before a possessive: "Reagan's" is "Reagan" + "'s")
         let range = |ws: usize, we: usize| -> Option<(usize, usize)> {
-            let a = doc.words.get(start + ws)?;
-            let b = doc.words.get(start + we.saturating_sub(1))?;
-            let ta = doc.tokens.get(a.token as usize)?;
-            let tb = doc.tokens.get(b.token as usize)?;
-            Some((ta.span.start(), tb.span.end()))
+            let (s, _) = doc.word_span(start + ws)?;
+            let (_, e) = doc.word_span(start + we.saturating_sub(1))?;
+            Some((s, e))
         };
         // a name over text already covered is dropped below whatever its
         // score (covered text only grows): the tagger need not score it

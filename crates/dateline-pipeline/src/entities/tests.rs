@@ -467,3 +467,56 @@ fn an_organisation_inside_a_longer_name_is_not_linked() {
     // "Lebanon, officials": the comma parts the country from the body
     assert!(mentions(&d, "Government of Lebanon").is_empty());
 }
+
+#[test]
+fn people_of_past_governments_are_coded_on_the_article_date() {
+    // from PETRARCH's CountryInfo people: in office in 1995, out of it in
+    // 2005 (its elite code); a possessive is no part of the name
+    let d = run(
+        "1995-06-01",
+        "Yeltsin met Hosni Mubarak in Moscow. Yeltsin's aides said Mubarak's visit was a success.",
+    );
+    assert_eq!(code_of(&d, "Boris Yeltsin"), Some("RUSGOV"));
+    assert_eq!(code_of(&d, "Hosni Mubarak"), Some("EGYGOV"));
+    assert_eq!(
+        mentions(&d, "Boris Yeltsin"),
+        vec!["Yeltsin", "Yeltsin"],
+        "{:?}",
+        d.entities
+    );
+    assert_eq!(
+        mentions(&d, "Hosni Mubarak"),
+        vec!["Hosni Mubarak", "Mubarak"]
+    );
+    let d = run("2005-06-01", "Yeltsin said the war was a mistake.");
+    assert_eq!(code_of(&d, "Boris Yeltsin"), Some("RUSELI"));
+    // a surname that is an English word is no alias ("Bush", "May"), and a
+    // name of given names only is none either ("Juan Carlos" Monedero)
+    let d = run(
+        "1990-05-01",
+        "In May, Juan Carlos Monedero met bush pilots.",
+    );
+    assert!(
+        d.entities
+            .iter()
+            .all(|e| e.etype != "PER" || e.kb.as_ref().is_none_or(|k| k.code.is_none())),
+        "{:?}",
+        d.entities
+    );
+}
+
+#[test]
+fn a_short_form_stands_alone() {
+    // "Ramírez" inside another full name, a part of a hyphenated name and a
+    // plural demonym are not the person named before
+    let d = run(
+        "2021-03-01",
+        "Marta Lucía Ramírez habló. Su hermano Bernardo Ramírez Blanco fue detenido. \
+         Hugo López-Gatell y Andrés Manuel López Obrador hablaron con los colombianos.",
+    );
+    let m = mentions(&d, "Marta Lucía Ramírez");
+    assert_eq!(m, vec!["Marta Lucía Ramírez"], "{:?}", d.entities);
+    let amlo = mentions(&d, "Andrés Manuel López Obrador");
+    assert_eq!(amlo, vec!["Andrés Manuel López Obrador"]);
+    assert_eq!(code_of(&d, "Colombia"), Some("COL"));
+}

@@ -32,6 +32,10 @@ use std::borrow::Borrow;
 use std::path::Path;
 use std::sync::OnceLock;
 
+/// Id prefix of the people generated from PETRARCH's CountryInfo
+/// (`people_petrarch.tsv`), whose names are written without accents.
+pub const ASCII_PERSON_PREFIX: &str = "p_";
+
 /// Version of the TSV formats described in `data/kb/README.md`.
 pub const KB_FORMAT_VERSION: u32 = 1;
 
@@ -78,6 +82,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("orgs.tsv", include_str!("../../data/kb/orgs.tsv")),
     ("people.tsv", include_str!("../../data/kb/people.tsv")),
     ("roles.tsv", include_str!("../../data/kb/roles.tsv")),
+    (
+        "people_petrarch.tsv",
+        include_str!("../../data/kb/people_petrarch.tsv"),
+    ),
+    (
+        "roles_petrarch.tsv",
+        include_str!("../../data/kb/roles_petrarch.tsv"),
+    ),
     ("metonyms.tsv", include_str!("../../data/kb/metonyms.tsv")),
     ("places.tsv", include_str!("../../data/kb/places.tsv")),
     (

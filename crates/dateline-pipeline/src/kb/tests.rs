@@ -456,7 +456,7 @@ fn tsv_validation() {
         assert!(!t.rows.is_empty(), "{name} is empty");
         let ncols = text
             .lines()
-            .next()
+            .find(|l| !l.starts_with('#'))
             .map(|h| h.split('\t').count())
             .unwrap_or(0);
         for (line, row) in &t.rows {
