@@ -787,3 +787,19 @@ fn welcome_mediation_and_troop_withdrawal_are_coded() {
     assert!(c.contains(&"051") && c.contains(&"045"), "{c:?}");
     assert_eq!(c.iter().filter(|x| **x == "087").count(), 1, "{c:?}");
 }
+
+#[test]
+fn extradition_lifted_curbs_and_expulsions_are_coded() {
+    let d = run(
+        "2001-05-06",
+        "Zambia extradited the suspect to Britain. Sudan lifted the curfew in Khartoum. \
+         North Korea expelled the inspectors. Output lifted sharply in May.",
+    );
+    let c = cameos(&d);
+    assert!(
+        c.contains(&"063") && c.contains(&"081") && c.contains(&"166"),
+        "{c:?}"
+    );
+    // "lifted" with no curb as its object is no concession
+    assert_eq!(c.iter().filter(|x| **x == "081").count(), 1, "{c:?}");
+}
