@@ -123,8 +123,39 @@ const PREPS_ES: &[&str] = &[
     "desde", "entre", "sin", "tras", "ante",
 ];
 const PREPS_EN: &[&str] = &[
-    "of", "to", "with", "in", "at", "against", "for", "from", "about", "on", "by", "into",
-    "between", "without", "after", "before", "toward", "towards",
+    "of",
+    "to",
+    "with",
+    "in",
+    "at",
+    "against",
+    "for",
+    "from",
+    "about",
+    "on",
+    "by",
+    "into",
+    "between",
+    "without",
+    "after",
+    "before",
+    "toward",
+    "towards",
+    "outside",
+    "inside",
+    "near",
+    "across",
+    "throughout",
+    "around",
+    "within",
+    "over",
+    "under",
+    "during",
+    "since",
+    "amid",
+    "among",
+    "through",
+    "via",
 ];
 const DETERMINERS: &[&str] = &[
     "el", "la", "los", "las", "del", "al", "ese", "esa", "esos", "esas", "este", "esta", "estos",
@@ -1934,7 +1965,19 @@ fn build(
         let loc = e.is_some_and(|e| e.etype == "LOC");
         loc && (matches!(
             governed(m).as_deref(),
-            Some("en" | "in" | "at" | "desde" | "from" | "near")
+            Some(
+                "en" | "in"
+                    | "at"
+                    | "desde"
+                    | "from"
+                    | "near"
+                    | "outside"
+                    | "inside"
+                    | "across"
+                    | "throughout"
+                    | "around"
+                    | "within"
+            )
         ) || after_place_noun(m))
     };
     let sent_start = ws[a].start;

@@ -803,3 +803,19 @@ fn extradition_lifted_curbs_and_expulsions_are_coded() {
     // "lifted" with no curb as its object is no concession
     assert_eq!(c.iter().filter(|x| **x == "081").count(), 1, "{c:?}");
 }
+
+#[test]
+fn a_place_after_outside_or_near_is_no_participant() {
+    let d = run(
+        "2001-05-06",
+        "Algerian landowners began a strike outside Parliament. Iran launched attacks near Basra.",
+    );
+    let c = codes(&d);
+    assert!(c.contains(&("143", Some("DZA"), None)), "{c:?}");
+    // (Basra is where the attacks were, and so whom: never who made them)
+    assert!(
+        c.iter()
+            .any(|(cameo, a, _)| *cameo == "190" && *a == Some("IRN")),
+        "{c:?}"
+    );
+}
