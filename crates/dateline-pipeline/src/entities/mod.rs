@@ -345,6 +345,7 @@ fn doc_date(doc: &Doc) -> String {
 
 /// Links the document's mentions; the result is sorted by first mention.
 pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
+    let spanish = doc.lang.as_deref() != Some("en");
     let text = doc.text.as_str();
     let date = doc_date(doc);
     let toks = norm::tokens(text);
@@ -392,7 +393,7 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                 || prev.starts_with("visit")
                 || matches!(prev, "de" | "del" | "of") && crate::kb::PLACE_NOUNS.contains(&prev2)
         };
-        let choice = choose(kb, &ents, locative, &date);
+        let choice = choose(kb, &ents, locative, &date, spanish);
         let Some(e) = choice else { continue };
         // "President Bush", "el general Franco", "Mr. Baker": after a title
         // a name is a person's, not a town's (Būsh, Egypt); the NER's
@@ -1064,8 +1065,21 @@ fn article_before(text: &str, toks: &[norm::Tok], ti: usize) -> Option<usize> {
     }
 }
 
+/// Countries where Spanish is the main language: a Spanish article's
+/// "Toledo" or "Cádiz" is theirs before a larger namesake elsewhere.
+const SPANISH_SPEAKING: &[&str] = &[
+    "ESP", "MEX", "COL", "ARG", "PER", "VEN", "CHL", "ECU", "GTM", "CUB", "BOL", "DOM", "HND",
+    "PRY", "SLV", "NIC", "CRI", "PAN", "URY", "PRI", "GNQ",
+];
+
 /// Picks the entry a match names, given its context.
-fn choose<'a>(kb: &Kb, ents: &[&'a Entry], locative: bool, date: &str) -> Option<&'a Entry> {
+fn choose<'a>(
+    kb: &Kb,
+    ents: &[&'a Entry],
+    locative: bool,
+    date: &str,
+    spanish: bool,
+) -> Option<&'a Entry> {
     let rank = |e: &Entry| -> i32 {
         match e.kind {
             Kind::Person => {
@@ -1088,7 +1102,18 @@ fn choose<'a>(kb: &Kb, ents: &[&'a Entry], locative: bool, date: &str) -> Option
             Kind::Demonym => 40,
         }
     };
-    ents.iter().copied().max_by_key(|e| rank(e))
+    // places of one name: the likeliest (`Kb::place_weight`), in a Spanish
+    // article one of a Spanish-speaking country first
+    let near = |e: &Entry| {
+        spanish
+            && e.kind == Kind::Place
+            && e.iso3
+                .as_deref()
+                .is_some_and(|c| SPANISH_SPEAKING.contains(&c))
+    };
+    ents.iter()
+        .copied()
+        .max_by_key(|e| (rank(e), near(e), kb.place_weight(e)))
 }
 
 fn person_entity(kb: &Kb, st: &mut State, e: &Entry, date: &str) -> usize {
@@ -1797,6 +1822,78 @@ fn merge_short_people(st: &mut State, index: &ShortNames) {
     }
 }
 
+/// Words of a title before a surname ("President", "Prime Minister",
+/// "el presidente", "Gen."), folded.
+const TITLE_WORDS: &[&str] = &[
+    "president",
+    "presidente",
+    "presidenta",
+    "vice",
+    "prime",
+    "minister",
+    "premier",
+    "primer",
+    "primera",
+    "ministro",
+    "ministra",
+    "chancellor",
+    "canciller",
+    "foreign",
+    "defense",
+    "defence",
+    "secretary",
+    "secretario",
+    "secretaria",
+    "king",
+    "queen",
+    "rey",
+    "reina",
+    "emir",
+    "sheikh",
+    "general",
+    "gen",
+];
+
+/// The KB person a title and one surname name: "President Bush" (the
+/// title inside the name the tagger found) or "el presidente Bush" (just
+/// before it), when exactly one person of that surname holds an office
+/// on `date` ([`Kb::office_holder_by_surname`]).
+fn titled_surname<'k>(
+    kb: &'k Kb,
+    text: &str,
+    start: usize,
+    surface: &str,
+    date: &str,
+) -> Option<&'k Entry> {
+    let words = norm::tokens(surface);
+    let titled = words
+        .iter()
+        .take_while(|w| TITLE_WORDS.contains(&w.folded.as_str()))
+        .count();
+    let before_title = || {
+        let head = text.get(..start).unwrap_or("");
+        let from = head
+            .char_indices()
+            .rev()
+            .take(30)
+            .last()
+            .map_or(0, |(i, _)| i);
+        norm::tokens(head.get(from..).unwrap_or(""))
+            .last()
+            .is_some_and(|w| TITLE_WORDS.contains(&w.folded.as_str()))
+    };
+    let surname = match words.as_slice() {
+        [one] if before_title() => one,
+        [.., last] if titled > 0 && titled + 1 == words.len() => last,
+        _ => return None,
+    };
+    if !surname.cap {
+        return None;
+    }
+    let p = kb.office_holder_by_surname(&surname.folded, date)?;
+    kb.get(Kind::Person, &p.id)
+}
+
 fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut State) {
     let text = doc.text.as_str();
     let mut start = 0;
@@ -1857,8 +1954,13 @@ fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut S
                 continue;
             }
             let surface = &text[s..e];
-            // a KB alias the matcher missed (case, article)
-            let linked = kb.lookup(surface).into_iter().next();
+            // a KB alias the matcher missed (case, article), or a title and
+            // the surname of whoever held an office then ("President Bush")
+            let linked = kb
+                .lookup(surface)
+                .into_iter()
+                .next()
+                .or_else(|| titled_surname(kb, text, s, surface, date));
             let i = match linked {
                 Some(en) if en.kind == Kind::Person => person_entity(kb, st, en, date),
                 Some(en) if en.kind == Kind::Country => country_entity(kb, st, &en.id),

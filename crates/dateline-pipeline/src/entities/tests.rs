@@ -520,3 +520,25 @@ fn a_short_form_stands_alone() {
     assert_eq!(amlo, vec!["Andrés Manuel López Obrador"]);
     assert_eq!(code_of(&d, "Colombia"), Some("COL"));
 }
+
+#[test]
+fn a_title_and_a_surname_name_the_office_holder_and_places_are_the_likeliest() {
+    // "Bush" alone is a word, no alias; with a title it is whoever of that
+    // surname held an office on the date
+    let d = run(
+        "1990-06-01",
+        "President Bush met reporters in London. Florida voted.",
+    );
+    assert_eq!(
+        code_of(&d, "George Bush"),
+        Some("USAGOV"),
+        "{:?}",
+        d.entities
+    );
+    assert_eq!(code_of(&d, "London"), Some("GBR"));
+    assert_eq!(code_of(&d, "Florida"), Some("USA"));
+    // a Spanish article's Toledo is Spain's; San José is Costa Rica's capital
+    let d = run("2020-06-01", "Llegó a Toledo y luego viajó a San José.");
+    assert_eq!(code_of(&d, "Toledo"), Some("ESP"), "{:?}", d.entities);
+    assert_eq!(code_of(&d, "San Jose"), Some("CRI"), "{:?}", d.entities);
+}

@@ -324,6 +324,11 @@ pub struct Kb {
     by_key: FxHashMap<(Kind, String), usize>,
     /// iso3 -> template slot fillers ("{ms}", "alemán"), ("{name_es}", "Alemania"), ...
     slots: FxHashMap<String, Vec<(&'static str, String)>>,
+    /// folded surname (last word of a name or alias of two or more words)
+    /// -> people, built on first use
+    surnames: OnceLock<FxHashMap<String, Vec<usize>>>,
+    /// place id -> population, where the table gives one
+    place_pop: FxHashMap<String, u64>,
 }
 
 static SHARED: OnceLock<std::result::Result<Kb, String>> = OnceLock::new();
@@ -437,6 +442,61 @@ impl Kb {
 
     pub fn people(&self) -> &[Person] {
         &self.people
+    }
+
+    /// How likely a place is the one a bare name means, among places of
+    /// that name: the hand-reviewed rows first ("Cataluña"), then by
+    /// population (tenfold for a capital), a region without one counting a
+    /// tenth of its country's
+    /// ("Florida" is the US state, not Uruguay's; "London" the capital,
+    /// not Ontario's city).
+    pub fn place_weight(&self, e: &Entry) -> u64 {
+        if e.kind != Kind::Place {
+            return 0;
+        }
+        if e.id.starts_with("h:") {
+            return u64::MAX;
+        }
+        // a capital is what its name means first ("San José")
+        let capital = if e.etype == "CAPITAL" { 10 } else { 1 };
+        capital
+            * self.place_pop.get(&e.id).copied().unwrap_or_else(|| {
+                e.iso3
+                    .as_deref()
+                    .and_then(|c| self.country(c))
+                    .and_then(|c| c.population)
+                    .map_or(0, |p| p / 10)
+            })
+    }
+
+    /// The one person with this surname (folded) who holds an office on
+    /// `date` (a role whose CAMEO code is not a former official's, ELI):
+    /// "President Bush" in 1990, whose surname alone is no alias.
+    pub fn office_holder_by_surname(&self, surname: &str, date: &str) -> Option<&Person> {
+        let index = self.surnames.get_or_init(|| {
+            let mut m: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+            for (i, p) in self.people.iter().enumerate() {
+                for n in std::iter::once(&p.name).chain(&p.aliases) {
+                    let toks = norm::tokens(n);
+                    if let (true, Some(last)) = (toks.len() >= 2, toks.last()) {
+                        let v = m.entry(last.folded.to_string()).or_default();
+                        if !v.contains(&i) {
+                            v.push(i);
+                        }
+                    }
+                }
+            }
+            m
+        });
+        let mut holders = index.get(surname)?.iter().filter_map(|&i| {
+            let p = self.people.get(i)?;
+            p.roles
+                .iter()
+                .any(|r| r.holds_on(date) && !r.cameo.ends_with("ELI"))
+                .then_some(p)
+        });
+        let one = holders.next()?;
+        holders.next().is_none().then_some(one)
     }
 
     /// Entries named by `alias` (case-insensitive, accents and punctuation
@@ -1155,6 +1215,9 @@ impl Kb {
                 return Err(err(&t.file, *line, "id and name are required"));
             }
             self.check_iso3(t, *line, iso3)?;
+            if let Ok(n) = t.get(row, "population").parse::<u64>() {
+                self.place_pop.insert(id.to_string(), n);
+            }
             let e = self.add_entry(
                 Entry {
                     id: id.to_string(),

@@ -31,7 +31,9 @@ What is kept, and why:
   ELITE ...), with the dates converted (YYMMDD: 00-29 is 20YY, else 19YY;
   8-digit dates as written; `>D` from D on, `<D` until D). An undated code
   is TABARI's default outside the dated ones; it becomes a role only in a
-  block with no dated code (from 1900-01-01 on).
+  block with no dated code (from 1900-01-01 on). An office still open in
+  the dictionary closes on its date, 2014-01-31: it was held then, and the
+  dictionary cannot say for how long after.
 """
 import collections
 import gzip
@@ -60,6 +62,8 @@ PARTY_CHIEF ELDER BROTHER SISTER SON WIFE WIDOW FATHER MOTHER DAUGHTER FAMILY CL
 # news as often ("Newsom" is David Newsom there, Gavin Newsom now) or are
 # common given names or firms ("Khalil", "Kohler")
 SURNAME_STOP = {"cohen", "humphrey", "khalil", "kohler", "newsom", "shafik", "sharif"}
+# CountryInfo.140130.txt: what the dictionary knew
+DICTIONARY_DATE = "2014-01-31"
 PARTICLES = {"al", "el", "bin", "ibn", "de", "del", "della", "di", "da", "das", "do", "dos", "du", "la",
              "le", "van", "von", "der", "den", "ter", "y", "e"}
 SECTOR_TITLE = {"GOV": "GOVERNMENT", "ELI": "ELITE", "MIL": "MILITARY", "OPP": "OPPOSITION",
@@ -294,6 +298,10 @@ def main():
         out_people.append((pid, keep[0], "|".join(keep[1:])))
         seen = set()
         for code, start, end in roles:
+            # the dictionary is of 2014-01-30: an open office is one held
+            # then, not one held today (Lansana Conte died in office in 2008)
+            if not end and start < DICTIONARY_DATE:
+                end = DICTIONARY_DATE
             # the KB keeps one office per country and start day: the first
             # code listed for it
             if (code[:3], start) in seen:
