@@ -393,7 +393,8 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                 || prev.starts_with("visit")
                 || matches!(prev, "de" | "del" | "of") && crate::kb::PLACE_NOUNS.contains(&prev2)
         };
-        let choice = choose(kb, &ents, locative, &date, spanish);
+        let surface = norm::normalize(&text[m.start..m.end]);
+        let choice = choose(kb, &ents, locative, &date, spanish, &surface);
         let Some(e) = choice else { continue };
         // "President Bush", "el general Franco", "Mr. Baker": after a title
         // a name is a person's, not a town's (Būsh, Egypt); the NER's
@@ -1079,6 +1080,7 @@ fn choose<'a>(
     locative: bool,
     date: &str,
     spanish: bool,
+    surface: &str,
 ) -> Option<&'a Entry> {
     let rank = |e: &Entry| -> i32 {
         match e.kind {
@@ -1102,8 +1104,12 @@ fn choose<'a>(
             Kind::Demonym => 40,
         }
     };
-    // places of one name: the likeliest (`Kb::place_weight`), in a Spanish
-    // article one of a Spanish-speaking country first
+    // places of one name: a reviewed row, then the one so called before
+    // one of that alternate name ("Bethlehem" is not Belém, "Philadelphia"
+    // not Amman; but "Odessa" is then Texas's, not Odesa), then the
+    // likeliest (`Kb::place_weight`), in a Spanish article one of a
+    // Spanish-speaking country first
+    let named = |e: &Entry| e.kind == Kind::Place && norm::normalize(&e.name) == surface;
     let near = |e: &Entry| {
         spanish
             && e.kind == Kind::Place
@@ -1111,9 +1117,10 @@ fn choose<'a>(
                 .as_deref()
                 .is_some_and(|c| SPANISH_SPEAKING.contains(&c))
     };
-    ents.iter()
-        .copied()
-        .max_by_key(|e| (rank(e), near(e), kb.place_weight(e)))
+    ents.iter().copied().max_by_key(|e| {
+        let reviewed = kb.place_weight(e) == u64::MAX;
+        (rank(e), reviewed, named(e), near(e), kb.place_weight(e))
+    })
 }
 
 fn person_entity(kb: &Kb, st: &mut State, e: &Entry, date: &str) -> usize {
