@@ -106,6 +106,6 @@ fi
 EV_PLOVER="$DATA/plover/gold_standard_records/PLOVER_GSR_CAMEO.txt"
 if [ -f "$EV_PLOVER" ]; then
   out=$($BIN eval events --gold "$EV_PLOVER" --lang en --json)
-  check "events en plover gsr" "$out" f1 23.0
+  check "events en plover gsr" "$out" f1 25.0
 fi
 exit $fail
