@@ -393,8 +393,7 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
                 || prev.starts_with("visit")
                 || matches!(prev, "de" | "del" | "of") && crate::kb::PLACE_NOUNS.contains(&prev2)
         };
-        let surface = norm::normalize(&text[m.start..m.end]);
-        let choice = choose(kb, &ents, locative, &date, spanish, &surface);
+        let choice = choose(kb, &ents, locative, &date, spanish, &text[m.start..m.end]);
         let Some(e) = choice else { continue };
         // "President Bush", "el general Franco", "Mr. Baker": after a title
         // a name is a person's, not a town's (Būsh, Egypt); the NER's
@@ -697,7 +696,8 @@ pub fn link(kb: &Kb, ner: Option<&dyn NameTagger>, doc: &Doc) -> Vec<Entity> {
             // names of the hand-made tables are canonical and stay
             let ascii_source = b
                 .key
-                .starts_with(&format!("person:{}", crate::kb::ASCII_PERSON_PREFIX));
+                .strip_prefix("person:")
+                .is_some_and(|id| id.starts_with(crate::kb::ASCII_PERSON_PREFIX));
             let folded = ascii_source.then(|| norm::normalize(&b.name));
             let accented = folded.and_then(|f| {
                 b.mentions.iter().map(|m| m.slice(text)).find(|m| {
@@ -1109,6 +1109,10 @@ fn choose<'a>(
     // not Amman; but "Odessa" is then Texas's, not Odesa), then the
     // likeliest (`Kb::place_weight`), in a Spanish article one of a
     // Spanish-speaking country first
+    if let [one] = ents {
+        return Some(one);
+    }
+    let surface = norm::normalize(surface);
     let named = |e: &Entry| e.kind == Kind::Place && norm::normalize(&e.name) == surface;
     let near = |e: &Entry| {
         spanish
@@ -1118,8 +1122,8 @@ fn choose<'a>(
                 .is_some_and(|c| SPANISH_SPEAKING.contains(&c))
     };
     ents.iter().copied().max_by_key(|e| {
-        let reviewed = kb.place_weight(e) == u64::MAX;
-        (rank(e), reviewed, named(e), near(e), kb.place_weight(e))
+        let weight = kb.place_weight(e);
+        (rank(e), weight == u64::MAX, named(e), near(e), weight)
     })
 }
 
@@ -1829,68 +1833,45 @@ fn merge_short_people(st: &mut State, index: &ShortNames) {
     }
 }
 
-/// Words of a title before a surname ("President", "Prime Minister",
-/// "el presidente", "Gen."), folded.
-const TITLE_WORDS: &[&str] = &[
-    "president",
-    "presidente",
-    "presidenta",
+/// Words that make up an office's title with [`PERSON_TITLES`] ("Prime
+/// Minister", "Vice President", "Foreign Secretary", "primer ministro"),
+/// folded.
+const TITLE_PARTS: &[&str] = &[
     "vice",
     "prime",
-    "minister",
-    "premier",
     "primer",
     "primera",
-    "ministro",
-    "ministra",
-    "chancellor",
-    "canciller",
     "foreign",
     "defense",
     "defence",
     "secretary",
     "secretario",
     "secretaria",
-    "king",
-    "queen",
-    "rey",
-    "reina",
     "emir",
     "sheikh",
-    "general",
-    "gen",
 ];
 
+fn is_title(folded: &str) -> bool {
+    PERSON_TITLES.contains(&folded) || TITLE_PARTS.contains(&folded)
+}
+
 /// The KB person a title and one surname name: "President Bush" (the
-/// title inside the name the tagger found) or "el presidente Bush" (just
-/// before it), when exactly one person of that surname holds an office
-/// on `date` ([`Kb::office_holder_by_surname`]).
+/// title inside the name the tagger found) or "el presidente Bush" (the
+/// word before it, `prev`), when exactly one person of that surname holds
+/// an office on `date` ([`Kb::office_holder_by_surname`]).
 fn titled_surname<'k>(
     kb: &'k Kb,
-    text: &str,
-    start: usize,
+    prev: Option<&str>,
     surface: &str,
     date: &str,
 ) -> Option<&'k Entry> {
     let words = norm::tokens(surface);
     let titled = words
         .iter()
-        .take_while(|w| TITLE_WORDS.contains(&w.folded.as_str()))
+        .take_while(|w| is_title(w.folded.as_str()))
         .count();
-    let before_title = || {
-        let head = text.get(..start).unwrap_or("");
-        let from = head
-            .char_indices()
-            .rev()
-            .take(30)
-            .last()
-            .map_or(0, |(i, _)| i);
-        norm::tokens(head.get(from..).unwrap_or(""))
-            .last()
-            .is_some_and(|w| TITLE_WORDS.contains(&w.folded.as_str()))
-    };
     let surname = match words.as_slice() {
-        [one] if before_title() => one,
+        [one] if prev.is_some_and(|p| is_title(&norm::normalize(p))) => one,
         [.., last] if titled > 0 && titled + 1 == words.len() => last,
         _ => return None,
     };
@@ -1963,11 +1944,10 @@ fn ner_mentions(kb: &Kb, ner: &dyn NameTagger, doc: &Doc, date: &str, st: &mut S
             let surface = &text[s..e];
             // a KB alias the matcher missed (case, article), or a title and
             // the surname of whoever held an office then ("President Bush")
-            let linked = kb
-                .lookup(surface)
-                .into_iter()
-                .next()
-                .or_else(|| titled_surname(kb, text, s, surface, date));
+            let linked = kb.lookup(surface).into_iter().next().or_else(|| {
+                let prev = ws.checked_sub(1).map(|p| forms[p]);
+                titled_surname(kb, prev, surface, date)
+            });
             let i = match linked {
                 Some(en) if en.kind == Kind::Person => person_entity(kb, st, en, date),
                 Some(en) if en.kind == Kind::Country => country_entity(kb, st, &en.id),
